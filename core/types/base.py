@@ -9,7 +9,7 @@ from enum import IntEnum
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
 
@@ -76,7 +76,6 @@ class FrozenModel(BaseModel):
 __all__ = [
     "EntityId",
     "FilePath",
-    "Field",
     "FrozenModel",
     "Priority",
     "Timestamp",

@@ -22,9 +22,7 @@ class Version:
 
     __slots__ = ("build", "major", "minor", "patch", "prerelease")
 
-    def __init__(
-        self, major: int, minor: int = 0, patch: int = 0, prerelease: str = "", build: str = ""
-    ) -> None:
+    def __init__(self, major: int, minor: int = 0, patch: int = 0, prerelease: str = "", build: str = "") -> None:
         if min(major, minor, patch) < 0:
             raise ValueError("version numbers must be non-negative")
         self.major, self.minor, self.patch = major, minor, patch
