@@ -9,7 +9,7 @@ from enum import IntEnum
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 
 _ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
 
@@ -41,7 +41,12 @@ def _to_path(value: Any) -> Path:
     raise ValueError(f"expected a path string, got {type(value).__name__}")
 
 
-FilePath = Annotated[Path, BeforeValidator(_to_path), PlainSerializer(lambda p: str(p), return_type=str)]
+FilePath = Annotated[
+    Path,
+    PlainValidator(_to_path),
+    PlainSerializer(lambda p: str(p), return_type=str),
+    WithJsonSchema({"type": "string", "format": "path"}),
+]
 """A filesystem path; crosses IPC as a string (posix or native, as given)."""
 
 

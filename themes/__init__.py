@@ -1,0 +1,1 @@
+"""Theme files shipped with Symphony (data only; loaded by core.theming)."""
