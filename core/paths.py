@@ -112,13 +112,12 @@ def ensure_dir(path: Path, mode: int | None = None) -> Path:
         if mode is None:
             path.mkdir(parents=True, exist_ok=True)
         else:
-            path.mkdir(mode=mode, parents=True, exist_ok=True)
-    except FileExistsError as exc:
-        raise SymphonyIOError(
-            f"{path} exists but is not a directory",
-            hint="Move the file out of the way or point Symphony at another directory.",
-            data={"path": str(path)},
-        ) from exc
+            # Ancestors we create get the same mode: a private dir inside a world-readable one we just made
+            # (e.g. the /tmp/runtime-UID fallback) would leak its existence and name.
+            for missing in reversed(_missing_ancestors(path)):
+                missing.mkdir(mode=mode, exist_ok=True)
+    except FileExistsError:
+        pass  # a file is in the way: reported just below, with a clearer message
     except OSError as exc:
         raise SymphonyIOError(
             f"cannot create directory {path}: {exc.strerror or exc}",
@@ -126,6 +125,12 @@ def ensure_dir(path: Path, mode: int | None = None) -> Path:
             "variable (SYMPHONY_*_DIR).",
             data={"path": str(path)},
         ) from exc
+    if not path.is_dir():
+        raise SymphonyIOError(
+            f"{path} exists but is not a directory",
+            hint="Move the file out of the way or point Symphony at another directory.",
+            data={"path": str(path)},
+        )
     if mode is not None and _POSIX:
         current = stat.S_IMODE(path.stat().st_mode)
         if current != mode:
@@ -138,6 +143,15 @@ def ensure_dir(path: Path, mode: int | None = None) -> Path:
                     data={"path": str(path)},
                 ) from exc
     return path
+
+
+def _missing_ancestors(path: Path) -> list[Path]:
+    """``path`` and its ancestors that do not exist yet, deepest first."""
+    missing: list[Path] = []
+    while not (path.exists() or path.is_symlink()) and path.parent != path:
+        missing.append(path)
+        path = path.parent
+    return missing
 
 
 __all__ = [

@@ -72,6 +72,17 @@ def test_runtime_dir_is_created_private_despite_a_permissive_umask(
 
 
 @posix_only
+def test_runtime_dir_parents_it_creates_are_private_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    existing = tmp_path / "tmp"
+    existing.mkdir()
+    existing.chmod(0o755)
+    monkeypatch.setenv(paths.ENV_RUNTIME_DIR, str(existing / "runtime-1000" / "symphony"))
+    paths.runtime_dir()
+    assert stat.S_IMODE((existing / "runtime-1000").stat().st_mode) == 0o700
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o755  # ancestors that existed are left alone
+
+
+@posix_only
 def test_runtime_dir_with_a_loose_mode_is_tightened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "run"
     target.mkdir(mode=0o755)
@@ -125,6 +136,14 @@ def test_ensure_dir_is_idempotent(tmp_path: Path) -> None:
     paths.ensure_dir(tmp_path / "x")
     paths.ensure_dir(tmp_path / "x")
     assert (tmp_path / "x").is_dir()
+
+
+def test_ensure_dir_on_an_existing_file_says_it_is_not_a_directory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SymphonyIOError) as info:
+        paths.ensure_dir(blocker)
+    assert info.value.message == f"{blocker} exists but is not a directory"
 
 
 def test_ensure_dir_below_a_file_raises_io_error_with_hint(tmp_path: Path) -> None:
