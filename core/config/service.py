@@ -103,7 +103,7 @@ class ConfigService:
         force_polling: bool | None,
     ) -> None:
         """Watch ``targets`` until the set of directories to watch changes (or ``stop`` is set)."""
-        relevant = _relevance_filter(self.watch_paths())
+        relevant = relevance_filter(self.watch_paths())
         async for _changes in watchfiles.awatch(
             *targets,
             watch_filter=relevant,
@@ -138,7 +138,7 @@ def _watch_targets(wanted: list[Path]) -> list[Path]:
     return targets
 
 
-def _relevance_filter(wanted: list[Path]) -> Callable[[watchfiles.Change, str], bool]:
+def relevance_filter(wanted: list[Path]) -> Callable[[watchfiles.Change, str], bool]:
     """Accept changes to settings files in the wanted directories, or to the directories or their ancestors."""
     # Backends may report symlink-resolved paths (macOS /var -> /private/var), so accept both spellings.
     spellings = {form for directory in wanted for form in (directory.absolute(), directory.resolve())}
