@@ -6,7 +6,6 @@ finds is the problem start-up would hit.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -91,7 +90,7 @@ def _boot_error_for(code: ErrorCode) -> type[BootError]:
 
 async def _call(action: PhaseAction, ctx: BootContext) -> None:
     result = action(ctx)
-    if inspect.isawaitable(result):
+    if isinstance(result, Awaitable):
         await result
 
 

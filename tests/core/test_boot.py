@@ -6,6 +6,8 @@ import asyncio
 import json
 import logging
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -259,3 +261,13 @@ def test_config_error_cause_is_still_caught_as_config_error() -> None:
     error = BootError.from_failure("config", ConfigError("settings.toml:3: bad", hint="Fix it."))
     assert isinstance(error, ConfigError) and isinstance(error, BootError)
     assert error.code is ErrorCode.CONFIG
+
+
+def test_importing_core_boot_defers_config_doctor_and_platformdirs() -> None:
+    # Boot is imported before anything is drawn; the heavy parts load only when their phase runs.
+    code = "import sys, core.boot; print(' '.join(sorted(sys.modules)))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "core.boot" in loaded
+    assert loaded.isdisjoint({"core.config", "core.doctor", "pydantic", "platformdirs", "asyncio"})
