@@ -176,6 +176,22 @@ def test_unwritable_log_dir_falls_back_to_a_temp_dir_and_says_why(
     assert record["requested_log_dir"] == str(blocker / "logs")
 
 
+def test_with_no_writable_dir_anywhere_logging_is_dropped_instead_of_failing_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker))
+
+    path = log.configure_logging("info", blocker / "logs")
+    log.get_logger("core.test").error("goes nowhere")
+
+    assert path == Path(os.devnull)
+    assert log.configure_logging("info", tmp_path / "ok") == tmp_path / "ok" / "symphony.log"
+    assert [r["msg"] for r in read_records(tmp_path / "ok" / "symphony.log")] == []
+    assert not any(isinstance(h, logging.NullHandler) for h in logging.getLogger().handlers)
+
+
 def test_nothing_reaches_stdout_or_stderr_without_stderr_flag(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
