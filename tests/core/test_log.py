@@ -189,7 +189,8 @@ def test_with_no_writable_dir_anywhere_logging_is_dropped_instead_of_failing_sta
     assert path == Path(os.devnull)
     assert log.configure_logging("info", tmp_path / "ok") == tmp_path / "ok" / "symphony.log"
     assert [r["msg"] for r in read_records(tmp_path / "ok" / "symphony.log")] == []
-    assert not any(isinstance(h, logging.NullHandler) for h in logging.getLogger().handlers)
+    ours = [h for h in logging.getLogger().handlers if getattr(h, "symphony_role", None) == "file"]
+    assert [type(h).__name__ for h in ours] == ["RotatingFileHandler"]
 
 
 def test_nothing_reaches_stdout_or_stderr_without_stderr_flag(
