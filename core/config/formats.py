@@ -52,13 +52,47 @@ def format_for(path: Path) -> ConfigFormat | None:
     return _BY_SUFFIX.get(path.suffix.lower())
 
 
+MAX_DEPTH = 32
+"""Deepest nesting accepted; real settings are 3 levels deep."""
+
+MAX_NODES = 100_000
+"""Most values (counting each use of a YAML alias) accepted; bounds the work a hostile file can cause."""
+
+
 def parse_document(text: str, fmt: ConfigFormat) -> Any:
-    """Parse ``text``; raises SyntaxProblem with the position of the first error."""
-    if fmt is ConfigFormat.TOML:
-        return _parse_toml(text)
-    if fmt is ConfigFormat.JSON:
-        return _parse_json(text)
-    return _parse_yaml(text)
+    """Parse ``text``; raises SyntaxProblem with the position of the first error.
+
+    Workspace settings come with cloned repositories, so they are untrusted: documents nested too deeply or
+    expanding to too many values (YAML alias bombs) are refused instead of exhausting the stack or memory.
+    """
+    try:
+        if fmt is ConfigFormat.TOML:
+            document = _parse_toml(text)
+        elif fmt is ConfigFormat.JSON:
+            document = _parse_json(text)
+        else:
+            document = _parse_yaml(text)
+    except RecursionError:
+        raise SyntaxProblem(fmt, "values are nested too deeply") from None
+    _check_shape(document, fmt)
+    return document
+
+
+def _check_shape(document: Any, fmt: ConfigFormat) -> None:
+    """Walk the parsed values (aliases expanded) until a limit is passed; cost is bounded by MAX_NODES."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise SyntaxProblem(fmt, f"the document expands to more than {MAX_NODES} values (are YAML aliases nested?)")
+        if depth > MAX_DEPTH:
+            raise SyntaxProblem(fmt, f"values are nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def _parse_toml(text: str) -> Any:
@@ -103,4 +137,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
-__all__ = ["SETTINGS_FILE_NAMES", "ConfigFormat", "SyntaxProblem", "format_for", "parse_document"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "SETTINGS_FILE_NAMES",
+    "ConfigFormat",
+    "SyntaxProblem",
+    "format_for",
+    "parse_document",
+]

@@ -24,6 +24,9 @@ CONFIG_DIR_ENV = "SYMPHONY_CONFIG_DIR"
 WORKSPACE_DIR_NAME = ".symphony"
 """Directory inside a workspace that holds its settings file."""
 
+MAX_SETTINGS_BYTES = 1 << 20
+"""Largest settings file read (1 MiB); anything bigger is surely not a settings file."""
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _IGNORED_TOP_LEVEL = ("$schema",)  # editors' schema pointer in JSON/YAML files, not a setting
 
@@ -123,7 +126,13 @@ def read_layer_file(path: Path, kind: LayerKind) -> LayerRead:
 
 def _read_bytes(path: Path, kind: LayerKind, found: list[ConfigError]) -> bytes | None:
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SETTINGS_BYTES + 1)
+        if len(raw) > MAX_SETTINGS_BYTES:
+            reason = f"is larger than {MAX_SETTINGS_BYTES // 1024} KiB, too large for a settings file"
+            found.append(problems.unreadable(str(kind), path, reason, "Check that this is the right file."))
+            return None
+        return raw
     except IsADirectoryError:
         reason = "is a directory, not a settings file"
         found.append(problems.unreadable(str(kind), path, reason, "Remove or rename the directory."))
@@ -144,6 +153,7 @@ def _read_bytes(path: Path, kind: LayerKind, found: list[ConfigError]) -> bytes 
 
 __all__ = [
     "CONFIG_DIR_ENV",
+    "MAX_SETTINGS_BYTES",
     "WORKSPACE_DIR_NAME",
     "Layer",
     "LayerKind",

@@ -148,7 +148,10 @@ def schema_error(
         section = dotted(loc[:-1]) or "the top level"
         hint = f"Check the spelling; the keys allowed in {section} are: {', '.join(known)}. Symphony ignores it."
     elif kind == "invalid_key":
-        message = f"{where}: key {show_value(value)} in '{dotted(loc[:-1]) or 'the top level'}' is not text"
+        # A YAML key like 1, true or null: a mapping key, not a list index, so not written in dotted form.
+        section = f"in '{dotted(loc[:-1])}'" if loc[:-1] else "at the top level"
+        key = ".".join(part for part in (dotted(loc[:-1]), show_value(value)) if part)
+        message = f"{where}: key {show_value(value)} {section} is not text; quote it or remove it"
     elif kind == "missing":
         message = f"{where}: key '{key}' is required but missing"
     else:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.config import ConfigService, Settings, load_settings
+from core.config.layers import MAX_SETTINGS_BYTES
 from core.config.problems import LOWER_LAYER_HINT
 from core.errors import ConfigError, ErrorCode
 
@@ -453,10 +454,37 @@ def test_an_os_error_while_reading_is_a_problem_naming_the_reason(
     # Root reads any file, so the OS refusal is injected here; the message carries the OS's own reason.
     path = write(config_dir / "settings.toml", 'theme = "x"\n')
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         raise OSError(errno.EIO, os.strerror(errno.EIO), str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     service = ConfigService(None)
     assert service.load() == Settings()
     assert only_problem(service).message == f"{path}: cannot be read: {os.strerror(errno.EIO)}"
+
+
+def test_an_oversized_file_is_refused_unread(config_dir: Path) -> None:
+    path = write(config_dir / "settings.toml", "# padding\n" * (MAX_SETTINGS_BYTES // 10 + 1))
+    service = ConfigService(None)
+    assert service.load() == Settings()
+    assert only_problem(service).message == f"{path}: is larger than 1024 KiB, too large for a settings file"
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(config_dir: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]  # 10**9 values if expanded
+    path = write(config_dir / "settings.yaml", "\n".join(lines) + "\n")
+    service = ConfigService(None)
+    assert service.load() == Settings()
+    problem = only_problem(service)
+    assert problem.message.startswith(f"{path}: YAML syntax error: the document expands to more than")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("settings.json", "[" * 100_000), ("settings.json", '{"a":' * 40 + "1" + "}" * 40)]
+)
+def test_absurdly_nested_documents_are_refused(config_dir: Path, name: str, text: str) -> None:
+    write(config_dir / name, text)
+    service = ConfigService(None)
+    assert service.load() == Settings()
+    assert "nested" in only_problem(service).message

@@ -73,13 +73,6 @@ def test_merge_invents_no_leaves_and_leaves_its_inputs_alone(low: dict[str, Any]
     assert (low, high) == (low_before, high_before)
 
 
-@given(trees, trees, trees)
-def test_merge_is_associative_so_layer_grouping_does_not_matter(
-    a: dict[str, Any], b: dict[str, Any], c: dict[str, Any]
-) -> None:
-    assert deep_merge(deep_merge(a, b), c) == deep_merge(a, deep_merge(b, c))
-
-
 def test_merge_result_shares_no_mutable_value_with_its_inputs() -> None:
     base = {"explorer": {"exclude": [".git"]}}
     merged = deep_merge(base, {})
