@@ -34,6 +34,8 @@ class ErrorCode(IntEnum):
     EXTENSION = 1011
     ENCODING = 1012
     UNSUPPORTED = 1013
+    RATE_LIMITED = 1014
+    AUTHENTICATION = 1015
 
 
 class SymphonyError(Exception):
@@ -170,6 +172,46 @@ class UnsupportedError(SymphonyError):
     default_hint = "See `symphony doctor` for what this machine supports."
 
 
+class RateLimitedError(SymphonyError):
+    """A peer sent more requests than its connection's rate limit allows."""
+
+    code = ErrorCode.RATE_LIMITED
+    default_hint = "Slow down and retry; the limit is ipc.rate_limit in settings."
+
+
+class AuthenticationError(SymphonyError):
+    """An IPC peer failed the handshake: wrong or missing token."""
+
+    code = ErrorCode.AUTHENTICATION
+    default_hint = "Only processes started by this Symphony, with the token it handed them, may connect."
+
+
+class ParseError(ProtocolError):
+    """A message payload could not be decoded with the negotiated codec (JSON-RPC -32700)."""
+
+    code = ErrorCode.PARSE_ERROR
+
+
+class InvalidRequestError(ProtocolError):
+    """A decoded message is not a valid request, response or notification (JSON-RPC -32600)."""
+
+    code = ErrorCode.INVALID_REQUEST
+
+
+class MethodNotFoundError(ProtocolError):
+    """The peer has no handler for the requested method (JSON-RPC -32601)."""
+
+    code = ErrorCode.METHOD_NOT_FOUND
+    default_hint = "Check the method name, and that the extension providing it is active."
+
+
+class InvalidParamsError(ProtocolError):
+    """A request's params do not match the method's schema (JSON-RPC -32602)."""
+
+    code = ErrorCode.INVALID_PARAMS
+    default_hint = "Correct the params named in the message."
+
+
 _BY_CODE: dict[int, type[SymphonyError]] = {
     int(cls.code): cls
     for cls in (
@@ -187,6 +229,12 @@ _BY_CODE: dict[int, type[SymphonyError]] = {
         ExtensionError,
         EncodingError,
         UnsupportedError,
+        RateLimitedError,
+        AuthenticationError,
+        ParseError,
+        InvalidRequestError,
+        MethodNotFoundError,
+        InvalidParamsError,
     )
 }
 
