@@ -87,14 +87,14 @@ class ConfigService:
         """
         stop = stop_event or asyncio.Event()
         while not stop.is_set():
-            targets = _watch_targets(self.watch_paths())
+            targets = _existing_targets(self.watch_paths())
             try:
-                await self._watch_targets(targets, on_change, stop, debounce_ms, force_polling)
+                await self._watch_until_moved(targets, on_change, stop, debounce_ms, force_polling)
             except OSError as exc:
                 log.debug("settings watcher for %s stopped (%s); re-arming", targets, exc)
                 await _sleep_or_stop(stop, _RETRY_DELAY)
 
-    async def _watch_targets(
+    async def _watch_until_moved(
         self,
         targets: list[Path],
         on_change: OnChange,
@@ -104,7 +104,9 @@ class ConfigService:
     ) -> None:
         """Watch ``targets`` until the set of directories to watch changes (or ``stop`` is set)."""
         relevant = relevance_filter(self.watch_paths())
-        async for _changes in watchfiles.awatch(
+        # A watched directory that is itself deleted or replaced leaves a dead watch behind: re-arm then too.
+        watched = {str(form) for target in targets for form in (target, target.resolve())}
+        async for changes in watchfiles.awatch(
             *targets,
             watch_filter=relevant,
             debounce=max(debounce_ms, 1),
@@ -113,11 +115,18 @@ class ConfigService:
             force_polling=force_polling,
         ):
             await self._reload(on_change)
-            if _watch_targets(self.watch_paths()) != targets:
-                return  # a watched directory appeared or vanished: re-arm on the new targets
+            moved = any(path in watched for _, path in changes)
+            if moved or _existing_targets(self.watch_paths()) != targets:
+                return  # a watched directory appeared, vanished or was replaced: re-arm on the new targets
 
     async def _reload(self, on_change: OnChange) -> None:
-        self._publish(await asyncio.to_thread(self._read))
+        try:
+            result = await asyncio.to_thread(self._read)
+        except Exception:
+            # Loading reports bad files as problems; an exception here is a bug, and must not end watching.
+            log.exception("reloading settings failed")
+            return
+        self._publish(result)
         try:
             outcome = on_change(self.settings, list(self.problems))
             if inspect.isawaitable(outcome):
@@ -126,7 +135,7 @@ class ConfigService:
             log.exception("settings change handler failed")
 
 
-def _watch_targets(wanted: list[Path]) -> list[Path]:
+def _existing_targets(wanted: list[Path]) -> list[Path]:
     """For each wanted directory, itself if it exists, else its nearest existing ancestor (deduplicated)."""
     targets: list[Path] = []
     for path in wanted:
