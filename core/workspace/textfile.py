@@ -64,17 +64,25 @@ class SavedText:
     size: int
 
 
-def read_text_file(path: Path, default_encoding: str = "utf-8") -> LoadedText:
+def read_text_file(path: Path, default_encoding: str = "utf-8", *, max_size: int | None = None) -> LoadedText:
     """Read and decode a text file, detecting BOM, encoding and line endings.
 
-    Raises NotFoundError, PermissionDeniedError, SymphonyIOError (directories, other OS failures) and
-    EncodingError (binary files, unknown ``default_encoding``), each naming the path.
+    Raises NotFoundError, PermissionDeniedError, SymphonyIOError (folders, devices and pipes, files over
+    ``max_size`` bytes, other OS failures) and EncodingError (binary files) naming the path, and ConfigError
+    for an unknown ``default_encoding``.
     """
     try:
+        # Checked before opening: opening a FIFO would block, and /dev/zero would never end.
+        _require_regular_file(path, os.stat(path))
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise _is_a_directory(path)
+            _require_regular_file(path, info)
+            if max_size is not None and info.st_size > max_size:
+                raise SymphonyIOError(
+                    f"{path} is too large to open ({info.st_size:,} bytes; the limit is {max_size:,})",
+                    hint="Open it with a pager or raise the size limit in settings.",
+                    data={"path": str(path), "size": info.st_size, "max_size": max_size},
+                )
             data = handle.read()
     except OSError as exc:
         raise _io_error(exc, path, "read") from exc
@@ -112,8 +120,8 @@ def save_text_file(
     payload = encode_text(text, encoding=encoding, line_ending=line_ending, has_bom=has_bom, label=str(path))
     target = Path(os.path.realpath(path))
     current = _stat_or_none(target, path)
-    if current is not None and stat.S_ISDIR(current.st_mode):
-        raise _is_a_directory(path)
+    if current is not None:
+        _require_regular_file(path, current)
     _check_unchanged(path, current, expected_mtime_ns, expected_size)
     # Mode bits count too: root may write anything, but a 0o444 file says "don't" to everyone.
     if current is not None and (not os.access(target, os.W_OK) or not current.st_mode & 0o222):
@@ -235,6 +243,17 @@ def _fsync_directory(directory: Path) -> None:
 def _remove_quietly(temp: Path) -> None:
     with contextlib.suppress(OSError):
         os.unlink(temp)
+
+
+def _require_regular_file(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise _is_a_directory(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise SymphonyIOError(
+            f"{path} is not a regular file (it is a device, pipe or socket)",
+            hint="Only regular files can be edited.",
+            data={"path": str(path)},
+        )
 
 
 def _is_a_directory(path: Path) -> SymphonyIOError:

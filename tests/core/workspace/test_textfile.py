@@ -158,6 +158,24 @@ def test_directory_is_an_io_error_naming_the_path(tmp_path: Path) -> None:
     assert str(tmp_path) in caught.value.message
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_refused_instead_of_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(SymphonyIOError, match="not a regular file"):
+        read_text_file(fifo)
+    with pytest.raises(SymphonyIOError, match="not a regular file"):
+        save_text_file(fifo, "x", encoding="utf-8", line_ending=LineEnding.LF, has_bom=False)
+
+
+def test_file_over_the_size_limit_is_refused_naming_sizes(tmp_path: Path) -> None:
+    path = write(tmp_path / "big.log", b"x" * 2000)
+    with pytest.raises(SymphonyIOError, match="too large") as caught:
+        read_text_file(path, max_size=1000)
+    assert caught.value.data == {"path": str(path), "size": 2000, "max_size": 1000}
+    assert read_text_file(path, max_size=2000).size == 2000
+
+
 @pytest.mark.skipif(IS_ROOT or os.name != "posix", reason="root reads anything; needs POSIX permissions")
 def test_unreadable_file_is_permission_denied(tmp_path: Path) -> None:
     path = write(tmp_path / "secret.txt", b"x")
