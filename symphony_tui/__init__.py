@@ -1,1 +1,1 @@
-
+"""Symphony's face: the Textual workbench and the `symphony` command line."""

@@ -1,0 +1,598 @@
+"""SymphonyApp: wires core services (config, commands, keymap, workspace) to the workbench widgets.
+
+The app owns no domain logic: files are read and written by core.workspace, settings come from core.config,
+and every user action is a command in the registry (keys, palette and tests all go through it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding as TextualBinding
+from textual.binding import BindingsMap
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static, TabbedContent, TabPane, TextArea
+from textual.worker import Worker
+
+from core.commands import CommandRegistry
+from core.config import ConfigService, Settings
+from core.errors import ConfigError, SymphonyError
+from core.keymap import Binding, resolve_keymap
+from core.theming import ThemeSpec, builtin_theme_dir, discover_themes
+from core.workspace.languages import detect_language, language_label
+from core.workspace.textfile import read_text_file, save_text_file
+from core.workspace.tree import WorkspaceTree
+from symphony_tui.commands.builtin import register_builtin_commands
+from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
+from symphony_tui.widgets.editor import Editor, FileState
+from symphony_tui.widgets.explorer import Explorer
+from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THEME = "symphony-dark"
+
+
+class SymphonyApp(App[None]):
+    """The Symphony workbench: explorer, editor tabs, status bar, palette."""
+
+    CSS = """
+    Screen {
+        layout: vertical;
+    }
+    #workbench {
+        height: 1fr;
+    }
+    #editor-area {
+        width: 1fr;
+        height: 1fr;
+    }
+    #editors {
+        width: 1fr;
+        height: 1fr;
+    }
+    #editors.-empty {
+        display: none;
+    }
+    #editors > ContentTabs {
+        background: $panel;
+    }
+    #editors TabPane {
+        padding: 0;
+    }
+    #welcome {
+        width: 1fr;
+        height: 1fr;
+        content-align: center middle;
+        text-align: left;
+        color: $text-muted;
+    }
+    """
+
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "Symphony"
+    BINDINGS: list[Any] = []
+
+    def __init__(
+        self,
+        workspace: Path,
+        *,
+        open_paths: Sequence[Path] = (),
+        config: ConfigService | None = None,
+        watch_config: bool = True,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace.resolve()
+        """The folder Symphony was opened on."""
+        self.config = config or ConfigService(self.workspace)
+        """Layered settings; reloaded live when a settings file changes."""
+        self.commands = CommandRegistry()
+        """Every action of the app, by id."""
+        self.keybindings: list[Binding] = []
+        """The effective keymap (defaults + user overrides)."""
+        self.theme_specs: dict[str, ThemeSpec] = {}
+        self._open_paths = list(open_paths)
+        self._watch_config = watch_config
+        self._shown_problems: set[str] = set()
+        self._editor_counter = 0
+        self._recent: list[str] = []
+        self._file_index: list[str] | None = None
+        self._config_stop = asyncio.Event()
+        self._ui_ready = False
+        self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        register_builtin_commands(self)
+        if not self.config.loaded:
+            self.config.load()
+        self._load_themes()
+        self._apply_theme(self.settings.theme, announce=False)
+        self._apply_keymap()
+
+    # ----------------------------------------------------------------- layout
+
+    @property
+    def settings(self) -> Settings:
+        """The effective settings."""
+        return self.config.settings
+
+    def compose(self) -> ComposeResult:
+        explorer_settings = self.settings.explorer
+        self._applied_filters = self._explorer_filters()
+        with Horizontal(id="workbench"):
+            explorer = Explorer(self._workspace_tree(), id="explorer")
+            explorer.display = explorer_settings.visible
+            explorer.styles.width = explorer_settings.width
+            yield explorer
+            with Vertical(id="editor-area"):
+                yield TabbedContent(id="editors")
+                yield Static(self._welcome_text(), id="welcome")
+        yield StatusBar(id="status")
+
+    async def on_mount(self) -> None:
+        self._ui_ready = True
+        for path in self._open_paths:
+            await self.open_file(path)
+        if not self._open_paths:
+            self.query_one(Explorer).focus()
+        self._update_welcome()
+        self._report_problems()
+        if self._watch_config:
+            self.run_worker(self._watch_settings(), name="config-watch", group="config")
+
+    def on_unmount(self) -> None:
+        self._config_stop.set()
+
+    def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
+        s = self.settings.explorer
+        return (tuple(s.exclude), s.show_hidden, s.respect_gitignore)
+
+    def _welcome_text(self) -> str:
+        rows = [
+            ("workbench.quickOpen", "Go to file"),
+            ("workbench.commandPalette", "Show all commands"),
+            ("file.new", "New file"),
+            ("view.toggleExplorer", "Toggle explorer"),
+            ("app.quit", "Quit"),
+        ]
+        lines = ["[b]Symphony[/b]", f"[dim]{self.workspace}[/dim]", ""]
+        for command_id, title in rows:
+            keys = self.keys_for(command_id)
+            if keys:
+                lines.append(f"[b]{keys[0]:>14}[/b]  {title}")
+        return "\n".join(lines)
+
+    def _update_welcome(self) -> None:
+        empty = not self.editors
+        self.tabs.set_class(empty, "-empty")
+        welcome = self.query_one("#welcome", Static)
+        welcome.display = empty
+        if empty:
+            welcome.update(self._welcome_text())
+
+    def _workspace_tree(self) -> WorkspaceTree:
+        s = self.settings.explorer
+        return WorkspaceTree(
+            self.workspace, exclude=list(s.exclude), show_hidden=s.show_hidden, respect_gitignore=s.respect_gitignore
+        )
+
+    # ----------------------------------------------------------------- settings
+
+    def _load_themes(self) -> None:
+        dirs = [builtin_theme_dir(), self.config.config_dir / "themes"]
+        self.theme_specs, problems = discover_themes(dirs)
+        for problem in problems:
+            self._notify_problem(problem)
+        for spec in self.theme_specs.values():
+            self.register_theme(app_theme(spec))
+
+    def _apply_theme(self, name: str, *, announce: bool = True) -> None:
+        if name not in self.theme_specs:
+            self._notify_problem(
+                ConfigError(
+                    f"unknown theme {name!r} (setting 'theme')",
+                    hint="Available: " + ", ".join(sorted(self.theme_specs)),
+                    data={"key": "theme"},
+                )
+            )
+            name = DEFAULT_THEME if DEFAULT_THEME in self.theme_specs else next(iter(self.theme_specs))
+        self.theme = name
+        for editor in self.query(Editor) if self._ui_ready else ():
+            self._theme_editor(editor)
+        if announce:
+            log.info("theme applied", extra={"theme": name})
+
+    def _theme_editor(self, editor: Editor) -> None:
+        spec = self.theme_specs.get(self.theme)
+        if spec is None:
+            return
+        if spec.name not in editor.available_themes:
+            editor.register_theme(editor_theme(spec))
+        editor.theme = spec.name
+
+    def _configure_editor(self, editor: Editor) -> None:
+        s = self.settings.editor
+        editor.show_line_numbers = s.line_numbers
+        editor.soft_wrap = s.soft_wrap
+        editor.indent_width = s.tab_size
+        editor.indent_type = "spaces" if s.insert_spaces else "tabs"
+        editor.highlight_cursor_line = s.highlight_current_line
+
+    def _apply_keymap(self) -> None:
+        overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
+        self.keybindings, problems = resolve_keymap(DEFAULT_KEYBINDINGS, overrides, known_commands=self.commands_ids)
+        for problem in problems:
+            self._notify_problem(problem)
+        textual_bindings = [
+            TextualBinding(b.key, f"keybinding({index})", show=False, priority=True)
+            for index, b in enumerate(self.keybindings)
+        ]
+        self._bindings = BindingsMap(textual_bindings)
+        if self._ui_ready:
+            self.refresh_bindings()
+
+    @property
+    def commands_ids(self) -> list[str]:
+        """Ids of all registered commands."""
+        return [c.id for c in self.commands]
+
+    def keys_for(self, command_id: str) -> list[str]:
+        """The keys bound to ``command_id``, for display in the palette."""
+        return [b.key for b in self.keybindings if b.command == command_id]
+
+    def apply_settings(self) -> None:
+        """Apply the current settings to the live UI (theme, keymap, editors, explorer)."""
+        self._apply_theme(self.settings.theme)
+        self._apply_keymap()
+        for editor in self.query(Editor):
+            self._configure_editor(editor)
+        explorer = self.query_one(Explorer)
+        s = self.settings.explorer
+        explorer.display = s.visible
+        explorer.styles.width = s.width
+        filters = self._explorer_filters()
+        if filters != self._applied_filters:
+            self._applied_filters = filters
+            explorer.model = self._workspace_tree()
+            explorer.reload()
+            self._file_index = None
+        self._report_problems()
+
+    def reload_settings(self) -> None:
+        """Re-read every settings layer and apply the result."""
+        self.config.load()
+        self.apply_settings()
+
+    async def _watch_settings(self) -> None:
+        def changed(settings: Settings, problems: list[ConfigError]) -> None:
+            self.apply_settings()
+
+        try:
+            await self.config.watch(changed, stop_event=self._config_stop)
+        except Exception:  # the watcher failing must never take the editor down
+            log.exception("settings watcher stopped")
+            self.notify("Live settings reload stopped; see the log.", severity="warning")
+
+    def _report_problems(self) -> None:
+        current = {p.message: p for p in self.config.problems}
+        for message, problem in current.items():
+            if message not in self._shown_problems:
+                self._notify_problem(problem)
+        self._shown_problems = set(current)
+
+    def _notify_problem(self, problem: SymphonyError) -> None:
+        log.warning("problem: %s", problem.message, extra={"code": problem.name, **problem.data})
+        self.notify(f"{problem.message}\n{problem.hint}", title="Settings problem", severity="error", timeout=12)
+
+    # ----------------------------------------------------------------- commands and keys
+
+    async def action_keybinding(self, index: int) -> None:
+        if not (0 <= index < len(self.keybindings)):
+            return
+        binding = self.keybindings[index]
+        self.dispatch(binding.command, **dict(binding.args))
+
+    def dispatch(self, command_id: str, **args: Any) -> Worker[Any]:
+        """Run a command in its own worker, so it may open dialogs and wait for the user's answer."""
+        return self.run_worker(self.run_command(command_id, **args), name=command_id, group="commands")
+
+    async def run_command(self, command_id: str, **args: Any) -> Any:
+        """Run a command by id in the current task; failures become a notification, never a crash."""
+        try:
+            return await self.commands.execute(command_id, **args)
+        except SymphonyError as exc:
+            self.notify(f"{exc.message}\n{exc.hint}", title="Command failed", severity="error", timeout=8)
+            return None
+
+    # ----------------------------------------------------------------- editors
+
+    @property
+    def tabs(self) -> TabbedContent:
+        """The editor tab container."""
+        return self.query_one("#editors", TabbedContent)
+
+    @property
+    def editors(self) -> list[Editor]:
+        """Open editors in tab order."""
+        return list(self.tabs.query(Editor))
+
+    @property
+    def active_editor(self) -> Editor | None:
+        """The editor in the active tab, if any."""
+        pane = self.tabs.active_pane
+        if pane is None:
+            return None
+        found = pane.query(Editor)
+        return found.first() if found else None
+
+    def editor_for(self, path: Path) -> Editor | None:
+        """The open editor bound to ``path``."""
+        target = path.resolve()
+        for editor in self.editors:
+            if editor.state.path is not None and editor.state.path.resolve() == target:
+                return editor
+        return None
+
+    async def open_file(self, path: Path) -> Editor | None:
+        """Open ``path`` in a tab (or switch to it); unreadable files give a notification, not a crash."""
+        path = (self.workspace / path) if not path.is_absolute() else path
+        existing = self.editor_for(path)
+        if existing is not None:
+            self._activate(existing)
+            return existing
+        try:
+            loaded = read_text_file(path, default_encoding=self.settings.editor.default_encoding)
+        except SymphonyError as exc:
+            self.notify(f"{exc.message}\n{exc.hint}", title="Cannot open file", severity="error", timeout=8)
+            return None
+        first_line = loaded.text.split("\n", 1)[0]
+        state = FileState(
+            path=path,
+            language=detect_language(path, first_line),
+            encoding=loaded.encoding,
+            line_ending=loaded.line_ending,
+            has_bom=loaded.has_bom,
+            mtime_ns=loaded.mtime_ns,
+            encoding_guessed=loaded.encoding_guessed,
+        )
+        if loaded.encoding_guessed:
+            self.notify(
+                f"{path.name} is not valid UTF-8; opened as {loaded.encoding}.",
+                title="Encoding guessed",
+                severity="warning",
+            )
+        editor = await self._add_editor(loaded.text, state)
+        self._remember(path)
+        return editor
+
+    async def new_file(self) -> Editor:
+        """Open an empty untitled editor."""
+        return await self._add_editor("", FileState(path=None))
+
+    async def _add_editor(self, text: str, state: FileState) -> Editor:
+        self._editor_counter += 1
+        pane_id = f"editor-{self._editor_counter}"
+        spec = self.theme_specs.get(self.theme)
+        editor = Editor(text, state, theme="css", id=f"{pane_id}-text")
+        if spec is not None:
+            editor.register_theme(editor_theme(spec))
+            editor.theme = spec.name
+        self._configure_editor(editor)
+        pane = TabPane(editor.display_name, editor, id=pane_id)
+        await self.tabs.add_pane(pane)
+        self._update_welcome()
+        self.tabs.active = pane_id
+        editor.focus()
+        self._update_status()
+        return editor
+
+    def _pane_of(self, editor: Editor) -> TabPane:
+        pane = editor.parent
+        assert isinstance(pane, TabPane)
+        return pane
+
+    def _activate(self, editor: Editor) -> None:
+        pane = self._pane_of(editor)
+        assert pane.id is not None
+        self.tabs.active = pane.id
+        editor.focus()
+
+    def _remember(self, path: Path) -> None:
+        try:
+            rel = str(path.resolve().relative_to(self.workspace))
+        except ValueError:
+            return
+        if rel in self._recent:
+            self._recent.remove(rel)
+        self._recent.insert(0, rel)
+        del self._recent[50:]
+
+    def _refresh_tab_label(self, editor: Editor) -> None:
+        pane = self._pane_of(editor)
+        assert pane.id is not None
+        label = ("● " if editor.dirty else "") + editor.display_name
+        self.tabs.get_tab(pane.id).label = label
+
+    async def save_editor(self, editor: Editor, *, path: Path | None = None, force: bool = False) -> bool:
+        """Write the editor's text to disk; returns False (after telling the user) if it could not."""
+        target = path or editor.state.path
+        if target is None:
+            from symphony_tui.commands.builtin import prompt_save_path
+
+            target = await prompt_save_path(self, editor)
+            if target is None:
+                return False
+        text = editor.text
+        s = self.settings.editor
+        if s.trim_trailing_whitespace:
+            text = "\n".join(line.rstrip() for line in text.split("\n"))
+        if s.insert_final_newline and text and not text.endswith("\n"):
+            text += "\n"
+        expected = None if (force or target != editor.state.path) else editor.state.mtime_ns
+        try:
+            saved = save_text_file(
+                target,
+                text,
+                encoding=editor.state.encoding,
+                line_ending=editor.state.line_ending,
+                has_bom=editor.state.has_bom,
+                expected_mtime_ns=expected,
+            )
+        except SymphonyError as exc:
+            if exc.name == "CONFLICT":
+                choice = await self.push_screen_wait(
+                    ChoiceDialog(
+                        f"{target.name} changed on disk since it was opened",
+                        "Overwrite it with your version, or cancel and keep editing?",
+                        [Choice("overwrite", "Overwrite", "o", "warning"), Choice("cancel", "Cancel", "c")],
+                    )
+                )
+                if choice == "overwrite":
+                    return await self.save_editor(editor, path=target, force=True)
+                return False
+            self.notify(f"{exc.message}\n{exc.hint}", title="Save failed", severity="error", timeout=10)
+            return False
+        if text != editor.text:
+            editor.load_text(text)
+        new_state = editor.state.saved_as(target, saved.mtime_ns)
+        if editor.state.path != target:
+            first_line = text.split("\n", 1)[0]
+            language = detect_language(target, first_line)
+            from dataclasses import replace
+
+            new_state = replace(new_state, language=language)
+        editor.mark_saved(text, new_state)
+        self._refresh_tab_label(editor)
+        self._update_status()
+        self._remember(target)
+        self._file_index = None
+        return True
+
+    async def close_editor(self, editor: Editor) -> bool:
+        """Close a tab, asking first if it has unsaved changes. Returns False if the user cancelled."""
+        if editor.dirty:
+            choice = await self.push_screen_wait(
+                ChoiceDialog(
+                    f"Save changes to {editor.display_name}?",
+                    "Your changes will be lost if you don't save them.",
+                    [
+                        Choice("save", "Save", "s", "primary"),
+                        Choice("discard", "Don't Save", "d", "error"),
+                        Choice("cancel", "Cancel", "c"),
+                    ],
+                )
+            )
+            if choice == "cancel" or (choice == "save" and not await self.save_editor(editor)):
+                return False
+        pane = self._pane_of(editor)
+        assert pane.id is not None
+        await self.tabs.remove_pane(pane.id)
+        self._update_welcome()
+        remaining = self.active_editor
+        if remaining is not None:
+            remaining.focus()
+        self._update_status()
+        return True
+
+    async def request_quit(self) -> None:
+        """Quit, asking about unsaved files first; text is never lost silently."""
+        dirty = [e for e in self.editors if e.dirty]
+        if dirty:
+            names = "\n".join(f"  • {self.shown_path(e.state.path) if e.state.path else e.display_name}" for e in dirty)
+            count = f"{len(dirty)} file{'s' if len(dirty) > 1 else ''}"
+            choice = await self.push_screen_wait(
+                ChoiceDialog(
+                    f"Save changes to {count} before quitting?",
+                    names,
+                    [
+                        Choice("save", "Save All", "s", "primary"),
+                        Choice("discard", "Discard", "d", "error"),
+                        Choice("cancel", "Cancel", "c"),
+                    ],
+                )
+            )
+            if choice == "cancel":
+                return
+            if choice == "save":
+                for editor in dirty:
+                    self._activate(editor)
+                    if not await self.save_editor(editor):
+                        return
+        self.exit()
+
+    async def action_quit(self) -> None:
+        self.dispatch("app.quit")
+
+    # ----------------------------------------------------------------- status
+
+    def shown_path(self, path: Path) -> str:
+        """How a path is shown to the user: relative to the workspace when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.workspace))
+        except ValueError:
+            return str(path)
+
+    def _update_status(self) -> None:
+        editor = self.active_editor
+        status = self.query_one(StatusBar)
+        if editor is None:
+            status.info = StatusInfo()
+            return
+        state = editor.state
+        shown = "Untitled" if state.path is None else self.shown_path(state.path)
+        row, col = editor.cursor_location
+        status.info = StatusInfo(
+            path=shown,
+            line=row + 1,
+            column=col + 1,
+            language=language_label(state.language),
+            encoding=state.encoding + (" (guessed)" if state.encoding_guessed else ""),
+            line_ending=state.line_ending.label,
+            dirty=editor.dirty,
+        )
+
+    @on(TextArea.SelectionChanged)
+    def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        if event.text_area is self.active_editor:
+            self._update_status()
+
+    @on(Editor.DirtyChanged)
+    def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
+        self._refresh_tab_label(event.editor)
+        self._update_status()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._update_status()
+
+    @on(Explorer.OpenFile)
+    async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:
+        await self.open_file(event.path)
+
+    # ----------------------------------------------------------------- quick open support
+
+    @work(thread=True, exclusive=True, group="file-index")
+    def index_files(self) -> list[str]:
+        """List workspace files (off the UI loop) for quick open."""
+        from core.workspace.listing import iter_workspace_relpaths
+
+        s = self.settings.explorer
+        files = list(iter_workspace_relpaths(self.workspace, s.exclude, s.respect_gitignore))
+        self._file_index = files
+        return files
+
+    @property
+    def recent_files(self) -> list[str]:
+        """Workspace-relative paths of recently opened files, most recent first."""
+        return list(self._recent)
+
+    @property
+    def file_index(self) -> list[str] | None:
+        """The cached workspace file list (None until indexed)."""
+        return self._file_index

@@ -1,0 +1,297 @@
+"""The workbench's own commands. Each is a plain function over the app, registered by id in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import __version__
+from symphony_tui.widgets.dialogs import InputDialog
+from symphony_tui.widgets.quick_pick import PickItem, PickResult, QuickPick
+
+if TYPE_CHECKING:
+    from core.workspace.fuzzy import Match
+    from symphony_tui.app import SymphonyApp
+    from symphony_tui.widgets.editor import Editor
+
+COMMAND_PREFIX = ">"
+
+
+def register_builtin_commands(app: SymphonyApp) -> None:
+    """Register every workbench action as a command on ``app.commands``."""
+
+    async def save() -> None:
+        if (editor := app.active_editor) is not None:
+            await app.save_editor(editor)
+
+    async def save_as() -> None:
+        if (editor := app.active_editor) is not None:
+            target = await prompt_save_path(app, editor)
+            if target is not None:
+                await app.save_editor(editor, path=target)
+
+    async def save_all() -> None:
+        for editor in app.editors:
+            if editor.dirty and not await app.save_editor(editor):
+                return
+
+    async def close() -> None:
+        if (editor := app.active_editor) is not None:
+            await app.close_editor(editor)
+
+    def cycle(step: int) -> None:
+        editors = app.editors
+        current = app.active_editor
+        if not editors or current is None:
+            return
+        target = editors[(editors.index(current) + step) % len(editors)]
+        app._activate(target)
+
+    def toggle_explorer() -> None:
+        from symphony_tui.widgets.explorer import Explorer
+
+        explorer = app.query_one(Explorer)
+        explorer.display = not explorer.display
+        if explorer.display:
+            explorer.focus()
+        elif (editor := app.active_editor) is not None:
+            editor.focus()
+
+    def focus_explorer() -> None:
+        from symphony_tui.widgets.explorer import Explorer
+
+        explorer = app.query_one(Explorer)
+        explorer.display = True
+        explorer.focus()
+
+    def toggle_soft_wrap() -> None:
+        if (editor := app.active_editor) is not None:
+            editor.soft_wrap = not editor.soft_wrap
+
+    async def revert() -> None:
+        editor = app.active_editor
+        if editor is None or editor.state.path is None:
+            return
+        from core.workspace.textfile import read_text_file
+
+        loaded = read_text_file(editor.state.path, default_encoding=editor.state.encoding)
+        editor.load_text(loaded.text)
+        from dataclasses import replace
+
+        editor.mark_saved(loaded.text, replace(editor.state, mtime_ns=loaded.mtime_ns))
+
+    async def open_settings(workspace: bool = False) -> None:
+        from core.config.persist import settings_file_for
+
+        path = settings_file_for(app.config, workspace=workspace)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                "# Symphony settings. `symphony config schema` prints every key; `symphony config show` the\n"
+                "# effective values and where each came from. Changes apply as soon as you save.\n",
+                encoding="utf-8",
+            )
+        await app.open_file(path)
+
+    def about() -> None:
+        app.notify(f"Symphony {__version__}\nWorkspace: {app.workspace}", title="About Symphony")
+
+    add = app.commands.add
+    add("file.new", "New File", "File", app.new_file)
+    add("file.save", "Save", "File", save)
+    add("file.saveAs", "Save As...", "File", save_as)
+    add("file.saveAll", "Save All", "File", save_all)
+    add("file.revert", "Revert File", "File", revert)
+    add("app.quit", "Quit", "File", app.request_quit)
+    add("editor.close", "Close Editor", "View", close)
+    add("editor.next", "Next Editor", "View", lambda: cycle(1))
+    add("editor.previous", "Previous Editor", "View", lambda: cycle(-1))
+    add("editor.gotoLine", "Go to Line...", "Go", lambda: goto_line(app))
+    add("view.toggleExplorer", "Toggle Explorer", "View", toggle_explorer)
+    add("view.focusExplorer", "Focus Explorer", "View", focus_explorer)
+    add("view.focusNext", "Focus Next Part", "View", app.action_focus_next)
+    add("view.toggleSoftWrap", "Toggle Word Wrap", "View", toggle_soft_wrap)
+    add("workbench.quickOpen", "Go to File...", "Go", lambda: quick_open(app))
+    add("workbench.commandPalette", "Show All Commands", "View", lambda: quick_open(app, COMMAND_PREFIX))
+    add("preferences.theme", "Color Theme", "Preferences", lambda: pick_theme(app))
+    add("preferences.openSettings", "Open User Settings", "Preferences", open_settings)
+    add(
+        "preferences.openWorkspaceSettings",
+        "Open Workspace Settings",
+        "Preferences",
+        lambda: open_settings(workspace=True),
+    )
+    add("preferences.reloadSettings", "Reload Settings", "Preferences", app.reload_settings)
+    add("help.keybindings", "Keyboard Shortcuts", "Help", lambda: show_keybindings(app))
+    add("help.about", "About", "Help", about)
+
+
+# --------------------------------------------------------------------- quick open / palette
+
+
+def rank_paths(query: str, paths: Sequence[str], limit: int = 50, recent: Sequence[str] = ()) -> list[Match]:
+    """Fuzzy ranking shared by every picker (imported on first use: it is not needed for the first frame)."""
+    from core.workspace.fuzzy import rank_paths as rank
+
+    return rank(query, paths, limit=limit, recent=recent)
+
+
+def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
+    path_part, _, line_part = query.partition(":")
+    files = app.file_index
+    if files is None:
+        return [PickItem(label=p, value=p) for p in app.recent_files] or [
+            PickItem(label="Indexing workspace files…", value=None)
+        ]
+    matches = rank_paths(path_part.strip(), files, limit=50, recent=app.recent_files)
+    suffix = f":{line_part}" if line_part.strip().isdigit() else ""
+    return [PickItem(label=m.path, value=m.path + suffix, positions=m.positions) for m in matches]
+
+
+def _command_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
+    commands = {c.label: c for c in app.commands if c.palette}
+    labels = list(commands)
+    ranked = rank_paths(query.strip(), labels, limit=200)
+    return [
+        PickItem(
+            label=m.path,
+            value=commands[m.path].id,
+            positions=m.positions,
+            hint=" ".join(app.keys_for(commands[m.path].id)),
+        )
+        for m in ranked
+    ]
+
+
+def _quick_open_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
+    if query.startswith(COMMAND_PREFIX):
+        return _command_items(app, query[len(COMMAND_PREFIX) :])
+    return _file_items(app, query)
+
+
+def _quick_open_title(query: str) -> str:
+    if query.startswith(COMMAND_PREFIX):
+        return "Commands — type to filter; delete '>' to search files"
+    return "Go to file — type '>' for commands, append ':LINE' to jump to a line"
+
+
+async def quick_open(app: SymphonyApp, initial: str = "") -> None:
+    """Ctrl+P: fuzzy-find a file; typing '>' turns it into the command palette, as in VS Code."""
+    if isinstance(app.screen, QuickPick):
+        return
+    picker = QuickPick(
+        lambda q: _quick_open_items(app, q),
+        placeholder="Search files by name (> for commands)",
+        initial=initial,
+        title_for=_quick_open_title,
+    )
+    if app.file_index is None:
+        worker = app.index_files()
+
+        async def refresh_when_indexed() -> None:
+            await worker.wait()
+            if picker.is_attached:
+                picker.refresh_items(picker.query_text)
+
+        app.run_worker(refresh_when_indexed(), group="quick-open-refresh")
+    result: PickResult | None = await app.push_screen_wait(picker)
+    if result is None or result.item.value is None:
+        return
+    if result.query.startswith(COMMAND_PREFIX):
+        await app.run_command(result.item.value)
+        return
+    path_text, _, line_text = str(result.item.value).partition(":")
+    editor = await app.open_file(Path(path_text))
+    if editor is not None and line_text.isdigit():
+        _goto(editor, int(line_text))
+
+
+def _goto(editor: Editor, line: int) -> None:
+    row = max(0, min(line - 1, editor.document.line_count - 1))
+    editor.cursor_location = (row, 0)
+    editor.scroll_cursor_visible(center=True)
+
+
+async def goto_line(app: SymphonyApp) -> None:
+    """Ctrl+G: jump to a line number in the active editor."""
+    editor = app.active_editor
+    if editor is None:
+        return
+    answer = await app.push_screen_wait(
+        InputDialog(f"Go to line (1-{editor.document.line_count})", placeholder="line number")
+    )
+    if answer and answer.strip().isdigit():
+        _goto(editor, int(answer.strip()))
+    editor.focus()
+
+
+async def prompt_save_path(app: SymphonyApp, editor: Editor) -> Path | None:
+    """Ask where to save an editor's text; relative answers are taken from the workspace root."""
+    current = editor.state.path
+    default = str(current.relative_to(app.workspace)) if current and current.is_relative_to(app.workspace) else ""
+    answer = await app.push_screen_wait(InputDialog("Save as", value=default, placeholder="path/to/file.py"))
+    if not answer:
+        return None
+    path = Path(answer).expanduser()
+    path = path if path.is_absolute() else app.workspace / path
+    if path.is_dir():
+        app.notify(f"{path} is a folder; type a file name.", severity="error")
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)  # like `mkdir -p`: typing a new folder creates it
+    return path
+
+
+async def pick_theme(app: SymphonyApp) -> None:
+    """Preferences: Theme — previews each theme as it is highlighted; escape restores the previous one."""
+    original = app.theme
+    specs = sorted(app.theme_specs.values(), key=lambda s: s.display_name)
+
+    def items(query: str) -> Sequence[PickItem]:
+        names = [s.display_name for s in specs]
+        by_name = {s.display_name: s for s in specs}
+        return [
+            PickItem(
+                label=m.path,
+                value=by_name[m.path].name,
+                positions=m.positions,
+                detail="(current)" if by_name[m.path].name == original else "",
+            )
+            for m in rank_paths(query.strip(), names, limit=100)
+        ]
+
+    result = await app.push_screen_wait(
+        QuickPick(
+            items,
+            title="Select a color theme (↑↓ to preview)",
+            on_highlight=lambda item: app._apply_theme(item.value, announce=False),
+        )
+    )
+    if result is None:
+        app._apply_theme(original, announce=False)
+        return
+    app._apply_theme(result.item.value)
+    from core.config.persist import persist_setting
+
+    try:
+        where = persist_setting(app.config, "theme", result.item.value)
+    except Exception as exc:  # persisting is a convenience; the theme is already applied
+        app.notify(f"Theme applied for this session; could not save it: {exc}", severity="warning")
+    else:
+        app.notify(f"Theme saved to {where}", title="Color theme")
+
+
+async def show_keybindings(app: SymphonyApp) -> None:
+    """Help: Keyboard Shortcuts — every binding with its command; choosing one runs it."""
+    labels = {c.id: c.label for c in app.commands}
+
+    def items(query: str) -> Sequence[PickItem]:
+        rows = {f"{labels.get(b.command, b.command)} — {b.key}": b for b in app.keybindings}
+        return [
+            PickItem(label=m.path, value=rows[m.path].command, positions=m.positions)
+            for m in rank_paths(query.strip(), list(rows), limit=200)
+        ]
+
+    result = await app.push_screen_wait(QuickPick(items, title="Keyboard shortcuts"))
+    if result is not None:
+        await app.run_command(result.item.value)

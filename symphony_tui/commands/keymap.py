@@ -1,0 +1,27 @@
+"""Symphony's default keybindings, as data. Users override them with `keybindings` in settings.
+
+Keys are chosen to reach the app in common terminals: ctrl+tab and ctrl+shift+letter usually do not arrive,
+so each such binding has a fallback that does (ctrl+pageup/pagedown, alt+left/right, F1).
+"""
+
+from __future__ import annotations
+
+from core.keymap import Binding
+
+DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
+    Binding("ctrl+s", "file.save"),
+    Binding("ctrl+n", "file.new"),
+    Binding("ctrl+q", "app.quit"),
+    Binding("ctrl+w", "editor.close"),
+    Binding("ctrl+pagedown", "editor.next"),
+    Binding("ctrl+pageup", "editor.previous"),
+    Binding("alt+right", "editor.next"),
+    Binding("alt+left", "editor.previous"),
+    Binding("ctrl+b", "view.toggleExplorer"),
+    Binding("ctrl+p", "workbench.quickOpen"),
+    Binding("f1", "workbench.commandPalette"),
+    Binding("ctrl+shift+p", "workbench.commandPalette"),
+    Binding("ctrl+g", "editor.gotoLine"),
+    Binding("alt+z", "view.toggleSoftWrap"),
+    Binding("f6", "view.focusNext"),
+)

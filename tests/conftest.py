@@ -1,0 +1,30 @@
+"""Test-wide isolation: no test reads or writes the real user's config, logs or runtime dirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_textual_snapshot import SVGImageExtension
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _snapshot_dirname(cls: type, *, test_location: object) -> str:
+    # Keep every SVG under <repo>/snapshots/<test path>/<test module>/, not in scattered __snapshots__ folders.
+    test_file = Path(test_location.filepath)  # type: ignore[attr-defined]
+    relative = test_file.parent.relative_to(ROOT / "tests")
+    return str(ROOT / "snapshots" / relative / test_location.basename)  # type: ignore[attr-defined]
+
+
+SVGImageExtension.dirname = classmethod(_snapshot_dirname)  # type: ignore[method-assign, assignment]
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user directory at a fresh temp dir."""
+    base = tmp_path_factory.mktemp("user")
+    for name in ("CONFIG", "LOG", "DATA", "CACHE", "STATE", "RUNTIME"):
+        monkeypatch.setenv(f"SYMPHONY_{name}_DIR", str(base / name.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return base
