@@ -115,7 +115,8 @@ def save_text_file(
 
     ``expected_mtime_ns``/``expected_size`` (from LoadedText or the last SavedText) make the save refuse with
     ConflictError when the file changed or vanished since; ``None`` skips the check. On any failure the
-    original file is untouched.
+    original file is untouched. Like most editors' atomic save, this gives the path a new inode: other hard
+    links to the old file keep the old content.
     """
     payload = encode_text(text, encoding=encoding, line_ending=line_ending, has_bom=has_bom, label=str(path))
     target = Path(os.path.realpath(path))
@@ -169,7 +170,7 @@ def _check_unchanged(
     if current is None:
         raise ConflictError(
             f"{path} was deleted or moved since it was opened",
-            hint="Save again to recreate it, or close the editor if the deletion was intended.",
+            hint="Choose to overwrite (save without the check) to recreate it, or close the editor.",
             data={"path": str(path), "reason": "deleted"},
         )
     changed_time = expected_mtime_ns is not None and current.st_mtime_ns != expected_mtime_ns
@@ -177,7 +178,7 @@ def _check_unchanged(
     if changed_time or changed_size:
         raise ConflictError(
             f"{path} changed on disk since it was opened",
-            hint="Reload the file or compare it with your version, then save again to overwrite.",
+            hint="Reload the file, or compare it with your version and choose to overwrite it.",
             data={
                 "path": str(path),
                 "reason": "modified",
