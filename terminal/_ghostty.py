@@ -18,7 +18,7 @@ from core.errors import InternalError, UnsupportedError
 
 try:
     from pyghostty import ffi as _ffi  # type: ignore[import-untyped]
-    from pyghostty import lib as _lib  # type: ignore[import-untyped]
+    from pyghostty import lib as _lib
 except (ImportError, OSError) as exc:  # pragma: no cover - depends on the platform's wheel
     raise UnsupportedError(
         f"The terminal emulator library could not be loaded: {exc}",
