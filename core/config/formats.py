@@ -9,8 +9,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 class ConfigFormat(StrEnum):
     """A settings file syntax; the value is what messages call it."""
@@ -122,6 +120,8 @@ def _parse_json(text: str) -> Any:
 
 
 def _parse_yaml(text: str) -> Any:
+    import yaml  # deferred: most users have no YAML settings, and start-up time matters
+
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:

@@ -13,8 +13,6 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from core.config.formats import ConfigFormat
 from core.config.merge import KeyPath
 
@@ -23,13 +21,18 @@ def find_key_line(text: str, fmt: ConfigFormat, path: KeyPath) -> int | None:
     """The 1-based line where ``path`` (or its nearest written ancestor) is defined, or None if not found."""
     if not path:
         return None
-    try:
-        if fmt is ConfigFormat.YAML:
+    if fmt is ConfigFormat.YAML:
+        import yaml  # deferred: only YAML settings files need it
+
+        try:
             return _yaml_line(text, path)
+        except (yaml.YAMLError, ValueError, IndexError):
+            return None
+    try:
         if fmt is ConfigFormat.JSON:
             return _best(_json_keys(text), path)
         return _best(_toml_keys(text), path)
-    except (yaml.YAMLError, ValueError, IndexError):
+    except (ValueError, IndexError):
         # Locating is a courtesy; a document we cannot walk just gets no line number.
         return None
 
@@ -44,6 +47,8 @@ def _best(found: list[tuple[KeyPath, int]], path: KeyPath) -> int | None:
 
 
 def _yaml_line(text: str, path: KeyPath) -> int | None:
+    import yaml
+
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     line: int | None = None
     for step in path:

@@ -8,9 +8,10 @@ import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import watchfiles
+if TYPE_CHECKING:
+    import watchfiles
 
 from core.config.formats import SETTINGS_FILE_NAMES
 from core.config.layers import default_config_dir, workspace_settings_dir
@@ -106,6 +107,8 @@ class ConfigService:
         relevant = relevance_filter(self.watch_paths())
         # A watched directory that is itself deleted or replaced leaves a dead watch behind: re-arm then too.
         watched = {str(form) for target in targets for form in (target, target.resolve())}
+        import watchfiles  # deferred: it pulls in multiprocessing, which start-up does not need
+
         async for changes in watchfiles.awatch(
             *targets,
             watch_filter=relevant,

@@ -75,7 +75,7 @@ class Priority(IntEnum):
 class FrozenModel(BaseModel):
     """Base for value objects: immutable, strict about unknown fields, hashable."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 __all__ = [

@@ -12,7 +12,7 @@ RequestId = int | str
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     jsonrpc: Literal["2.0"] = "2.0"
 
@@ -20,7 +20,7 @@ class _Wire(BaseModel):
 class RpcError(BaseModel):
     """The ``error`` member of a failed response."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code: int
     message: str

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import TextArea
 
 from core.types import LineEnding
+from symphony_tui.widgets.highlights import LazyHighlights
 
 # Languages Textual's TextArea can highlight (textual[syntax] ships these tree-sitter grammars).
 _HIGHLIGHTABLE = {
@@ -69,10 +70,9 @@ class Editor(TextArea):
             self.editor = editor
 
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
-        language = state.language if state.language in _HIGHLIGHTABLE else None
         super().__init__(
             text,
-            language=language,
+            language=None,
             theme=theme,
             soft_wrap=False,
             tab_behavior="indent",
@@ -81,6 +81,10 @@ class Editor(TextArea):
         )
         self.state = state
         """The file this editor is bound to and how to write it back."""
+        # Set after construction: TextArea.__init__ with a language parses and highlights the whole text
+        # twice (once directly, once from the language watcher); this way it happens once.
+        if state.language in _HIGHLIGHTABLE:
+            self.language = state.language
         self._saved_text = text
         self._dirty = False
 
@@ -93,6 +97,18 @@ class Editor(TextArea):
     def display_name(self) -> str:
         """The tab label: the file name, or 'Untitled'."""
         return self.state.path.name if self.state.path else "Untitled"
+
+    def _build_highlight_map(self) -> None:
+        # Replaces TextArea's whole-file query with a map that queries only the blocks being painted.
+        self._line_cache.clear()
+        if not isinstance(self._highlights, LazyHighlights):
+            self._highlights = LazyHighlights(self._query_lines)
+        self._highlights.clear()
+
+    def _query_lines(self, first: int, end: int) -> dict[str, list[object]]:
+        if not self._highlight_query:
+            return {}
+        return self.document.query_syntax_tree(self._highlight_query, (first, 0), (end, 0))  # type: ignore[return-value]
 
     def _on_text_area_changed(self, event: TextArea.Changed) -> None:
         # Comparing with the saved text (rather than setting a flag) makes an undo back to the saved state
