@@ -1,0 +1,511 @@
+"""One framed, authenticated IPC connection as an asyncio.Protocol: handshake, heartbeat, flow control, Close.
+
+Working at the Protocol level (not asyncio streams) keeps one event-loop wake-up per read and no per-message
+copies: payloads are decoded straight from the received chunk, and every frame produced while handling one chunk
+(typically the responses to it) leaves in a single write. The RPC layer (core.ipc.peer) sits on top and sees
+only decoded messages. Works over one duplex transport (Unix socket, named pipe) or a read/write pair (stdio).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from collections.abc import Callable, Sequence
+from enum import Enum
+from typing import Any, Literal, cast
+
+from core.errors import (
+    AuthenticationError,
+    ParseError,
+    ProtocolError,
+    SymphonyError,
+    TransportError,
+)
+from core.ipc.codec import CODEC_NAMES, Codec, make_codec
+from core.ipc.frame import PROTOCOL_VERSION, FrameDecoder, FrameType, pack_header
+from core.ipc.handshake import (
+    MAX_HANDSHAKE_FRAME,
+    Authenticator,
+    check_hello,
+    check_welcome,
+    encode_hello,
+    encode_refusal,
+    encode_welcome,
+)
+from core.ipc.metrics import ConnectionMetrics
+from core.ipc.security import AuthToken, peer_uid
+from core.ipc.settings import IpcSettings
+
+log = logging.getLogger("symphony.ipc")
+
+Role = Literal["connect", "accept"]
+_DATA = int(FrameType.DATA)
+_PING = int(FrameType.PING)
+_PONG = int(FrameType.PONG)
+_CLOSE = int(FrameType.CLOSE)
+_SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
+
+
+class State(Enum):
+    """Where a connection is in its life."""
+
+    HANDSHAKE = "handshake"
+    OPEN = "open"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+class FramedConnection(asyncio.Protocol):
+    """Frames, handshake and liveness for one peer; hands decoded messages to ``on_message``."""
+
+    def __init__(
+        self,
+        role: Role,
+        *,
+        settings: IpcSettings | None = None,
+        token: AuthToken | None = None,
+        authenticate: Authenticator | None = None,
+        codecs: Sequence[str] = CODEC_NAMES,
+        name: str = "",
+        label: str = "peer",
+    ) -> None:
+        if role == "connect" and token is None:
+            raise ValueError("a connecting side needs the token it was handed")
+        if role == "accept" and authenticate is None:
+            raise ValueError("an accepting side needs an authenticator")
+        self.role: Role = role
+        self.settings = settings or IpcSettings()
+        self.label = label
+        """How logs name the other end (socket path, pid, identity once known)."""
+        self.name = name
+        """This side's name, sent in the hello."""
+        self.identity: str | None = None
+        """On the accepting side, whom the presented token was issued to."""
+        self.peer_name = ""
+        """The name the connecting side gave in its hello."""
+        self.codec: Codec | None = None
+        self.metrics = ConnectionMetrics()
+        self.state = State.HANDSHAKE
+        self.on_message: Callable[[Any], None] = _drop
+        """Called with each decoded Data message once the connection is open."""
+        self.on_bad_message: Callable[[SymphonyError], None] = _drop
+        """Called with a ParseError for an undecodable Data payload (the connection stays open)."""
+        self.on_tick: Callable[[], None] = _noop
+        """Called on every heartbeat tick (the RPC layer sweeps request deadlines there)."""
+        self.on_closed: Callable[[SymphonyError | None], None] = _drop
+        """Called once when the connection is gone: None after an orderly Close, else the reason."""
+
+        self._token = token
+        self._authenticate = authenticate
+        self._codecs = tuple(codecs)
+        # An unauthenticated peer may not make the accepting side buffer more than a handshake frame. The
+        # connecting side reached a socket it trusts, and the welcome may share a read with the first messages.
+        limit = MAX_HANDSHAKE_FRAME if role == "accept" else self.settings.max_frame_size
+        self._decoder = FrameDecoder(max_frame_size=limit)
+        self._rtransport: asyncio.BaseTransport | None = None
+        self._wtransport: asyncio.WriteTransport | None = None
+        self._loop = asyncio.get_event_loop()
+        self._batch: list[bytes | memoryview] | None = None
+        self._write_paused = False
+        self._drain_waiter: asyncio.Future[None] | None = None
+        self._read_pause_reasons: set[str] = set()
+        self._rx_seen = True
+        self._missed = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._close_reason: SymphonyError | None = None
+        self._ping_seq = 0
+        s = self.settings
+        self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
+        self.opened: asyncio.Future[None] = self._loop.create_future()
+        """Resolves when the handshake succeeds; fails with the reason if it does not."""
+        self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
+        """Resolves with the close reason (None for an orderly Close) when the connection is gone."""
+
+    # -- asyncio.Protocol ---------------------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """A duplex transport (socket, named pipe) is ready; stdio pairs come through ``attach_pipes`` instead."""
+        # uvloop's transports do not subclass asyncio.Transport, so no isinstance check here.
+        self.attach_pipes(transport, cast(asyncio.WriteTransport, transport))
+
+    def attach_pipes(self, read_transport: asyncio.BaseTransport, write_transport: asyncio.WriteTransport) -> None:
+        """Use a read transport and a write transport (the same one for duplex) as this connection."""
+        self._rtransport = read_transport
+        self._wtransport = write_transport
+        self._start()
+
+    def _start(self) -> None:
+        wt = self._wtransport
+        assert wt is not None
+        wt.set_write_buffer_limits(high=self.settings.write_buffer_high, low=self.settings.write_buffer_low)
+        if self.role == "accept":
+            uid = peer_uid(wt.get_extra_info("socket"))
+            if uid is not None and hasattr(os, "getuid") and uid != os.getuid():
+                self._refuse(AuthenticationError(f"IPC peer runs as uid {uid}, not as this user; refused"))
+                return
+        else:
+            assert self._token is not None
+            self._write_frame(_DATA, encode_hello(self._token.hex, codecs=self._codecs, name=self.name))
+        self._timer = self._loop.call_later(self.settings.handshake_timeout, self._handshake_expired)
+
+    def data_received(self, data: bytes) -> None:
+        """Decode frames and dispatch them; frames written meanwhile leave in one batch at the end."""
+        metrics = self.metrics
+        metrics.bytes_in += len(data)
+        self._rx_seen = True
+        try:
+            frames = self._decoder.feed(data)
+        except ProtocolError as exc:
+            self.log_dropped(exc)
+            self._fail(exc)
+            return
+        if not frames:
+            return
+        batch: list[bytes | memoryview] = []
+        self._batch = batch
+        try:
+            for frame_type, payload in frames:
+                if frame_type == _DATA:
+                    if self.state is State.OPEN:
+                        metrics.messages_in += 1
+                        codec = self.codec
+                        assert codec is not None
+                        try:
+                            obj = codec.decode(payload)
+                        except ParseError as exc:
+                            metrics.errors += 1
+                            self.log_dropped(exc)
+                            self.on_bad_message(exc)
+                            continue
+                        self.on_message(obj)
+                    elif self.state is State.HANDSHAKE:
+                        self._handshake(payload)
+                elif frame_type == _PING:
+                    if self.state is State.OPEN:
+                        self._write_frame(_PONG, bytes(payload[:8]))
+                elif frame_type == _CLOSE:
+                    self._peer_closed(payload)
+                    break
+                elif frame_type == _PONG:
+                    pass
+                if self.state is State.CLOSED:
+                    break
+        finally:
+            self._flush_batch()
+
+    def eof_received(self) -> bool | None:
+        """The peer shut its writing side: treat it as lost (a Close frame would have come first)."""
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """The transport is gone; tell the layer above exactly once."""
+        if self.state is State.CLOSED:
+            return
+        if self._close_reason is None and self.state is not State.CLOSING:
+            detail = f": {exc}" if exc else ""
+            self._close_reason = TransportError(f"IPC connection to {self.label} lost{detail}")
+        self._finish()
+
+    def pause_writing(self) -> None:
+        """The write buffer passed its high-water mark: senders that await ``drain`` now wait."""
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        """The write buffer drained below its low-water mark."""
+        self._write_paused = False
+        waiter, self._drain_waiter = self._drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- sending ------------------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """True while messages can be sent."""
+        return self.state is State.OPEN
+
+    @property
+    def write_paused(self) -> bool:
+        """True while the peer is reading slower than we write."""
+        return self._write_paused
+
+    async def drain(self) -> None:
+        """Wait until the write buffer is below its low-water mark (returns at once if it already is)."""
+        while self._write_paused:
+            if self.state is State.CLOSED:
+                raise self.closed_error()
+            if self._drain_waiter is None or self._drain_waiter.done():
+                self._drain_waiter = self._loop.create_future()
+            await asyncio.shield(self._drain_waiter)
+
+    def send(self, obj: Any) -> None:
+        """Encode and send one message; raises TransportError if closed, ProtocolError if it cannot be sent."""
+        if self.state is not State.OPEN:
+            raise self.closed_error()
+        codec = self.codec
+        assert codec is not None
+        payload = codec.encode(obj)
+        if len(payload) > self.settings.max_frame_size:
+            raise ProtocolError(
+                f"IPC message of {len(payload)} bytes exceeds the frame limit of {self.settings.max_frame_size}",
+                hint="Send large payloads through shared memory (core.ipc.shm) or raise ipc.max_frame_size.",
+                data={"reason": "frame_too_large", "size": len(payload), "limit": self.settings.max_frame_size},
+            )
+        self.metrics.messages_out += 1
+        self._write_frame(_DATA, payload)
+
+    def _write_frame(self, frame_type: int, payload: bytes | memoryview) -> None:
+        size = len(payload)
+        self.metrics.bytes_out += size + 6
+        header = pack_header(PROTOCOL_VERSION, frame_type, size)
+        batch = self._batch
+        if batch is not None:
+            if size < _SMALL:
+                batch.append(header + payload)
+            else:
+                batch.append(header)
+                batch.append(payload)
+            return
+        wt = self._wtransport
+        if wt is None or wt.is_closing():
+            return
+        if size < _SMALL:
+            wt.write(header + payload)
+        else:
+            wt.writelines((header, payload))
+        if self._write_paused and wt.get_write_buffer_size() > self._hard_cap:
+            self._fail(
+                ProtocolError(
+                    f"IPC peer {self.label} is not reading: {wt.get_write_buffer_size()} bytes are waiting for it",
+                    hint="The other process is stuck or flooding requests without reading replies; disconnected.",
+                    data={"reason": "peer_not_reading"},
+                ),
+                send_close=False,
+            )
+
+    # -- handshake ----------------------------------------------------------------------------------------
+
+    def _handshake(self, payload: bytes | memoryview) -> None:
+        try:
+            if len(payload) > MAX_HANDSHAKE_FRAME:
+                raise ProtocolError(
+                    f"IPC handshake frame of {len(payload)} bytes exceeds {MAX_HANDSHAKE_FRAME}",
+                    data={"reason": "bad_handshake"},
+                )
+            if self.role == "accept":
+                assert self._authenticate is not None
+                hello = check_hello(payload, self._authenticate, codecs=self._codecs)
+                self.identity = hello.identity
+                self.peer_name = hello.name
+                self.label = f"{self.label} ({hello.identity})"
+                self._write_frame(_DATA, encode_welcome(hello.codec))
+                self._open(hello.codec)
+            else:
+                self._open(check_welcome(payload, offered=self._codecs))
+        except SymphonyError as exc:
+            if self.role == "accept":
+                self._refuse(exc)
+            else:
+                self._fail(exc, send_close=False)
+
+    def _open(self, codec_name: str) -> None:
+        self.codec = make_codec(codec_name)
+        self._decoder.max_frame_size = self.settings.max_frame_size
+        self.state = State.OPEN
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._loop.call_later(self.settings.heartbeat_interval, self._tick)
+        if not self.opened.done():
+            self.opened.set_result(None)
+
+    def _refuse(self, exc: SymphonyError) -> None:
+        """Tell an unauthenticated or incompatible peer why, then close."""
+        self.metrics.errors += 1
+        self.log_dropped(exc)
+        self._write_frame(_DATA, encode_refusal(exc))
+        self._fail(exc)
+
+    def _handshake_expired(self) -> None:
+        self._timer = None
+        if self.state is State.HANDSHAKE:
+            self._fail(
+                TransportError(
+                    f"IPC peer {self.label} did not complete the handshake within {self.settings.handshake_timeout} s",
+                    hint="The peer is not a Symphony process or is stuck; it was disconnected.",
+                )
+            )
+
+    # -- liveness -----------------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self.state is not State.OPEN:
+            return
+        if self._rx_seen:
+            self._missed = 0
+        else:
+            self._missed += 1
+            if self._missed >= self.settings.missed_heartbeats:
+                self._fail(
+                    TransportError(
+                        f"IPC peer {self.label} sent nothing for {self.settings.dead_after:g} s; presumed dead",
+                        hint="The other process hung or died; it will be restarted if Symphony manages it.",
+                    ),
+                    send_close=False,
+                )
+                return
+        self._rx_seen = False
+        self._ping_seq += 1
+        self._write_frame(_PING, self._ping_seq.to_bytes(8, "big"))
+        self.on_tick()
+        if self.state is State.OPEN:
+            self._timer = self._loop.call_later(self.settings.heartbeat_interval, self._tick)
+
+    # -- closing ------------------------------------------------------------------------------------------
+
+    def close(self, reason: SymphonyError | None = None) -> None:
+        """Orderly Close: send a Close frame (with ``reason`` if any), flush, then close the transport."""
+        if self.state in (State.CLOSING, State.CLOSED):
+            return
+        payload = b"" if reason is None else json.dumps({"code": int(reason.code), "message": reason.message}).encode()
+        self._write_frame(_CLOSE, payload)
+        self._close_reason = reason
+        self.state = State.CLOSING
+        self._close_transports()
+
+    def abort(self, reason: SymphonyError) -> None:
+        """Drop the connection at once, without flushing."""
+        self._fail(reason, send_close=False)
+
+    def _fail(self, exc: SymphonyError, *, send_close: bool = True) -> None:
+        if self.state is State.CLOSED:
+            return
+        if send_close and self.state is not State.CLOSING:
+            self.close(exc)
+        self._close_reason = exc
+        if not self.opened.done():
+            self.opened.set_exception(exc)
+        if not send_close:
+            for transport in {self._rtransport, self._wtransport}:
+                if transport is not None and hasattr(transport, "abort"):
+                    transport.abort()
+        self._finish()
+
+    def _peer_closed(self, payload: bytes | memoryview) -> None:
+        reason: SymphonyError | None = None
+        if len(payload):
+            try:
+                info = json.loads(bytes(payload))
+                reason = SymphonyError.from_dict({"code": info["code"], "message": info["message"]})
+            except (ValueError, KeyError, TypeError):
+                reason = TransportError(f"IPC peer {self.label} closed the connection with an unreadable reason")
+        if reason is not None and not self.opened.done():
+            self.opened.set_exception(reason)
+        self._close_reason = reason
+        self.state = State.CLOSING
+        self._close_transports()
+        self._finish()
+
+    def _flush_batch(self) -> None:
+        batch, self._batch = self._batch, None
+        wt = self._wtransport
+        if batch and wt is not None and not wt.is_closing():
+            if len(batch) == 1:
+                wt.write(batch[0])
+            else:
+                wt.writelines(batch)
+
+    def _close_transports(self) -> None:
+        self._flush_batch()
+        for transport in {self._wtransport, self._rtransport}:
+            if transport is not None and not transport.is_closing():
+                transport.close()
+
+    def _finish(self) -> None:
+        if self.state is State.CLOSED:
+            return
+        self.state = State.CLOSED
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._close_transports()
+        reason = self._close_reason
+        if not self.opened.done():
+            self.opened.set_exception(reason or self.closed_error())
+            self.opened.exception()  # mark retrieved: nobody may be waiting for a failed handshake
+        if self._drain_waiter is not None and not self._drain_waiter.done():
+            self._drain_waiter.set_result(None)
+        if not self.closed.done():
+            self.closed.set_result(reason)
+        self.on_closed(reason)
+
+    def closed_error(self) -> TransportError:
+        """The error for using this connection after it closed."""
+        detail = f": {self._close_reason.message}" if self._close_reason else ""
+        return TransportError(f"IPC connection to {self.label} is closed{detail}")
+
+    # -- flow control for the layer above -----------------------------------------------------------------
+
+    def pause_reading(self, reason: str) -> None:
+        """Stop reading from the peer (its writes then back up) until every reason is lifted."""
+        if not self._read_pause_reasons and self._rtransport is not None and self.state is not State.CLOSED:
+            self._rtransport.pause_reading()  # type: ignore[attr-defined]
+        self._read_pause_reasons.add(reason)
+
+    def resume_reading(self, reason: str) -> None:
+        """Lift one reason for not reading."""
+        if reason not in self._read_pause_reasons:
+            return
+        self._read_pause_reasons.discard(reason)
+        if not self._read_pause_reasons and self._rtransport is not None and self.state is not State.CLOSED:
+            self._rtransport.resume_reading()  # type: ignore[attr-defined]
+
+    def write_buffer_size(self) -> int:
+        """Bytes queued in user space for the peer."""
+        wt = self._wtransport
+        return wt.get_write_buffer_size() if wt is not None else 0
+
+    def log_dropped(self, exc: SymphonyError) -> None:
+        """Log refused or malformed traffic with the peer it came from."""
+        log.warning("IPC: dropped traffic from %s: %s [%s]", self.label, exc.message, exc.code.name)
+
+
+def _drop(_: Any) -> None:
+    pass
+
+
+def _noop() -> None:
+    pass
+
+
+class PipeWriteProtocol(asyncio.Protocol):
+    """The write half of a stdio pair: forwards flow control and loss to the connection."""
+
+    def __init__(self, connection: FramedConnection) -> None:
+        self._connection = connection
+
+    def pause_writing(self) -> None:
+        """Forward to the connection."""
+        self._connection.pause_writing()
+
+    def resume_writing(self) -> None:
+        """Forward to the connection."""
+        self._connection.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Forward to the connection."""
+        self._connection.connection_lost(exc)
+
+
+class PipeReadProtocol(asyncio.Protocol):
+    """The read half of a stdio pair: forwards data and loss to the connection."""
+
+    def __init__(self, connection: FramedConnection) -> None:
+        self._connection = connection
+        self.data_received = connection.data_received  # type: ignore[method-assign]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Forward to the connection."""
+        self._connection.connection_lost(exc)

@@ -1,0 +1,453 @@
+"""The symmetric JSON-RPC peer: either side makes requests, sends notifications and answers the other's.
+
+Protocol methods (docs/ipc-protocol.md §4.3): ``$/cancel {id}`` cancels the handler task of a request,
+``$/progress {id, value}`` carries progress or partial results of a request back to its caller.
+Messages stay plain dicts on the hot path (shape-checked by core.ipc.shape); typed models are built on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Final
+
+from pydantic import BaseModel
+
+from core.errors import (
+    CancelledError,
+    InternalError,
+    InvalidRequestError,
+    MethodNotFoundError,
+    ProtocolError,
+    RateLimitedError,
+    SymphonyError,
+    SymphonyTimeoutError,
+    TransportError,
+)
+from core.ipc.connection import FramedConnection
+from core.ipc.methods import Handler, MethodTable, RequestContext
+from core.ipc.metrics import ConnectionMetrics
+from core.ipc.security import TokenBucket
+from core.ipc.shape import Kind, classify
+from core.types.messages import RequestId
+
+log = logging.getLogger("symphony.ipc")
+
+CANCEL: Final = "$/cancel"
+PROGRESS: Final = "$/progress"
+
+ProgressCallback = Callable[[Any], None]
+Fallback = Callable[["RpcPeer", str, Any], Awaitable[Any]]
+"""Answers requests for methods missing from the table (the bus routes them to another connection)."""
+NotificationFallback = Callable[["RpcPeer", str, Any], None]
+
+_perf_ns = time.perf_counter_ns
+_REQUEST: Final = Kind.REQUEST
+_NOTIFICATION: Final = Kind.NOTIFICATION
+
+
+class RpcPeer:
+    """Requests, notifications, cancellation, progress and backpressure over one FramedConnection."""
+
+    def __init__(
+        self,
+        connection: FramedConnection,
+        methods: MethodTable | None = None,
+        *,
+        fallback: Fallback | None = None,
+        notification_fallback: NotificationFallback | None = None,
+    ) -> None:
+        self.connection = connection
+        self.methods = methods if methods is not None else MethodTable()
+        """Handlers for the other side's requests and notifications."""
+        self.fallback = fallback
+        self.notification_fallback = notification_fallback
+        settings = connection.settings
+        self._loop = asyncio.get_event_loop()
+        self._next_id = 1
+        # id -> (future, start ns, method, swept by the default deadline)
+        self._pending: dict[int, tuple[asyncio.Future[Any], int, str, bool]] = {}
+        self._progress: dict[int, ProgressCallback] = {}
+        self._running: dict[RequestId, asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self._in_flight = 0
+        self._max_in_flight = settings.max_in_flight
+        self._slot_waiters: list[asyncio.Future[None]] = []
+        self._max_handlers = settings.max_concurrent_handlers
+        limit = settings.rate_limit
+        self._bucket = TokenBucket(limit.rate, limit.burst) if limit is not None else None
+        self._close_callbacks: list[Callable[[SymphonyError | None], None]] = []
+        connection.on_message = self._on_message
+        connection.on_bad_message = self._on_bad_message
+        connection.on_tick = self._sweep_deadlines
+        connection.on_closed = self._on_closed
+
+    # -- public API ---------------------------------------------------------------------------------------
+
+    @property
+    def metrics(self) -> ConnectionMetrics:
+        """Traffic counters and request latency of this connection."""
+        return self.connection.metrics
+
+    @property
+    def is_open(self) -> bool:
+        """True until the connection closes."""
+        return self.connection.is_open
+
+    @property
+    def identity(self) -> str | None:
+        """Whom the other side authenticated as (accepting side only)."""
+        return self.connection.identity
+
+    @property
+    def closed(self) -> asyncio.Future[SymphonyError | None]:
+        """Resolves with the close reason (None for an orderly Close)."""
+        return self.connection.closed
+
+    def add_close_callback(self, callback: Callable[[SymphonyError | None], None]) -> None:
+        """Run ``callback(reason)`` once the connection is gone."""
+        self._close_callbacks.append(callback)
+
+    async def request(
+        self,
+        method: str,
+        params: dict[str, Any] | list[Any] | None = None,
+        *,
+        timeout: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Any:
+        """Call ``method`` on the other side and return its result; raise its error as a SymphonyError.
+
+        ``timeout`` defaults to settings.request_timeout (checked on each heartbeat tick); an explicit value is
+        timed precisely, ``math.inf`` waits forever. On timeout or cancellation the other side gets ``$/cancel``.
+        """
+        if self._in_flight >= self._max_in_flight:
+            await self._wait_for_slot()
+        conn = self.connection
+        if conn.write_paused:
+            await conn.drain()
+        msg_id = self._next_id
+        self._next_id = msg_id + 1
+        fut: asyncio.Future[Any] = self._loop.create_future()
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        conn.send(message)  # raises before anything is registered if closed or unsendable
+        self._in_flight += 1
+        self._pending[msg_id] = (fut, _perf_ns(), method, timeout is None)
+        if on_progress is not None:
+            self._progress[msg_id] = on_progress
+        timer = None
+        if timeout is not None and timeout != math.inf:
+            timer = self._loop.call_later(timeout, self._expire, msg_id, timeout)
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            if fut.cancelled():
+                self._cancel_remote(msg_id)
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+            del self._pending[msg_id]
+            if on_progress is not None:
+                del self._progress[msg_id]
+            self._in_flight -= 1
+            if self._slot_waiters:
+                self._wake_slot_waiter()
+
+    async def stream(
+        self, method: str, params: dict[str, Any] | list[Any] | None = None, *, timeout: float | None = None
+    ) -> AsyncIterator[Any]:
+        """Yield each ``$/progress`` value of a request as it arrives, then its final result if not None."""
+        queue: asyncio.Queue[tuple[bool, Any]] = asyncio.Queue()
+        call = asyncio.ensure_future(
+            self.request(method, params, timeout=timeout, on_progress=lambda v: queue.put_nowait((False, v)))
+        )
+        call.add_done_callback(lambda _: queue.put_nowait((True, None)))
+        try:
+            while True:
+                done, value = await queue.get()
+                if done:
+                    result = call.result()
+                    if result is not None:
+                        yield result
+                    return
+                yield value
+        finally:
+            if not call.done():
+                call.cancel()
+
+    async def notify(self, method: str, params: dict[str, Any] | list[Any] | None = None) -> None:
+        """Send a notification, waiting first while the other side reads slower than we write."""
+        conn = self.connection
+        if conn.write_paused:
+            await conn.drain()
+        self.notify_nowait(method, params)
+
+    def notify_nowait(self, method: str, params: dict[str, Any] | list[Any] | None = None) -> None:
+        """Send a notification from sync code; bounded only by the connection's hard write-buffer cap."""
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = params
+        self.connection.send(message)
+
+    async def close(self, reason: SymphonyError | None = None) -> None:
+        """Orderly Close: a Close frame, then wait until the connection is gone."""
+        self.connection.close(reason)
+        await asyncio.shield(self.connection.closed)
+
+    # -- outgoing bookkeeping -----------------------------------------------------------------------------
+
+    async def _wait_for_slot(self) -> None:
+        while self._in_flight >= self._max_in_flight:
+            if not self.is_open:
+                raise self.connection.closed_error()
+            waiter: asyncio.Future[None] = self._loop.create_future()
+            self._slot_waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                if waiter in self._slot_waiters:
+                    self._slot_waiters.remove(waiter)
+
+    def _wake_slot_waiter(self) -> None:
+        while self._slot_waiters:
+            waiter = self._slot_waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def _expire(self, msg_id: int, timeout: float) -> None:
+        entry = self._pending.get(msg_id)
+        if entry is None or entry[0].done():
+            return
+        entry[0].set_exception(
+            SymphonyTimeoutError(
+                f"request {entry[2]!r} to {self.connection.label} got no response within {timeout:g} s",
+                data={"method": entry[2], "timeout": timeout},
+            )
+        )
+        self._cancel_remote(msg_id)
+
+    def _sweep_deadlines(self) -> None:
+        timeout = self.connection.settings.request_timeout
+        if timeout is None or not self._pending:
+            return
+        cutoff = _perf_ns() - int(timeout * 1e9)
+        for msg_id, (_fut, started, _method, swept) in list(self._pending.items()):
+            if swept and started < cutoff:
+                self._expire(msg_id, timeout)
+
+    def _cancel_remote(self, msg_id: int) -> None:
+        if self.is_open:
+            with contextlib.suppress(SymphonyError):
+                self.notify_nowait(CANCEL, {"id": msg_id})
+
+    # -- incoming -----------------------------------------------------------------------------------------
+
+    def _on_message(self, obj: Any) -> None:
+        try:
+            kind = classify(obj)
+        except InvalidRequestError as exc:
+            self.metrics.errors += 1
+            self.connection.log_dropped(exc)
+            self._reply_error(exc.data.get("id"), exc)
+            return
+        if kind is _REQUEST:
+            self._on_request(obj)
+        elif kind is _NOTIFICATION:
+            self._on_notification(obj)
+        else:
+            self._on_response(obj)
+
+    def _on_bad_message(self, exc: SymphonyError) -> None:
+        self._reply_error(None, exc)
+
+    def _on_response(self, obj: dict[str, Any]) -> None:
+        msg_id = obj["id"]
+        entry = self._pending.get(msg_id)
+        if entry is None:
+            if msg_id is None:
+                self.metrics.errors += 1
+                log.warning("IPC: %s reported an error: %s", self.connection.label, obj.get("error"))
+            else:
+                log.debug("IPC: late or unknown response %r from %s dropped", msg_id, self.connection.label)
+            return
+        fut, started, _method, _swept = entry
+        if fut.done():
+            return
+        self.metrics.latency.record(_perf_ns() - started)
+        if "error" in obj:
+            fut.set_exception(SymphonyError.from_dict(obj["error"]))
+        else:
+            fut.set_result(obj["result"])
+
+    def _on_request(self, obj: dict[str, Any]) -> None:
+        msg_id: RequestId = obj["id"]
+        method: str = obj["method"]
+        bucket = self._bucket
+        if bucket is not None and not bucket.take():
+            self.metrics.errors += 1
+            self._reply_error(
+                msg_id, RateLimitedError(f"too many requests from {self.connection.label}", data={"method": method})
+            )
+            return
+        handler = self.methods.request_handler(method)
+        if handler is None:
+            if self.fallback is not None:
+                self._start_handler(msg_id, method, None, obj.get("params"))
+            else:
+                self._reply_error(
+                    msg_id, MethodNotFoundError(f"no handler for method {method!r}", data={"method": method})
+                )
+            return
+        if handler.is_async:
+            self._start_handler(msg_id, method, handler, obj.get("params"))
+            return
+        try:
+            params = handler.prepare(obj.get("params"))
+            if handler.wants_context:
+                result = handler.fn(params, RequestContext(self, msg_id, method))
+            else:
+                result = handler.fn(params)
+        except SymphonyError as exc:
+            self._reply_error(msg_id, exc)
+        except Exception as exc:
+            self._reply_error(msg_id, self._internal(method, exc))
+        else:
+            self._reply(msg_id, result)
+
+    def _start_handler(self, msg_id: RequestId, method: str, handler: Handler | None, params: Any) -> None:
+        if msg_id in self._running:
+            self._reply_error(
+                msg_id, InvalidRequestError(f"request id {msg_id!r} is already in use", data={"id": msg_id})
+            )
+            return
+        task = self._loop.create_task(self._run_handler(msg_id, method, handler, params))
+        self._running[msg_id] = task
+        if len(self._running) >= self._max_handlers:
+            self.connection.pause_reading("handlers")
+
+    async def _run_handler(self, msg_id: RequestId, method: str, handler: Handler | None, raw_params: Any) -> None:
+        try:
+            if handler is None:
+                assert self.fallback is not None
+                result = await self.fallback(self, method, raw_params)
+            else:
+                params = handler.prepare(raw_params)
+                if handler.wants_context:
+                    result = await handler.fn(params, RequestContext(self, msg_id, method))
+                else:
+                    result = await handler.fn(params)
+        except asyncio.CancelledError:
+            if self.is_open:
+                self._reply_error(msg_id, CancelledError(f"request {method!r} was cancelled", data={"method": method}))
+        except SymphonyError as exc:
+            self._reply_error(msg_id, exc)
+        except Exception as exc:
+            self._reply_error(msg_id, self._internal(method, exc))
+        else:
+            if self.connection.write_paused:
+                await self.connection.drain()
+            self._reply(msg_id, result)
+        finally:
+            del self._running[msg_id]
+            if len(self._running) < self._max_handlers:
+                self.connection.resume_reading("handlers")
+
+    def _on_notification(self, obj: dict[str, Any]) -> None:
+        method: str = obj["method"]
+        params = obj.get("params")
+        if method in (CANCEL, PROGRESS):
+            target = params.get("id") if isinstance(params, dict) else None
+            if not isinstance(target, int | str):
+                return
+            if method == CANCEL:
+                task = self._running.get(target)
+                if task is not None:
+                    task.cancel()
+                return
+            callback = self._progress.get(target) if isinstance(target, int) else None
+            if callback is not None:
+                try:
+                    callback(params.get("value") if isinstance(params, dict) else None)
+                except Exception:
+                    log.exception("IPC: progress callback for request %r failed", target)
+            return
+        bucket = self._bucket
+        if bucket is not None and not bucket.take():
+            self.metrics.errors += 1
+            log.warning("IPC: rate limit: dropped notification %r from %s", method, self.connection.label)
+            return
+        handler = self.methods.notification_handler(method)
+        if handler is None:
+            if self.notification_fallback is not None:
+                self.notification_fallback(self, method, params)
+            elif not method.startswith("$/"):
+                log.debug("IPC: no handler for notification %r from %s", method, self.connection.label)
+            return
+        try:
+            prepared = handler.prepare(params)
+            args = (prepared, RequestContext(self, None, method)) if handler.wants_context else (prepared,)
+            if handler.is_async:
+                task = self._loop.create_task(self._run_notification(method, handler.fn(*args)))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+            else:
+                handler.fn(*args)
+        except Exception as exc:
+            self.metrics.errors += 1
+            log.warning("IPC: notification %r from %s failed: %s", method, self.connection.label, exc)
+
+    async def _run_notification(self, method: str, coro: Awaitable[Any]) -> None:
+        try:
+            await coro
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:
+            self.metrics.errors += 1
+            log.warning("IPC: notification %r from %s failed: %s", method, self.connection.label, exc)
+
+    # -- replies ------------------------------------------------------------------------------------------
+
+    def _reply(self, msg_id: RequestId, result: Any) -> None:
+        if isinstance(result, BaseModel):
+            result = result.model_dump(mode="json")
+        try:
+            self.connection.send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+        except TransportError:
+            return
+        except ProtocolError as exc:  # unencodable or too large: the caller still gets an answer
+            self._reply_error(msg_id, exc)
+
+    def _reply_error(self, msg_id: Any, exc: SymphonyError) -> None:
+        with contextlib.suppress(SymphonyError):
+            self.connection.send({"jsonrpc": "2.0", "id": msg_id, "error": exc.to_dict()})
+
+    def _internal(self, method: str, exc: Exception) -> InternalError:
+        self.metrics.errors += 1
+        log.error("IPC: handler for %r failed", method, exc_info=exc)
+        return InternalError(f"the handler for {method!r} failed: {type(exc).__name__}: {exc}", data={"method": method})
+
+    # -- shutdown -----------------------------------------------------------------------------------------
+
+    def _on_closed(self, reason: SymphonyError | None) -> None:
+        error = self.connection.closed_error()
+        for fut, _started, _method, _swept in self._pending.values():
+            if not fut.done():
+                fut.set_exception(error)
+        for task in [*self._running.values(), *self._background]:
+            task.cancel()
+        for waiter in self._slot_waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        for callback in self._close_callbacks:
+            try:
+                callback(reason)
+            except Exception:
+                log.exception("IPC: close callback failed")

@@ -1,0 +1,108 @@
+"""A real peer process for the IPC tests: ``python -m tests.core.ipc.peer_process (unix PATH | stdio)``.
+
+It authenticates with the token in $SYMPHONY_IPC_TOKEN, serves the ``child/*`` methods below, can call the
+parent's ``parent/*`` methods, and exits when the connection closes (status 3 if the handshake was refused).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from core.errors import RateLimitedError, SymphonyError
+from core.ipc.methods import MethodTable, RequestContext
+from core.ipc.peer import RpcPeer
+from core.ipc.security import AuthToken
+from core.ipc.shm import receive_shared
+from core.ipc.transport import connect_pipes, connect_unix, new_event_loop, take_stdio
+
+methods = MethodTable()
+notes: list[int] = []
+peer_box: list[RpcPeer] = []
+
+
+@methods.method("child/echo")
+def echo(params: Any) -> Any:
+    return params
+
+
+@methods.method("child/sleep")
+async def sleep(params: dict[str, Any], ctx: RequestContext) -> str:
+    try:
+        await asyncio.sleep(params["seconds"])
+    except asyncio.CancelledError:
+        await ctx.peer.notify("parent/cancelled", {"id": ctx.request_id})
+        raise
+    return "slept"
+
+
+@methods.method("child/progress")
+async def progress(params: dict[str, Any], ctx: RequestContext) -> str:
+    for i in range(params["count"]):
+        await ctx.progress({"part": i})
+    return "done"
+
+
+@methods.method("child/ask_parent")
+async def ask_parent(params: dict[str, Any], ctx: RequestContext) -> Any:
+    return await ctx.peer.request("parent/add", params)
+
+
+@methods.method("child/take_shm")
+def take_shm(params: dict[str, Any]) -> dict[str, Any]:
+    data = receive_shared(params["handle"])
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+@methods.method("child/flood")
+async def flood(params: dict[str, Any], ctx: RequestContext) -> dict[str, int]:
+    counts = {"ok": 0, "limited": 0}
+    for _ in range(params["count"]):
+        try:
+            await ctx.peer.request("parent/noop")
+            counts["ok"] += 1
+        except RateLimitedError:
+            counts["limited"] += 1
+    return counts
+
+
+@methods.notification("child/block")
+def block(params: dict[str, Any]) -> None:
+    time.sleep(params["seconds"])  # deliberately blocks the loop: a stalled reader
+
+
+@methods.notification("child/note")
+def note(params: dict[str, Any]) -> None:
+    notes.append(len(params["data"]))
+
+
+@methods.method("child/notes")
+def count_notes(params: Any) -> dict[str, int]:
+    return {"count": len(notes), "bytes": sum(notes)}
+
+
+async def main(argv: list[str]) -> int:
+    token = AuthToken.from_env()
+    try:
+        if argv[0] == "unix":
+            peer = await connect_unix(Path(argv[1]), token=token, methods=methods, name="test-child")
+        else:
+            reader, writer = take_stdio()
+            peer = await connect_pipes(reader, writer, role="connect", token=token, methods=methods, name="test-child")
+    except SymphonyError as exc:
+        print(f"refused: {type(exc).__name__}: {exc.message}", file=sys.stderr)
+        return 3
+    await peer.closed
+    return 0
+
+
+if __name__ == "__main__":
+    loop = new_event_loop()
+    try:
+        sys.exit(loop.run_until_complete(main(sys.argv[1:])))
+    finally:
+        loop.close()
