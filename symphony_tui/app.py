@@ -35,10 +35,15 @@ from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
+from symphony_tui.widgets.terminal_panel import TerminalPanel
+from symphony_tui.widgets.terminal_view import TerminalView
 
 log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "symphony-dark"
+
+TERMINAL_ESCAPE_COMMANDS = frozenset({"view.toggleTerminal", "view.focusEditor"})
+"""Commands whose keys still reach Symphony while a terminal program has focus."""
 
 
 class SymphonyApp(App[None]):
@@ -133,6 +138,7 @@ class SymphonyApp(App[None]):
             with Vertical(id="editor-area"):
                 yield TabbedContent(id="editors")
                 yield Static(self._welcome_text(), id="welcome")
+                yield TerminalPanel(cwd=self.workspace, id="terminal-panel")
         yield StatusBar(id="status")
 
     async def on_mount(self) -> None:
@@ -148,6 +154,8 @@ class SymphonyApp(App[None]):
 
     def on_unmount(self) -> None:
         self._config_stop.set()
+        for panel in self.query(TerminalPanel):
+            panel.close_all()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -161,7 +169,7 @@ class SymphonyApp(App[None]):
             ("view.toggleExplorer", "Toggle explorer"),
             ("app.quit", "Quit"),
         ]
-        lines = ["[b]Symphony[/b]", f"[dim]{self.workspace}[/dim]", ""]
+        lines = ["[b]Symphony[/b]", f"[dim]{self.workspace.name or self.workspace}[/dim]", ""]
         for command_id, title in rows:
             keys = self.keys_for(command_id)
             if keys:
@@ -291,6 +299,15 @@ class SymphonyApp(App[None]):
         self.notify(f"{problem.message}\n{problem.hint}", title="Settings problem", severity="error", timeout=12)
 
     # ----------------------------------------------------------------- commands and keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
+        # only the chords that leave or toggle the terminal stay Symphony's.
+        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+            index = parameters[0]
+            if isinstance(index, int) and 0 <= index < len(self.keybindings):
+                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        return True
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import __version__
-from symphony_tui.widgets.dialogs import InputDialog
+from symphony_tui.widgets.dialogs import Choice, ChoiceDialog, InputDialog
 from symphony_tui.widgets.quick_pick import PickItem, PickResult, QuickPick
 
 if TYPE_CHECKING:
     from core.workspace.fuzzy import Match
     from symphony_tui.app import SymphonyApp
     from symphony_tui.widgets.editor import Editor
+    from symphony_tui.widgets.terminal_panel import TerminalPanel
+    from symphony_tui.widgets.terminal_view import TerminalView
 
 COMMAND_PREFIX = ">"
 
@@ -94,6 +96,80 @@ def register_builtin_commands(app: SymphonyApp) -> None:
             )
         await app.open_file(path)
 
+    def terminal_panel() -> TerminalPanel:
+        from symphony_tui.widgets.terminal_panel import TerminalPanel
+
+        return app.query_one(TerminalPanel)
+
+    async def new_terminal(argv: list[str] | None = None) -> TerminalView:
+        t = app.settings.terminal
+        command = argv or ([t.shell, *t.shell_args] if t.shell else None)
+        return await terminal_panel().new_terminal(command, scrollback=t.scrollback)
+
+    async def toggle_terminal() -> None:
+        from symphony_tui.widgets.terminal_view import TerminalView
+
+        panel = terminal_panel()
+        if isinstance(app.focused, TerminalView):
+            panel.show(False)
+            if (editor := app.active_editor) is not None:
+                editor.focus()
+            return
+        if not panel.views:
+            await new_terminal()
+            return
+        panel.show(True)
+        if (view := panel.active_view) is not None:
+            view.focus()
+
+    async def kill_terminal() -> None:
+        panel = terminal_panel()
+        view = panel.active_view
+        if view is None:
+            return
+        if not view.exited and view.session.has_foreground_job():
+            choice = await app.push_screen_wait(
+                ChoiceDialog(
+                    f"Kill the program running in '{view.title}'?",
+                    "A process other than the shell is still running in this terminal.",
+                    [Choice("kill", "Kill", "k", "error"), Choice("cancel", "Cancel", "c")],
+                )
+            )
+            if choice != "kill":
+                return
+        await panel.close_terminal(view)
+
+    async def run_in_terminal(text: str) -> None:
+        panel = terminal_panel()
+        view = panel.active_view or await new_terminal()
+        panel.show(True)
+        if not await view.wait_started():
+            return
+        view.session.paste(text if text.endswith("\n") else text + "\n")
+
+    async def run_selection() -> None:
+        editor = app.active_editor
+        if editor is None:
+            return
+        text = editor.selected_text or editor.document.get_line(editor.cursor_location[0])
+        await run_in_terminal(text)
+
+    async def run_file() -> None:
+        import shlex
+
+        editor = app.active_editor
+        if editor is None or editor.state.path is None:
+            return
+        if editor.dirty:
+            await app.save_editor(editor)
+        runner = {"python": "python3", "bash": "bash", "javascript": "node"}.get(editor.state.language)
+        path = shlex.quote(str(editor.state.path))
+        await run_in_terminal(f"{runner} {path}" if runner else path)
+
+    def focus_editor() -> None:
+        if (editor := app.active_editor) is not None:
+            editor.focus()
+
     def about() -> None:
         app.notify(f"Symphony {__version__}\nWorkspace: {app.workspace}", title="About Symphony")
 
@@ -125,6 +201,12 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("preferences.reloadSettings", "Reload Settings", "Preferences", app.reload_settings)
     add("help.keybindings", "Keyboard Shortcuts", "Help", lambda: show_keybindings(app))
     add("help.about", "About", "Help", about)
+    add("view.toggleTerminal", "Toggle Terminal", "View", toggle_terminal)
+    add("view.focusEditor", "Focus Active Editor", "View", focus_editor)
+    add("terminal.new", "New Terminal", "Terminal", new_terminal)
+    add("terminal.kill", "Kill Terminal", "Terminal", kill_terminal)
+    add("terminal.runSelection", "Run Selected Text", "Terminal", run_selection)
+    add("terminal.runFile", "Run Active File", "Terminal", run_file)
 
 
 # --------------------------------------------------------------------- quick open / palette

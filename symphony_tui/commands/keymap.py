@@ -24,4 +24,7 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     Binding("ctrl+g", "editor.gotoLine"),
     Binding("alt+z", "view.toggleSoftWrap"),
     Binding("f6", "view.focusNext"),
+    # ctrl+` is what users press; most terminals send it as ctrl+@ (NUL, also ctrl+space).
+    Binding("ctrl+@", "view.toggleTerminal"),
+    Binding("ctrl+grave_accent", "view.toggleTerminal"),
 )

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from textual._tree_sitter import get_language
+from textual.content import Content
+from textual.content import Style as ContentStyle
+from textual.document._document import Document
+from textual.document._document_navigator import DocumentNavigator
 from textual.message import Message
+from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from core.types import LineEnding
+from symphony_tui.widgets.editor_document import EditorDocument, FastWrappedDocument
+from symphony_tui.widgets.editor_syntax import Point, SyntaxTree
 from symphony_tui.widgets.highlights import LazyHighlights
+
+REPARSE_DELAY = 0.15
+"""Seconds of quiet after an edit before the syntax tree is reparsed (edits paint at once from the shifted tree)."""
 
 # Languages Textual's TextArea can highlight (textual[syntax] ships these tree-sitter grammars).
 _HIGHLIGHTABLE = {
@@ -49,7 +62,11 @@ class FileState:
 
 
 class Editor(TextArea):
-    """A code editor for one document. Tracks dirtiness against the text last loaded or saved."""
+    """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
+
+    It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
+    proportion to the edit and the painted lines, not to the file (see ``editor_document`` and ``editor_syntax``).
+    """
 
     DEFAULT_CSS = """
     Editor {
@@ -70,8 +87,10 @@ class Editor(TextArea):
             self.editor = editor
 
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
+        self._syntax: SyntaxTree | None = None
+        self._reparse_timer: Timer | None = None
         super().__init__(
-            text,
+            "",
             language=None,
             theme=theme,
             soft_wrap=False,
@@ -81,11 +100,12 @@ class Editor(TextArea):
         )
         self.state = state
         """The file this editor is bound to and how to write it back."""
-        # Set after construction: TextArea.__init__ with a language parses and highlights the whole text
-        # twice (once directly, once from the language watcher); this way it happens once.
-        if state.language in _HIGHLIGHTABLE:
-            self.language = state.language
-        self._saved_text = text
+        # Build the document once, with its language, without running the language watcher (which would
+        # split and parse the whole text a second time).
+        language = state.language if state.language in _HIGHLIGHTABLE else None
+        self._set_document(text, language)
+        self.set_reactive(TextArea.language, language)
+        self._saved_lines: list[str] = list(self.document.lines)
         self._dirty = False
 
     @property
@@ -98,30 +118,134 @@ class Editor(TextArea):
         """The tab label: the file name, or 'Untitled'."""
         return self.state.path.name if self.state.path else "Untitled"
 
+    @property
+    def is_syntax_aware(self) -> bool:
+        """True when the document is parsed for highlighting."""
+        return self._syntax is not None
+
+    # ----------------------------------------------------------------- document and syntax
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        # Replaces TextArea's version: our document and wrapping model, and a syntax tree we reparse ourselves.
+        self._highlight_query = None
+        document = EditorDocument(text)
+        self._syntax = None
+        if language:
+            tree_language = self._languages[language].language if language in self._languages else None
+            tree_language = tree_language or get_language(language)
+            query = (
+                self._languages[language].highlight_query
+                if language in self._languages
+                else self._get_builtin_highlight_query(language)
+            )
+            if tree_language is not None and query:
+                self._syntax = SyntaxTree(tree_language, query, document.text.encode("utf-8"))
+                document.on_replace = self._syntax_edited
+        self.document = document
+        self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
+
+    def _syntax_edited(
+        self,
+        start_byte: int,
+        old_end_byte: int,
+        start_point: Point,
+        old_end_point: Point,
+        new_end_byte: int,
+        new_end_point: Point,
+    ) -> None:
+        if self._syntax is None:
+            return
+        self._syntax.edit(start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
+        if self._reparse_timer is not None:
+            self._reparse_timer.stop()
+        if self.is_attached:
+            self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
+
+    def _reparse(self) -> None:
+        """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
+        self._reparse_timer = None
+        if self._syntax is None or not self._syntax.stale:
+            return
+        self._syntax.reparse(self.document.text.encode("utf-8"))
+        self._build_highlight_map()
+        self.refresh()
+
     def _build_highlight_map(self) -> None:
         # Replaces TextArea's whole-file query with a map that queries only the blocks being painted.
         self._line_cache.clear()
+        if self._syntax is None:
+            self._highlights = defaultdict(list)
+            return
         if not isinstance(self._highlights, LazyHighlights):
             self._highlights = LazyHighlights(self._query_lines)
         self._highlights.clear()
 
     def _query_lines(self, first: int, end: int) -> dict[str, list[object]]:
-        if not self._highlight_query:
+        if self._syntax is None:
             return {}
-        return self.document.query_syntax_tree(self._highlight_query, (first, 0), (end, 0))  # type: ignore[return-value]
+        return self._syntax.captures(first, end)  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        # TextArea.render_line with the placeholder test reordered: it evaluated `self.text` (joining the whole
+        # document) for every painted line before looking at the placeholder.
+        if self.placeholder and self.document.line_count == 1 and not self.document[0]:
+            placeholder_lines = Content.from_text(self.placeholder).wrap(self.content_size.width)
+            if y < len(placeholder_lines):
+                style = self.get_visual_style("text-area--placeholder")
+                content = placeholder_lines[y].stylize(style)
+                if self._draw_cursor and y == 0:
+                    theme = self._theme
+                    cursor_style = theme.cursor_style if theme else None
+                    if cursor_style:
+                        content = content.stylize(ContentStyle.from_rich_style(cursor_style), 0, 1)
+                return Strip(content.render_segments(self.visual_style), content.cell_length)
+
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        selection = self.selection
+        _, cursor_y = self._cursor_offset
+        cache_key = (
+            self.size,
+            scroll_x,
+            absolute_y,
+            (selection if selection.contains_line(absolute_y) or self.soft_wrap else selection.end[0] == absolute_y),
+            (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
+            self.theme,
+            self._matching_bracket_location,
+            self.match_cursor_bracket,
+            self.soft_wrap,
+            self.show_line_numbers,
+            self.read_only,
+            self.show_cursor,
+            self.suggestion,
+        )
+        if (cached_line := self._line_cache.get(cache_key)) is not None:
+            return cached_line
+        line = self._render_line(y)
+        self._line_cache[cache_key] = line
+        return line
+
+    # ----------------------------------------------------------------- dirty tracking
 
     def _on_text_area_changed(self, event: TextArea.Changed) -> None:
-        # Comparing with the saved text (rather than setting a flag) makes an undo back to the saved state
-        # clean again, as users expect. It is O(n) per edit; the editor issue moves this to version tracking.
-        text = self.text
-        dirty = len(text) != len(self._saved_text) or text != self._saved_text
+        # Comparing with the saved lines (not a flag) makes an undo back to the saved state clean again. Unedited
+        # lines are the same string objects as in the snapshot, so this is a pointer comparison per line.
+        lines = self.document.lines
+        saved = self._saved_lines
+        dirty = len(lines) != len(saved) or lines != saved
         if dirty != self._dirty:
             self._dirty = dirty
             self.post_message(self.DirtyChanged(self))
 
     def mark_saved(self, text: str, state: FileState) -> None:
         """Record a successful save of ``text``."""
-        self._saved_text = text
+        self._saved_lines = list(self.document.lines) if text == self.text else list(Document(text).lines)
         self.state = state
         if self._dirty:
             self._dirty = False

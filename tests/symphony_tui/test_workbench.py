@@ -36,7 +36,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def wait_until(pilot: Pilot[None], condition, attempts: int = 100) -> None:  # type: ignore[no-untyped-def]
+async def wait_until(pilot: Pilot[None], condition, attempts: int = 400) -> None:  # type: ignore[no-untyped-def]
     """Let the app run until ``condition()`` holds (bounded by a number of event-loop turns, not a clock)."""
     for _ in range(attempts):
         if condition():

@@ -1,0 +1,216 @@
+"""The editor's document and wrapping model, with the per-keystroke costs of Textual's versions removed.
+
+Textual's ``Document.get_size`` measures every line, ``WrappedDocument.height`` sums every line's wrap offsets
+and ``wrap(0)`` walks every line even when nothing wraps; each runs on every keystroke or render, so a 100,000-line
+file costs hundreds of milliseconds per key. Here line widths are counted incrementally, the byte offsets
+tree-sitter needs come from lazily summed blocks of lines, and an unwrapped document answers from its line count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import overload
+
+from rich.cells import cell_len
+from textual.document._document import Document, EditResult, Location
+from textual.document._wrapped_document import WrappedDocument
+from textual.expand_tabs import get_tab_widths
+from textual.geometry import Size
+
+
+def line_width(line: str, tab_width: int) -> int:
+    """Cells a line occupies (tabs expanded); the ASCII, tab-free case is just its length."""
+    if line.isascii() and "\t" not in line:
+        return len(line)
+    return cell_len(line.expandtabs(tab_width))
+
+
+def line_bytes(line: str) -> int:
+    """UTF-8 length of a line."""
+    return len(line) if line.isascii() else len(line.encode("utf-8"))
+
+
+class LineByteOffsets:
+    """Byte offset of a (row, column) without summing every line above it on each call.
+
+    Lines are grouped in blocks whose byte totals are cached; an edit at row ``r`` invalidates the blocks from
+    ``r``'s onwards, and they are summed again only when a later query reaches past them. Typing at one place
+    therefore costs one partial block per query.
+    """
+
+    BLOCK = 256
+
+    def __init__(self, lines: list[str], newline_length: int) -> None:
+        self._lines = lines
+        self._newline = newline_length
+        self._sums: list[int] = []  # cumulative bytes at the end of each valid leading block
+
+    def invalidate_from(self, row: int) -> None:
+        """Forget cached totals for blocks at or after ``row``'s block."""
+        del self._sums[row // self.BLOCK :]
+
+    def offset(self, location: Location) -> int:
+        """The UTF-8 byte offset of ``location`` in ``newline.join(lines)``."""
+        row, column = location
+        lines = self._lines
+        block = row // self.BLOCK
+        sums = self._sums
+        size = self.BLOCK
+        newline = self._newline
+        while len(sums) < block:
+            b = len(sums)
+            total = sum(line_bytes(line) for line in lines[b * size : (b + 1) * size]) + newline * len(
+                lines[b * size : (b + 1) * size]
+            )
+            sums.append((sums[-1] if sums else 0) + total)
+        offset = sums[block - 1] if block else 0
+        for line in lines[block * size : row]:
+            offset += line_bytes(line) + newline
+        if row < len(lines):
+            offset += line_bytes(lines[row][:column])
+        return offset
+
+
+class EditorDocument(Document):
+    """Textual's line-list document plus an incremental width census and a hook for the syntax tree."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.byte_offsets = LineByteOffsets(self._lines, len(self.newline))
+        """Byte offsets for tree-sitter edits."""
+        self.on_replace: Callable[[int, int, tuple[int, int], tuple[int, int], int, tuple[int, int]], None] | None
+        self.on_replace = None
+        """Called after each edit with (start_byte, old_end_byte, start_point, old_end_point, new_end_byte,
+        new_end_point), points being (row, byte column): what ``tree_sitter.Tree.edit`` takes."""
+        self._tab_width = 0
+        self._widths: Counter[int] = Counter()
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        top, bottom = sorted((start, end))
+        lines = self._lines
+        hook = self.on_replace
+        if hook is not None:
+            start_byte = self.byte_offsets.offset(top)
+            old_end_byte = self.byte_offsets.offset(bottom)
+            start_point = (top[0], self._point_column(top))
+            old_end_point = (bottom[0], self._point_column(bottom))
+        tab_width = self._tab_width
+        if tab_width:
+            widths = self._widths
+            for line in lines[top[0] : bottom[0] + 1]:
+                widths[line_width(line, tab_width)] -= 1
+        result = super().replace_range(start, end, text)
+        new_bottom = result.end_location[0]
+        if tab_width:
+            for line in lines[top[0] : new_bottom + 1]:
+                widths[line_width(line, tab_width)] += 1
+        self.byte_offsets.invalidate_from(top[0])
+        if hook is not None:
+            end_location = result.end_location
+            new_end_byte = self.byte_offsets.offset(end_location)
+            new_end_point = (end_location[0], self._point_column(end_location))
+            hook(start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
+        return result
+
+    def _point_column(self, location: Location) -> int:
+        row, column = location
+        if row >= len(self._lines):
+            return 0
+        return line_bytes(self._lines[row][:column])
+
+    def get_size(self, tab_width: int) -> Size:
+        if tab_width != self._tab_width:
+            self._tab_width = tab_width
+            self._widths = Counter(line_width(line, tab_width) for line in self._lines)
+        widths = self._widths
+        for width in [w for w, n in widths.items() if n <= 0]:
+            del widths[width]
+        return Size(max(widths, default=0), len(self._lines))
+
+
+class _NoWrapLineInfo:
+    """``_offset_to_line_info`` of an unwrapped document: visual row y is line y, section 0."""
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+
+    def __len__(self) -> int:
+        return self._document.line_count
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        count = len(self)
+        if isinstance(index, slice):
+            return [(y, 0) for y in range(*index.indices(count))]
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(index)
+        return (index, 0)
+
+
+class _NoWrapLineOffsets(_NoWrapLineInfo):
+    """``_line_index_to_offsets`` of an unwrapped document: line i sits at visual row i."""
+
+    def __getitem__(self, index: int | slice) -> list[int]:  # type: ignore[override]
+        row = super().__getitem__(index)
+        if isinstance(row, list):
+            raise TypeError("slices are not used on an unwrapped document")
+        return [row[0]]
+
+
+class _NoWrapOffsets(_NoWrapLineInfo):
+    """``_wrap_offsets`` of an unwrapped document: no line has a wrap point."""
+
+    def __getitem__(self, index: int | slice) -> list[int]:  # type: ignore[override]
+        super().__getitem__(index)
+        return []
+
+
+class _TabWidths(_NoWrapLineInfo):
+    """``_tab_width_cache`` computed per line on demand instead of for the whole document up front."""
+
+    def __init__(self, document: Document, tab_width: Callable[[], int]) -> None:
+        super().__init__(document)
+        self._tab_width = tab_width
+
+    def __getitem__(self, index: int | slice) -> list[int]:  # type: ignore[override]
+        row = super().__getitem__(index)
+        if isinstance(row, list):
+            raise TypeError("slices are not used on tab widths")
+        return [width for _, width in get_tab_widths(self._document[row[0]], self._tab_width())]
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return (self[i] for i in range(len(self)))
+
+
+class FastWrappedDocument(WrappedDocument):
+    """A WrappedDocument whose unwrapped state costs nothing per edit and whose height is O(1)."""
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        if width:
+            super().wrap(width, tab_width)
+            return
+        self._width = 0
+        if tab_width:
+            self._tab_width = tab_width
+        document = self.document
+        assert isinstance(document, Document)
+        self._offset_to_line_info = _NoWrapLineInfo(document)  # type: ignore[assignment]
+        self._line_index_to_offsets = _NoWrapLineOffsets(document)  # type: ignore[assignment]
+        self._wrap_offsets = _NoWrapOffsets(document)  # type: ignore[assignment]
+        self._tab_width_cache = _TabWidths(document, lambda: self._tab_width)  # type: ignore[assignment]
+
+    def wrap_range(self, start: Location, old_end: Location, new_end: Location) -> None:
+        if self._width:
+            super().wrap_range(start, old_end, new_end)
+        # Unwrapped: the views above read the document, so there is nothing to update.
+
+    @property
+    def height(self) -> int:
+        # One entry per visual row, so its length is the height (Textual sums every line's offsets here).
+        return len(self._offset_to_line_info)
