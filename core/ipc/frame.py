@@ -20,6 +20,8 @@ DEFAULT_MAX_FRAME_SIZE: Final = 10 * 1024 * 1024
 
 _HEADER = struct.Struct(">BBI")
 _unpack_header = _HEADER.unpack_from
+unpack_header = _HEADER.unpack_from
+"""``unpack_header(buffer, offset) -> (version, type, length)``, unchecked (see check_header)."""
 pack_header = _HEADER.pack
 """``pack_header(version, type, length) -> bytes``: the 6-byte header alone (to send a payload without copying it)."""
 
@@ -98,6 +100,11 @@ class FrameDecoder:
         self._need = 0  # payload bytes still missing for the current frame (0: reading a header)
         self._type = 0
         self._failed: ProtocolError | None = None
+
+    @property
+    def idle(self) -> bool:
+        """True between frames: nothing partial is held, the next byte starts a header."""
+        return not self._need and not self._buf
 
     @property
     def buffered(self) -> int:

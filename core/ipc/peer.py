@@ -46,6 +46,7 @@ Fallback = Callable[["RpcPeer", str, Any], Awaitable[Any]]
 NotificationFallback = Callable[["RpcPeer", str, Any], None]
 
 _perf_ns = time.perf_counter_ns
+_PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None), bytes})
 _REQUEST: Final = Kind.REQUEST
 _NOTIFICATION: Final = Kind.NOTIFICATION
 
@@ -136,7 +137,9 @@ class RpcPeer:
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
         if params is not None:
             message["params"] = params
-        conn.send(message)  # raises before anything is registered if closed or unsendable
+        # Raises before anything is registered if closed or unsendable. With other requests in flight, frames
+        # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
+        conn.send(message, cork=self._in_flight > 0)
         self._in_flight += 1
         self._pending[msg_id] = (fut, _perf_ns(), method, timeout is None)
         if on_progress is not None:
@@ -310,7 +313,7 @@ class RpcPeer:
             self._start_handler(msg_id, method, handler, obj.get("params"))
             return
         try:
-            params = handler.prepare(obj.get("params"))
+            params = obj.get("params") if handler.params_model is None else handler.prepare(obj.get("params"))
             if handler.wants_context:
                 result = handler.fn(params, RequestContext(self, msg_id, method))
             else:
@@ -416,7 +419,7 @@ class RpcPeer:
     # -- replies ------------------------------------------------------------------------------------------
 
     def _reply(self, msg_id: RequestId, result: Any) -> None:
-        if isinstance(result, BaseModel):
+        if type(result) not in _PLAIN and isinstance(result, BaseModel):
             result = result.model_dump(mode="json")
         try:
             self.connection.send({"jsonrpc": "2.0", "id": msg_id, "result": result})

@@ -44,10 +44,17 @@ def _is_id(value: Any) -> bool:
     return cls is int or cls is str
 
 
+def _str_keys(mapping: dict[Any, Any]) -> bool:
+    for key in mapping:  # noqa: SIM110 -- a plain loop is several times cheaper than all(<genexpr>) here
+        if type(key) is not str:
+            return False
+    return True
+
+
 def _params_ok(params: Any) -> bool:
     cls = type(params)
     if cls is dict:
-        return all(type(k) is str for k in params)
+        return _str_keys(params)
     return cls is list or params is None
 
 
@@ -55,6 +62,20 @@ def classify(obj: Any) -> Kind:
     """The kind of a decoded message; raises InvalidRequestError (JSON-RPC -32600) if its shape is wrong."""
     if type(obj) is not dict:
         raise _bad(obj, f"a message must be a map, got {type(obj).__name__}")
+    if len(obj) == 3 + ("params" in obj) and obj.keys() <= _REQUEST_KEYS:
+        # Hot path: exactly jsonrpc, id, method (and maybe params) are present; a good request passes here.
+        method = obj["method"]
+        msg_id = obj["id"]
+        params = obj.get("params")
+        if (
+            obj["jsonrpc"] == "2.0"
+            and type(method) is str
+            and method
+            and (type(msg_id) is int or type(msg_id) is str)
+            and (params is None or type(params) is list or (type(params) is dict and _str_keys(params)))
+            and type(obj["jsonrpc"]) is str
+        ):
+            return Kind.REQUEST
     if obj.get("jsonrpc") != "2.0" or type(obj.get("jsonrpc")) is not str:
         raise _bad(obj, "'jsonrpc' must be \"2.0\"")
     if "method" in obj:

@@ -1,0 +1,218 @@
+"""IPC round-trip benchmark: the Symphony peer over a Unix socket vs a raw blocking socketpair floor.
+
+Run ``python -m benchmarks.ipc_rtt [--count N] [--pin CPU]``. Both run against a separate process in the same run, in
+interleaved blocks so background load hits both alike. Prints ``name: value unit`` lines and ``ratio:`` last
+(Symphony p50 / floor p50). Goals (issue 5): ratio <= 1.5, p99 <= 200 us, pipelined >= 50,000 msgs/s,
+10 MiB payload >= 500 MB/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import msgpack  # type: ignore[import-untyped]
+
+from core.ipc.methods import MethodTable
+from core.ipc.peer import RpcPeer
+from core.ipc.security import AuthToken
+from core.ipc.transport import connect_unix, new_event_loop, serve_unix
+
+HEADER = struct.Struct(">BBI")
+PARAMS = {"seq": 0, "text": "hello", "flag": True}
+BLOCK = 1000
+PIPELINE_DEPTH = 64
+BLOB_SIZE = 10 * 1024 * 1024 - 1024  # a 10 MiB frame, less the message envelope
+
+
+# -- the far side: a separate process ------------------------------------------------------------------------
+
+
+def serve_symphony(path: str) -> None:
+    """Child process: accept one authenticated peer and answer bench/* until it closes."""
+    token = AuthToken.from_env()
+    methods = MethodTable()
+
+    @methods.method("bench/ping")
+    def ping(params: Any) -> Any:
+        return params
+
+    @methods.method("bench/size")
+    def size(params: dict[str, Any]) -> int:
+        return len(params["blob"])
+
+    async def main() -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_peer(peer: RpcPeer) -> None:
+            peer.closed.add_done_callback(lambda _: done.done() or done.set_result(None))
+
+        server = await serve_unix(
+            Path(path), authenticate=lambda t: "bench" if token.matches(t) else None, on_peer=on_peer, methods=methods
+        )
+        await done
+        await server.close()
+
+    loop = new_event_loop()
+    loop.run_until_complete(main())
+
+
+def serve_floor(fd: int) -> None:
+    """Child process: echo length-prefixed messages on an inherited socket, blocking, until EOF."""
+    sock = socket.socket(fileno=fd)
+    recv, send = sock.recv, sock.sendall
+    while True:
+        header = recv(6, socket.MSG_WAITALL)
+        if len(header) < 6:
+            return
+        body = recv(HEADER.unpack(header)[2], socket.MSG_WAITALL)
+        send(header + body)
+
+
+# -- the near side ------------------------------------------------------------------------------------------
+
+
+def floor_block(sock: socket.socket, count: int, out: list[int]) -> None:
+    """``count`` raw round trips: pack, send, receive, unpack (what any client must at least do)."""
+    clock = time.perf_counter_ns
+    packb, unpackb = msgpack.packb, msgpack.unpackb
+    recv, send = sock.recv, sock.sendall
+    for i in range(count):
+        started = clock()
+        body = packb({"jsonrpc": "2.0", "id": i, "method": "bench/ping", "params": PARAMS})
+        send(HEADER.pack(1, 0, len(body)) + body)
+        header = recv(6, socket.MSG_WAITALL)
+        unpackb(recv(HEADER.unpack(header)[2], socket.MSG_WAITALL))
+        out.append(clock() - started)
+
+
+async def symphony_block(peer: RpcPeer, count: int, out: list[int]) -> None:
+    """``count`` sequential Symphony requests."""
+    clock = time.perf_counter_ns
+    request = peer.request
+    for _ in range(count):
+        started = clock()
+        await request("bench/ping", PARAMS)
+        out.append(clock() - started)
+
+
+async def pipelined(peer: RpcPeer, count: int) -> float:
+    """Messages per second with PIPELINE_DEPTH requests in flight."""
+
+    async def worker(n: int) -> None:
+        for _ in range(n):
+            await peer.request("bench/ping", PARAMS)
+
+    share, extra = divmod(count, PIPELINE_DEPTH)
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(share + (i < extra)) for i in range(PIPELINE_DEPTH)))
+    return count / (time.perf_counter() - started)
+
+
+def pct(samples: list[int], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] / 1000
+
+
+async def run(count: int) -> dict[str, float]:
+    token = AuthToken.generate()
+    runtime = Path(tempfile.mkdtemp(prefix="symphony-bench-"))
+    os.chmod(runtime, 0o700)
+    path = runtime / "bench.sock"
+    env = token.child_env()
+    server = subprocess.Popen([sys.executable, "-m", "benchmarks.ipc_rtt", "--serve-symphony", str(path)], env=env)
+    near, far = socket.socketpair()
+    floor = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.ipc_rtt", "--serve-floor", str(far.fileno())], pass_fds=[far.fileno()]
+    )
+    far.close()
+    try:
+        for _ in range(200):
+            if path.exists():
+                break
+            await asyncio.sleep(0.05)
+        peer = await connect_unix(path, token=token, name="bench")
+        # Warm up both paths, then measure in interleaved blocks.
+        floor_block(near, 500, [])
+        await symphony_block(peer, 500, [])
+        floor_samples: list[int] = []
+        symphony_samples: list[int] = []
+        for _ in range(max(1, count // BLOCK)):
+            floor_block(near, BLOCK, floor_samples)
+            await symphony_block(peer, BLOCK, symphony_samples)
+        throughput = await pipelined(peer, count)
+        blob = os.urandom(BLOB_SIZE)
+        rates = []
+        for _ in range(5):
+            started = time.perf_counter()
+            assert await peer.request("bench/size", {"blob": blob}) == BLOB_SIZE
+            rates.append(BLOB_SIZE / (time.perf_counter() - started) / 1e6)
+        await peer.close()
+    finally:
+        near.close()
+        for process in (server, floor):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if path.exists():
+            path.unlink()
+        runtime.rmdir()
+    return {
+        "p50_us": pct(symphony_samples, 0.5),
+        "p99_us": pct(symphony_samples, 0.99),
+        "floor_p50_us": pct(floor_samples, 0.5),
+        "floor_p99_us": pct(floor_samples, 0.99),
+        "throughput_msgs_s": throughput,
+        "payload_10mib_mb_s": statistics.median(rates),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000, help="round trips per measurement (default 20000)")
+    parser.add_argument(
+        "--pin",
+        type=int,
+        metavar="CPU",
+        help="pin every process (both pairs) to this CPU: removes cross-CPU wake-up noise on busy machines",
+    )
+    parser.add_argument("--serve-symphony", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-floor", metavar="FD", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_symphony:
+        serve_symphony(args.serve_symphony)
+        return
+    if args.serve_floor is not None:
+        serve_floor(args.serve_floor)
+        return
+    if args.pin is not None:
+        os.sched_setaffinity(0, {args.pin})  # inherited by both server processes
+    loop = new_event_loop()
+    try:
+        figures = loop.run_until_complete(run(args.count))
+    finally:
+        loop.close()
+    print(f"loop: {type(loop).__module__.split('.')[0]}")
+    print(f"pinned_cpu: {'none' if args.pin is None else args.pin}")
+    print(f"p50_us: {figures['p50_us']:.1f} us")
+    print(f"p99_us: {figures['p99_us']:.1f} us")
+    print(f"floor_p50_us: {figures['floor_p50_us']:.1f} us")
+    print(f"floor_p99_us: {figures['floor_p99_us']:.1f} us")
+    print(f"throughput_msgs_s: {figures['throughput_msgs_s']:.0f} msgs/s")
+    print(f"payload_10mib_mb_s: {figures['payload_10mib_mb_s']:.0f} MB/s")
+    print(f"ratio: {figures['p50_us'] / figures['floor_p50_us']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
