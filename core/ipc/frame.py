@@ -91,7 +91,7 @@ class FrameDecoder:
     the decoder stays failed and the connection must be closed.
     """
 
-    __slots__ = ("_buf", "_failed", "_need", "_type", "max_frame_size")
+    __slots__ = ("_buf", "_failed", "_need", "_type", "idle", "max_frame_size")
 
     def __init__(self, *, max_frame_size: int = DEFAULT_MAX_FRAME_SIZE) -> None:
         self.max_frame_size = max_frame_size
@@ -100,11 +100,8 @@ class FrameDecoder:
         self._need = 0  # payload bytes still missing for the current frame (0: reading a header)
         self._type = 0
         self._failed: ProtocolError | None = None
-
-    @property
-    def idle(self) -> bool:
-        """True between frames: nothing partial is held, the next byte starts a header."""
-        return not self._need and not self._buf
+        self.idle = True
+        """True between frames: nothing partial is held, the next byte starts a header (kept current by feed)."""
 
     @property
     def buffered(self) -> int:
@@ -119,11 +116,14 @@ class FrameDecoder:
         if self._failed is not None:
             raise self._failed
         try:
-            return self._feed(data)
+            frames = self._feed(data)
         except ProtocolError as exc:
             self._failed = exc
             self._buf = bytearray()
+            self.idle = False
             raise
+        self.idle = not self._need and not self._buf
+        return frames
 
     def _feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         frames: list[Frame] = []

@@ -8,7 +8,7 @@ can cancel. A handler takes ``params`` and, if it declares a second parameter, a
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -138,6 +138,11 @@ class MethodTable:
             return fn
 
         return register
+
+    @property
+    def requests(self) -> Mapping[str, Handler]:
+        """Request handlers by method name (a live, read-only view for the peer's hot path)."""
+        return self._requests
 
     def request_handler(self, name: str) -> Handler | None:
         """The handler for request ``name``."""

@@ -65,6 +65,7 @@ class RpcPeer:
         self.connection = connection
         self.methods = methods if methods is not None else MethodTable()
         """Handlers for the other side's requests and notifications."""
+        self._request_handlers = self.methods.requests  # the live dict: later registrations are seen
         self.fallback = fallback
         self.notification_fallback = notification_fallback
         settings = connection.settings
@@ -300,7 +301,7 @@ class RpcPeer:
                 msg_id, RateLimitedError(f"too many requests from {self.connection.label}", data={"method": method})
             )
             return
-        handler = self.methods.request_handler(method)
+        handler = self._request_handlers.get(method)
         if handler is None:
             if self.fallback is not None:
                 self._start_handler(msg_id, method, None, obj.get("params"))
@@ -323,6 +324,12 @@ class RpcPeer:
         except Exception as exc:
             self._reply_error(msg_id, self._internal(method, exc))
         else:
+            if type(result) in _PLAIN:
+                try:
+                    self.connection.send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                    return
+                except SymphonyError:
+                    pass  # _reply below turns it into an error reply (or drops it if the connection closed)
             self._reply(msg_id, result)
 
     def _start_handler(self, msg_id: RequestId, method: str, handler: Handler | None, params: Any) -> None:
