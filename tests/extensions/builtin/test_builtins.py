@@ -1,0 +1,99 @@
+"""The built-in extensions: valid manifests, code and manifest agree, and each does its job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import PermissionDeniedError
+from extensions.builtin import BUILTIN_ROOT, builtin_folders
+from extensions.builtin.hello.hello import HelloExtension
+from extensions.builtin.todo.todo import TodoExtension, TodoItem, scan
+from extensions.builtin.wordcount.wordcount import WordCountExtension, count
+from extensions.kit.manifest import Manifest, load_manifest
+from extensions.kit.package import pack, verify
+from extensions.sdk.extension import undeclared_commands
+from extensions.sdk.loading import load_extension_class, unload
+from extensions.sdk.testing import ExtensionHarness
+
+
+def settings_of(manifest: Manifest) -> dict[str, object]:
+    return {key: spec.default for key, spec in manifest.contributes.settings.items()}
+
+
+def test_there_are_the_three_documented_builtins() -> None:
+    assert [p.name for p in builtin_folders()] == ["hello", "todo", "wordcount"]
+
+
+@pytest.mark.parametrize("folder", builtin_folders(), ids=lambda p: p.name)
+def test_builtin_manifest_loads_and_matches_its_code(folder: Path, tmp_path: Path) -> None:
+    manifest = load_manifest(folder)
+    cls = load_extension_class(folder, manifest.entry, manifest.id)
+    try:
+        assert undeclared_commands(cls, {c.id for c in manifest.contributes.commands}) == []
+        assert set(cls.commands) == {c.id for c in manifest.contributes.commands}
+    finally:
+        unload(manifest.id)
+    assert verify(pack(folder, tmp_path)).manifest == manifest
+
+
+async def test_hello_greets_with_the_configured_greeting(tmp_path: Path) -> None:
+    settings = settings_of(load_manifest(BUILTIN_ROOT / "hello"))
+    async with ExtensionHarness(HelloExtension, workspace=tmp_path, settings=settings, answers=["Ada", None]) as h:
+        assert await h.run_command("symphony.hello.say") == "Hello, Ada!"
+        assert await h.run_command("symphony.hello.say") is None
+        assert await h.run_command("symphony.hello.say", "Grace") == "Hello, Grace!"
+        assert [n.message for n in h.notifications] == ["Hello, Ada!", "Hello, Grace!"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", (0, 0, 0)), ("one\n", (1, 1, 4)), ("don't stop\nwell-known", (3, 2, 21)), ("\n\n", (0, 2, 2))],
+)
+def test_word_count_counts_words_lines_and_characters(text: str, expected: tuple[int, int, int]) -> None:
+    assert count(text) == expected
+
+
+async def test_word_count_status_item_follows_the_active_document(tmp_path: Path) -> None:
+    async with ExtensionHarness(WordCountExtension, workspace=tmp_path) as h:
+        assert "wordcount" not in h.status_items
+        await h.open_document("a.txt", "one two three\n")
+        assert h.status_items["wordcount"].text == "3 words, 1 line"
+        await h.type_text("four\n")
+        assert h.status_items["wordcount"].text == "4 words, 2 lines"
+    assert "wordcount" not in h.status_items
+
+
+def test_todo_scan_finds_tags_as_whole_words() -> None:
+    text = "x = 1  # TODO: fix this\n/* FIXME(ada) later */\nTODOS are not tags\n"
+    assert scan("a.py", text, ["TODO", "FIXME"]) == [
+        TodoItem("a.py", 1, "TODO", "fix this"),
+        TodoItem("a.py", 2, "FIXME", "ada) later"),
+    ]
+
+
+async def test_todo_finder_lists_workspace_todos_and_opens_the_chosen_one(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def f():\n    pass  # TODO: implement\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("FIXME: spelling\n", encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\0\0\xff")
+    opened: list[tuple[str, int]] = []
+    manifest = load_manifest(BUILTIN_ROOT / "todo")
+    async with ExtensionHarness(
+        TodoExtension,
+        workspace=tmp_path,
+        granted={c.value for c in manifest.capabilities},
+        settings=settings_of(manifest),
+        answers=["src/app.py:2  TODO implement"],
+        commands={"workbench.openFile": lambda path, line: opened.append((path, line))},
+    ) as h:
+        items = await h.run_command("symphony.todo.find")
+    assert [i.label() for i in items] == ["notes.md:1  FIXME spelling", "src/app.py:2  TODO implement"]
+    assert opened == [("src/app.py", 2)]
+
+
+async def test_todo_finder_without_fs_read_is_refused_not_crashed(tmp_path: Path) -> None:
+    async with ExtensionHarness(TodoExtension, workspace=tmp_path) as h:
+        with pytest.raises(PermissionDeniedError, match=r"fs.read"):
+            await h.run_command("symphony.todo.find")
