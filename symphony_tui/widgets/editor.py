@@ -17,8 +17,8 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 from core.types import LineEnding
-from symphony_tui.widgets.editor_document import EditorDocument, FastWrappedDocument
-from symphony_tui.widgets.editor_syntax import Point, SyntaxTree
+from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
+from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.highlights import LazyHighlights
 
 REPARSE_DELAY = 0.15
@@ -89,6 +89,8 @@ class Editor(TextArea):
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
+        self._pending_rows: list[tuple[int, int, int]] = []
+        self._painted_gutter = -1
         super().__init__(
             "",
             language=None,
@@ -140,7 +142,9 @@ class Editor(TextArea):
             )
             if tree_language is not None and query:
                 self._syntax = SyntaxTree(tree_language, query, document.text.encode("utf-8"))
-                document.on_replace = self._syntax_edited
+                document.track_bytes = True
+        document.on_replace = self._document_edited
+        self._pending_rows = []
         self.document = document
         self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
         self.navigator = DocumentNavigator(self.wrapped_document)
@@ -148,18 +152,13 @@ class Editor(TextArea):
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
 
-    def _syntax_edited(
-        self,
-        start_byte: int,
-        old_end_byte: int,
-        start_point: Point,
-        old_end_point: Point,
-        new_end_byte: int,
-        new_end_point: Point,
-    ) -> None:
-        if self._syntax is None:
+    def _document_edited(self, first: int, old_last: int, new_last: int, byte_edit: ByteEdit | None) -> None:
+        # Runs inside each document edit: remember which rows changed (TextArea repaints after the edit) and move
+        # the syntax tree along; the reparse waits for a pause in typing.
+        self._pending_rows.append((first, old_last, new_last))
+        if self._syntax is None or byte_edit is None:
             return
-        self._syntax.edit(start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
+        self._syntax.edit(*byte_edit)
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
         if self.is_attached:
@@ -175,7 +174,17 @@ class Editor(TextArea):
         self.refresh()
 
     def _build_highlight_map(self) -> None:
-        # Replaces TextArea's whole-file query with a map that queries only the blocks being painted.
+        # TextArea calls this after every edit and would forget every highlight and painted line. After plain
+        # edits only the edited rows (and, if lines were added or removed, the rows below) are forgotten.
+        pending, self._pending_rows = self._pending_rows, []
+        gutter = self.gutter_width
+        if pending and not self.soft_wrap and gutter == self._painted_gutter:
+            for first, old_last, new_last in pending:
+                if isinstance(self._highlights, LazyHighlights):
+                    self._highlights.edited(first, old_last, new_last)
+                self._forget_painted_rows(first, None if old_last != new_last else new_last)
+            return
+        self._painted_gutter = gutter
         self._line_cache.clear()
         if self._syntax is None:
             self._highlights = defaultdict(list)
@@ -183,6 +192,14 @@ class Editor(TextArea):
         if not isinstance(self._highlights, LazyHighlights):
             self._highlights = LazyHighlights(self._query_lines)
         self._highlights.clear()
+
+    def _forget_painted_rows(self, first: int, last: int | None) -> None:
+        """Drop cached rendered lines for document rows first..last (or to the end)."""
+        cache = self._line_cache
+        for key in list(cache.keys()):
+            row = key[2]
+            if row >= first and (last is None or row <= last):
+                cache.discard(key)
 
     def _query_lines(self, first: int, end: int) -> dict[str, list[object]]:
         if self._syntax is None:

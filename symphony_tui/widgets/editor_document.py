@@ -18,6 +18,10 @@ from textual.document._wrapped_document import WrappedDocument
 from textual.expand_tabs import get_tab_widths
 from textual.geometry import Size
 
+ByteEdit = tuple[int, int, tuple[int, int], tuple[int, int], int, tuple[int, int]]
+"""(start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point), points being
+(row, byte column): what ``tree_sitter.Tree.edit`` takes."""
+
 
 def line_width(line: str, tab_width: int) -> int:
     """Cells a line occupies (tabs expanded); the ASCII, tab-free case is just its length."""
@@ -79,10 +83,10 @@ class EditorDocument(Document):
         super().__init__(text)
         self.byte_offsets = LineByteOffsets(self._lines, len(self.newline))
         """Byte offsets for tree-sitter edits."""
-        self.on_replace: Callable[[int, int, tuple[int, int], tuple[int, int], int, tuple[int, int]], None] | None
-        self.on_replace = None
-        """Called after each edit with (start_byte, old_end_byte, start_point, old_end_point, new_end_byte,
-        new_end_point), points being (row, byte column): what ``tree_sitter.Tree.edit`` takes."""
+        self.on_replace: Callable[[int, int, int, ByteEdit | None], None] | None = None
+        """Called after each edit with (first row, old last row, new last row, byte edit or None)."""
+        self.track_bytes = False
+        """Whether edits report byte offsets (needed only by a syntax tree)."""
         self._tab_width = 0
         self._widths: Counter[int] = Counter()
 
@@ -90,7 +94,8 @@ class EditorDocument(Document):
         top, bottom = sorted((start, end))
         lines = self._lines
         hook = self.on_replace
-        if hook is not None:
+        track_bytes = self.track_bytes
+        if track_bytes:
             start_byte = self.byte_offsets.offset(top)
             old_end_byte = self.byte_offsets.offset(bottom)
             start_point = (top[0], self._point_column(top))
@@ -107,10 +112,13 @@ class EditorDocument(Document):
                 widths[line_width(line, tab_width)] += 1
         self.byte_offsets.invalidate_from(top[0])
         if hook is not None:
-            end_location = result.end_location
-            new_end_byte = self.byte_offsets.offset(end_location)
-            new_end_point = (end_location[0], self._point_column(end_location))
-            hook(start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
+            byte_edit: ByteEdit | None = None
+            if track_bytes:
+                end_location = result.end_location
+                new_end_byte = self.byte_offsets.offset(end_location)
+                new_end_point = (end_location[0], self._point_column(end_location))
+                byte_edit = (start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
+            hook(top[0], bottom[0], new_bottom, byte_edit)
         return result
 
     def _point_column(self, location: Location) -> int:

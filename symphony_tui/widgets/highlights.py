@@ -59,10 +59,14 @@ class LazyHighlights(dict[int, list[Highlight]]):
                 known.discard(row)
                 self.pop(row, None)
             return
-        moved = {row + shift if row > old_last else row: spans for row, spans in self.items() if not first <= row <= old_last}
-        self._known = {row + shift if row > old_last else row for row in known if not first <= row <= old_last}
+
+        def moved(row: int) -> int:
+            return row + shift if row > old_last else row
+
+        kept = {moved(row): spans for row, spans in self.items() if not first <= row <= old_last}
+        self._known = {moved(row) for row in known if not first <= row <= old_last}
         super().clear()
-        self.update(moved)
+        self.update(kept)
 
     def _fill(self, first: int, end: int) -> None:
         captures = self._query_rows(first, end)
