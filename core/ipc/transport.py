@@ -137,17 +137,26 @@ async def serve_unix(
     codecs: Sequence[str] = CODEC_NAMES,
     fallback: Fallback | None = None,
     notification_fallback: NotificationFallback | None = None,
+    on_accept: Callable[[RpcPeer], Any] | None = None,
 ) -> UnixServer:
-    """Listen on ``path``; call ``on_peer(peer)`` for each connection once it has authenticated."""
+    """Listen on ``path``; call ``on_peer(peer)`` for each connection once it has authenticated.
+
+    ``on_accept(peer)``, if given, runs as soon as a connection arrives, before its handshake.
+    """
     prepare_socket_path(path)
     loop = asyncio.get_running_loop()
     make_peer = _peer_factory(methods, fallback, notification_fallback)
+    accepted = 0
 
     def protocol() -> FramedConnection:
+        nonlocal accepted
+        accepted += 1
         connection = FramedConnection(
-            "accept", settings=settings, authenticate=authenticate, codecs=codecs, label=f"unix:{path.name}"
+            "accept", settings=settings, authenticate=authenticate, codecs=codecs, label=f"unix:{path.name}#{accepted}"
         )
         peer = make_peer(connection)
+        if on_accept is not None:
+            on_accept(peer)
         connection.opened.add_done_callback(lambda fut: None if fut.exception() else on_peer(peer))
         return connection
 
