@@ -152,6 +152,7 @@ class WorkflowRunner:
     async def run(self) -> RunResult:
         """Run to the end; returns the final states. Cancelling this coroutine cancels the run."""
         self._events = asyncio.Queue()
+        self._live: set[asyncio.Task[None]] = set()
         history = self.store.node_history(self.workflow.name)
         self._rank = self.conductor.policy.prepare(self.workflow, history)
         self._heap: list[tuple[float, int, str]] = []
@@ -190,11 +191,13 @@ class WorkflowRunner:
                     self._handle(self._events.get_nowait())
         except BaseException:
             self._cancel_all()
-            for task in list(self._tasks.values()):
+            for task in list(self._live):
                 task.cancel()
-            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            await asyncio.gather(*self._live, return_exceptions=True)
             self.store.set_status(self.run_id, RunStatus.CANCELLED, "the runner was stopped")
             raise
+        # Attempts cancelled while queued behind the gate finish here; their nodes are already settled.
+        await asyncio.gather(*self._live, return_exceptions=True)
         status = self._final_status()
         error = next((r.error for r in self._records.values() if r.state is NodeState.FAILED), None)
         self.store.set_status(self.run_id, status, error)
@@ -230,7 +233,7 @@ class WorkflowRunner:
         if self.conductor.needs_person(node):
             self._set(node_id, NodeState.WAITING)
             request = DecisionRequest(self.run_id, node, self._inputs(node))
-            self._tasks[node_id] = asyncio.create_task(self._decide(request), name=f"decide:{node_id}")
+            self._track(node_id, asyncio.create_task(self._decide(request), name=f"decide:{node_id}"))
             return
         self._enqueue(node_id)
 
@@ -248,9 +251,20 @@ class WorkflowRunner:
             record = self._records[node_id]
             attempt = record.attempts + 1
             self._running += 1
-            self._set(node_id, NodeState.RUNNING, attempts=attempt, started=record.started or time.time(), error=None)
+            if self.gate is None:
+                self._mark_running(node_id, attempt)
+            # With a gate the node stays queued until its resources are granted (the task posts "started").
             task = NodeTask(self.run_id, node, self._inputs(node), attempt)
-            self._tasks[node_id] = asyncio.create_task(self._attempt(task), name=f"node:{node_id}")
+            self._track(node_id, asyncio.create_task(self._attempt(task), name=f"node:{node_id}"))
+
+    def _mark_running(self, node_id: str, attempt: int) -> None:
+        record = self._records[node_id]
+        self._set(node_id, NodeState.RUNNING, attempts=attempt, started=record.started or time.time(), error=None)
+
+    def _track(self, node_id: str, task: asyncio.Task[None]) -> None:
+        self._tasks[node_id] = task
+        self._live.add(task)
+        task.add_done_callback(self._live.discard)
 
     async def _decide(self, request: DecisionRequest) -> None:
         assert self._events is not None
@@ -271,6 +285,7 @@ class WorkflowRunner:
         try:
             if self.gate is not None:
                 token = await self.gate.acquire(self.run_id, node)
+                self._events.put_nowait(("started", node.id, task.attempt))
             execution = self.executor.execute(task)
             if node.timeout is not None:
                 try:
@@ -306,6 +321,9 @@ class WorkflowRunner:
         elif kind == "decision_failed":
             self._tasks.pop(event[1], None)
             self._finish(event[1], NodeState.FAILED, error=str(event[2]))
+        elif kind == "started":
+            if self._records[event[1]].state is NodeState.QUEUED:
+                self._mark_running(event[1], event[2])
         elif kind == "requeue":
             if self._records[event[1]].state is NodeState.RETRYING:
                 self._enqueue(event[1])
@@ -335,6 +353,9 @@ class WorkflowRunner:
         self._tasks.pop(node_id, None)
         self._running -= 1
         record = self._records[node_id]
+        if record.state is NodeState.QUEUED and self.gate is not None and not isinstance(result, CancelledError):
+            self._mark_running(node_id, record.attempts + 1)  # refused by the gate: counts as an attempt
+            record = self._records[node_id]
         if record.state is not NodeState.RUNNING:
             return
         ok = not isinstance(result, BaseException)
