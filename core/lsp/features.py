@@ -1,0 +1,316 @@
+"""The language features Symphony asks servers for, one typed async method each.
+
+Positions and ranges go in as Symphony's code-point types; results come back as lsprotocol types in the
+server's position encoding (convert with ``range_from_server``). Results that come in several shapes
+(e.g. Location | LocationLink list) are normalised to one. A feature the server did not announce returns the
+empty answer without a round trip, so callers need no capability checks of their own.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from core.types.text import Position, Range
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticToken:
+    """One decoded semantic token: absolute line and start (server units), length, type and modifiers."""
+
+    line: int
+    start: int
+    length: int
+    token_type: str
+    modifiers: tuple[str, ...]
+
+
+def decode_semantic_tokens(data: Sequence[int], legend: lsp.SemanticTokensLegend) -> list[SemanticToken]:
+    """Turn LSP's relative five-integer encoding into absolute tokens named by the server's legend."""
+    tokens: list[SemanticToken] = []
+    line = start = 0
+    for index in range(0, len(data) - 4, 5):
+        delta_line, delta_start, length, type_index, modifier_bits = data[index : index + 5]
+        line += delta_line
+        start = start + delta_start if delta_line == 0 else delta_start
+        token_type = legend.token_types[type_index] if type_index < len(legend.token_types) else str(type_index)
+        modifiers = tuple(name for bit, name in enumerate(legend.token_modifiers) if modifier_bits >> bit & 1)
+        tokens.append(SemanticToken(line, start, length, token_type, modifiers))
+    return tokens
+
+
+def as_locations(result: Any) -> list[lsp.Location]:
+    """Location, list of Location or list of LocationLink -> list of Location (links point at their selection)."""
+    if result is None:
+        return []
+    items = result if isinstance(result, list) else [result]
+    locations: list[lsp.Location] = []
+    for item in items:
+        if isinstance(item, lsp.LocationLink):
+            locations.append(lsp.Location(uri=item.target_uri, range=item.target_selection_range))
+        elif isinstance(item, lsp.Location):
+            locations.append(item)
+    return locations
+
+
+_PositionParams = lsp.DefinitionParams | lsp.DeclarationParams | lsp.TypeDefinitionParams | lsp.ImplementationParams
+
+
+class FeatureRequests:
+    """Typed wrappers over ``request``; mixed into LanguageServerClient."""
+
+    @abstractmethod
+    async def request(
+        self, method: str, params: Any, *, uri: str | None = None, cancel_on_edit: bool = False
+    ) -> Any: ...
+
+    @abstractmethod
+    def supports(self, capability: str) -> bool: ...
+
+    @abstractmethod
+    def position_to_server(self, uri: str, position: Position) -> lsp.Position: ...
+
+    @abstractmethod
+    def range_to_server(self, uri: str, span: Range) -> lsp.Range: ...
+
+    @abstractmethod
+    def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]: ...
+
+    capabilities: lsp.ServerCapabilities | None
+
+    def _doc(self, uri: str) -> lsp.TextDocumentIdentifier:
+        return lsp.TextDocumentIdentifier(uri=uri)
+
+    async def completion(
+        self, uri: str, position: Position, *, trigger_character: str | None = None
+    ) -> lsp.CompletionList:
+        """Completion items at ``position``; cancelled by the next edit of the document."""
+        if not self.supports("completion_provider"):
+            return lsp.CompletionList(is_incomplete=False, items=[])
+        context = (
+            lsp.CompletionContext(
+                trigger_kind=lsp.CompletionTriggerKind.TriggerCharacter, trigger_character=trigger_character
+            )
+            if trigger_character
+            else lsp.CompletionContext(trigger_kind=lsp.CompletionTriggerKind.Invoked)
+        )
+        params = lsp.CompletionParams(
+            text_document=self._doc(uri), position=self.position_to_server(uri, position), context=context
+        )
+        result = await self.request(lsp.TEXT_DOCUMENT_COMPLETION, params, uri=uri, cancel_on_edit=True)
+        if result is None:
+            return lsp.CompletionList(is_incomplete=False, items=[])
+        if isinstance(result, lsp.CompletionList):
+            return result
+        return lsp.CompletionList(is_incomplete=False, items=list(result))
+
+    def completion_triggers(self) -> list[str]:
+        """Characters that should open the completion popup by themselves (e.g. '.')."""
+        provider = self.capabilities.completion_provider if self.capabilities else None
+        return list(provider.trigger_characters or []) if provider else []
+
+    async def resolve_completion(self, item: lsp.CompletionItem) -> lsp.CompletionItem:
+        """Fill in an item's documentation and auto-import edits (if the server resolves lazily)."""
+        provider = self.capabilities.completion_provider if self.capabilities else None
+        if not provider or not provider.resolve_provider:
+            return item
+        resolved: lsp.CompletionItem = await self.request(lsp.COMPLETION_ITEM_RESOLVE, item)
+        return resolved
+
+    async def hover(self, uri: str, position: Position) -> lsp.Hover | None:
+        """Hover documentation (usually markdown); cancelled by the next edit."""
+        if not self.supports("hover_provider"):
+            return None
+        params = lsp.HoverParams(text_document=self._doc(uri), position=self.position_to_server(uri, position))
+        result: lsp.Hover | None = await self.request(lsp.TEXT_DOCUMENT_HOVER, params, uri=uri, cancel_on_edit=True)
+        return result
+
+    async def signature_help(
+        self, uri: str, position: Position, *, trigger_character: str | None = None
+    ) -> lsp.SignatureHelp | None:
+        """Signatures of the call around ``position``; cancelled by the next edit."""
+        if not self.supports("signature_help_provider"):
+            return None
+        context = lsp.SignatureHelpContext(
+            trigger_kind=(
+                lsp.SignatureHelpTriggerKind.TriggerCharacter
+                if trigger_character
+                else lsp.SignatureHelpTriggerKind.Invoked
+            ),
+            trigger_character=trigger_character,
+            is_retrigger=False,
+        )
+        params = lsp.SignatureHelpParams(
+            text_document=self._doc(uri), position=self.position_to_server(uri, position), context=context
+        )
+        result: lsp.SignatureHelp | None = await self.request(
+            lsp.TEXT_DOCUMENT_SIGNATURE_HELP, params, uri=uri, cancel_on_edit=True
+        )
+        return result
+
+    async def _locations(
+        self, method: str, capability: str, params_type: type[_PositionParams], uri: str, position: Position
+    ) -> list[lsp.Location]:
+        if not self.supports(capability):
+            return []
+        params = params_type(text_document=self._doc(uri), position=self.position_to_server(uri, position))
+        return as_locations(await self.request(method, params, uri=uri))
+
+    async def definition(self, uri: str, position: Position) -> list[lsp.Location]:
+        """Where the symbol at ``position`` is defined (possibly in another file)."""
+        return await self._locations(
+            lsp.TEXT_DOCUMENT_DEFINITION, "definition_provider", lsp.DefinitionParams, uri, position
+        )
+
+    async def declaration(self, uri: str, position: Position) -> list[lsp.Location]:
+        """Where the symbol at ``position`` is declared."""
+        return await self._locations(
+            lsp.TEXT_DOCUMENT_DECLARATION, "declaration_provider", lsp.DeclarationParams, uri, position
+        )
+
+    async def type_definition(self, uri: str, position: Position) -> list[lsp.Location]:
+        """Where the type of the symbol at ``position`` is defined."""
+        return await self._locations(
+            lsp.TEXT_DOCUMENT_TYPE_DEFINITION, "type_definition_provider", lsp.TypeDefinitionParams, uri, position
+        )
+
+    async def implementation(self, uri: str, position: Position) -> list[lsp.Location]:
+        """Implementations of the interface or method at ``position``."""
+        return await self._locations(
+            lsp.TEXT_DOCUMENT_IMPLEMENTATION, "implementation_provider", lsp.ImplementationParams, uri, position
+        )
+
+    async def references(self, uri: str, position: Position, *, include_declaration: bool = True) -> list[lsp.Location]:
+        """Every use of the symbol at ``position`` across the workspace (the References panel)."""
+        if not self.supports("references_provider"):
+            return []
+        params = lsp.ReferenceParams(
+            text_document=self._doc(uri),
+            position=self.position_to_server(uri, position),
+            context=lsp.ReferenceContext(include_declaration=include_declaration),
+        )
+        return as_locations(await self.request(lsp.TEXT_DOCUMENT_REFERENCES, params, uri=uri))
+
+    async def document_highlight(self, uri: str, position: Position) -> list[lsp.DocumentHighlight]:
+        """Other occurrences of the symbol at ``position`` in this document; cancelled by the next edit."""
+        if not self.supports("document_highlight_provider"):
+            return []
+        params = lsp.DocumentHighlightParams(
+            text_document=self._doc(uri), position=self.position_to_server(uri, position)
+        )
+        result = await self.request(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT, params, uri=uri, cancel_on_edit=True)
+        return list(result or [])
+
+    async def prepare_rename(self, uri: str, position: Position) -> lsp.PrepareRenameResult | None:
+        """The range a rename at ``position`` would change, or None if nothing there can be renamed."""
+        provider = self.capabilities.rename_provider if self.capabilities else None
+        if not isinstance(provider, lsp.RenameOptions) or not provider.prepare_provider:
+            return None
+        params = lsp.PrepareRenameParams(text_document=self._doc(uri), position=self.position_to_server(uri, position))
+        result: lsp.PrepareRenameResult | None = await self.request(lsp.TEXT_DOCUMENT_PREPARE_RENAME, params, uri=uri)
+        return result
+
+    async def rename(self, uri: str, position: Position, new_name: str) -> lsp.WorkspaceEdit | None:
+        """The workspace edit renaming the symbol at ``position`` (for the preview; nothing is applied here)."""
+        if not self.supports("rename_provider"):
+            return None
+        params = lsp.RenameParams(
+            text_document=self._doc(uri), position=self.position_to_server(uri, position), new_name=new_name
+        )
+        result: lsp.WorkspaceEdit | None = await self.request(lsp.TEXT_DOCUMENT_RENAME, params, uri=uri)
+        return result
+
+    async def formatting(self, uri: str, *, tab_size: int = 4, insert_spaces: bool = True) -> list[lsp.TextEdit]:
+        """Edits that format the whole document (also used for format-on-save)."""
+        if not self.supports("document_formatting_provider"):
+            return []
+        params = lsp.DocumentFormattingParams(
+            text_document=self._doc(uri), options=lsp.FormattingOptions(tab_size=tab_size, insert_spaces=insert_spaces)
+        )
+        return list(await self.request(lsp.TEXT_DOCUMENT_FORMATTING, params, uri=uri) or [])
+
+    async def range_formatting(
+        self, uri: str, span: Range, *, tab_size: int = 4, insert_spaces: bool = True
+    ) -> list[lsp.TextEdit]:
+        """Edits that format the selection."""
+        if not self.supports("document_range_formatting_provider"):
+            return []
+        params = lsp.DocumentRangeFormattingParams(
+            text_document=self._doc(uri),
+            range=self.range_to_server(uri, span),
+            options=lsp.FormattingOptions(tab_size=tab_size, insert_spaces=insert_spaces),
+        )
+        return list(await self.request(lsp.TEXT_DOCUMENT_RANGE_FORMATTING, params, uri=uri) or [])
+
+    async def code_actions(
+        self, uri: str, span: Range, *, only: Sequence[str] | None = None
+    ) -> list[lsp.CodeAction | lsp.Command]:
+        """Quick fixes and refactorings for ``span``, given the diagnostics known there (the lightbulb)."""
+        if not self.supports("code_action_provider"):
+            return []
+        server_range = self.range_to_server(uri, span)
+        overlapping = [d for d in self.diagnostics_for(uri) if _overlaps(d.range, server_range)]
+        params = lsp.CodeActionParams(
+            text_document=self._doc(uri),
+            range=server_range,
+            context=lsp.CodeActionContext(diagnostics=overlapping, only=list(only) if only else None),
+        )
+        return list(await self.request(lsp.TEXT_DOCUMENT_CODE_ACTION, params, uri=uri) or [])
+
+    async def resolve_code_action(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """Fill in a lazily computed code action's edit."""
+        provider = self.capabilities.code_action_provider if self.capabilities else None
+        if not isinstance(provider, lsp.CodeActionOptions) or not provider.resolve_provider or action.edit is not None:
+            return action
+        resolved: lsp.CodeAction = await self.request(lsp.CODE_ACTION_RESOLVE, action)
+        return resolved
+
+    async def execute_command(self, command: lsp.Command) -> Any:
+        """Run a server command (from a code action); its edits arrive as workspace/applyEdit."""
+        params = lsp.ExecuteCommandParams(command=command.command, arguments=command.arguments)
+        return await self.request(lsp.WORKSPACE_EXECUTE_COMMAND, params)
+
+    async def document_symbols(self, uri: str) -> list[lsp.DocumentSymbol] | list[lsp.SymbolInformation]:
+        """The outline: hierarchical symbols if the server offers them, flat ones otherwise."""
+        if not self.supports("document_symbol_provider"):
+            return []
+        params = lsp.DocumentSymbolParams(text_document=self._doc(uri))
+        return list(await self.request(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL, params, uri=uri) or [])
+
+    async def workspace_symbols(self, query: str) -> list[lsp.SymbolInformation | lsp.WorkspaceSymbol]:
+        """Symbols across the workspace matching ``query`` (the palette's '#' mode)."""
+        if not self.supports("workspace_symbol_provider"):
+            return []
+        return list(await self.request(lsp.WORKSPACE_SYMBOL, lsp.WorkspaceSymbolParams(query=query)) or [])
+
+    async def inlay_hints(self, uri: str, span: Range) -> list[lsp.InlayHint]:
+        """Inline type and parameter hints for the visible ``span``; cancelled by the next edit."""
+        if not self.supports("inlay_hint_provider"):
+            return []
+        params = lsp.InlayHintParams(text_document=self._doc(uri), range=self.range_to_server(uri, span))
+        return list(await self.request(lsp.TEXT_DOCUMENT_INLAY_HINT, params, uri=uri, cancel_on_edit=True) or [])
+
+    async def semantic_tokens(self, uri: str) -> list[SemanticToken]:
+        """Decoded semantic tokens of the whole document, layered over tree-sitter; cancelled by the next edit."""
+        provider = self.capabilities.semantic_tokens_provider if self.capabilities else None
+        if provider is None or not provider.full:
+            return []
+        params = lsp.SemanticTokensParams(text_document=self._doc(uri))
+        result = await self.request(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, params, uri=uri, cancel_on_edit=True)
+        if not isinstance(result, lsp.SemanticTokens):
+            return []
+        return decode_semantic_tokens(result.data, provider.legend)
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    def key(p: lsp.Position) -> tuple[int, int]:
+        return (p.line, p.character)
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+__all__ = ["FeatureRequests", "SemanticToken", "as_locations", "decode_semantic_tokens"]

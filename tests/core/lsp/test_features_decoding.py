@@ -1,0 +1,47 @@
+"""Result normalisation that does not need a server: semantic tokens, location shapes, URIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lsprotocol import types as lsp
+
+from core.errors import ValidationError
+from core.lsp.features import SemanticToken, as_locations, decode_semantic_tokens
+from core.lsp.uris import path_to_uri, uri_to_path
+
+LEGEND = lsp.SemanticTokensLegend(token_types=["variable", "function"], token_modifiers=["declaration", "readonly"])
+
+
+def test_relative_semantic_tokens_become_absolute_with_legend_names() -> None:
+    data = [1, 4, 3, 1, 0b01, 0, 6, 2, 0, 0b11, 2, 1, 5, 0, 0]
+    assert decode_semantic_tokens(data, LEGEND) == [
+        SemanticToken(1, 4, 3, "function", ("declaration",)),
+        SemanticToken(1, 10, 2, "variable", ("declaration", "readonly")),
+        SemanticToken(3, 1, 5, "variable", ()),
+    ]
+
+
+def test_location_links_point_at_their_target_selection() -> None:
+    span = lsp.Range(start=lsp.Position(line=1, character=2), end=lsp.Position(line=1, character=5))
+    whole = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=9, character=0))
+    link = lsp.LocationLink(target_uri="file:///x.py", target_range=whole, target_selection_range=span)
+    assert as_locations([link]) == [lsp.Location(uri="file:///x.py", range=span)]
+    assert as_locations(None) == []
+    assert as_locations(lsp.Location(uri="file:///y.py", range=span)) == [lsp.Location(uri="file:///y.py", range=span)]
+
+
+@given(name=st.text(alphabet=st.characters(exclude_categories=["Cs", "Cc"], exclude_characters="/\\\x00"), min_size=1))
+def test_paths_round_trip_through_file_uris(name: str) -> None:
+    if name in (".", ".."):
+        return
+    path = Path("/tmp") / name
+    assert uri_to_path(path_to_uri(path)) == path
+
+
+def test_non_file_uri_is_refused_with_the_uri_named() -> None:
+    with pytest.raises(ValidationError, match="untitled:1"):
+        uri_to_path("untitled:1")

@@ -1,0 +1,72 @@
+"""Which server serves a document: user settings first, then defaults found on PATH."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from core.lsp.registry import choose_server, resolve_argv
+from core.lsp.settings import DEFAULT_SERVERS, LspSettings, ServerSpec
+
+
+def _which(installed: set[str]):  # type: ignore[no-untyped-def]
+    return lambda program: f"/usr/bin/{program}" if program in installed else None
+
+
+def test_first_installed_default_wins_for_a_language() -> None:
+    choice = choose_server(LspSettings(), language="python", file_name="a.py", which=_which({"pylsp"}))
+    assert choice is not None
+    assert (choice.name, choice.argv) == ("pylsp", ["/usr/bin/pylsp"])
+
+
+def test_no_installed_server_reports_the_first_candidate_with_its_install_hint() -> None:
+    choice = choose_server(LspSettings(), language="rust", file_name="main.rs", which=_which(set()))
+    assert choice is not None
+    assert choice.argv is None
+    assert choice.spec.install_hint == "rustup component add rust-analyzer"
+
+
+def test_user_server_takes_precedence_over_defaults_for_its_language() -> None:
+    settings = LspSettings(servers={"ruff": ServerSpec(command=["ruff", "server"], languages=["python"])})
+    choice = choose_server(settings, language="python", file_name="a.py", which=_which({"ruff", "pylsp"}))
+    assert choice is not None
+    assert (choice.name, choice.argv) == ("ruff", ["/usr/bin/ruff", "server"])
+
+
+def test_disabling_a_default_by_name_skips_it() -> None:
+    settings = LspSettings(
+        servers={"jedi-language-server": DEFAULT_SERVERS["jedi-language-server"].model_copy(update={"enabled": False})}
+    )
+    choice = choose_server(
+        settings, language="python", file_name="a.py", which=_which({"jedi-language-server", "pylsp"})
+    )
+    assert choice is not None
+    assert choice.name == "pylsp"
+
+
+def test_manifest_server_is_chosen_by_file_name_and_runs_on_symphonys_interpreter() -> None:
+    choice = choose_server(LspSettings(), language="toml", file_name="Symphony.toml", which=_which(set()))
+    assert choice is not None
+    assert choice.name == "symphony-manifest"
+    assert choice.argv == [sys.executable, "-m", "core.lsp.manifest_server"]
+
+
+def test_language_without_any_server_gets_none() -> None:
+    assert choose_server(LspSettings(), language="text", file_name="notes.txt", which=_which(set())) is None
+
+
+def test_server_serving_nothing_is_a_settings_error() -> None:
+    with pytest.raises(ValidationError, match="'languages' or 'file_names'"):
+        ServerSpec(command=["x"])
+
+
+def test_unknown_settings_key_is_an_error_not_ignored() -> None:
+    with pytest.raises(ValidationError, match="request_timout"):
+        LspSettings.model_validate({"request_timout": 3})
+
+
+def test_resolve_argv_keeps_arguments() -> None:
+    spec = ServerSpec(command=["gopls", "serve", "-rpc.trace"], languages=["go"])
+    assert resolve_argv(spec, _which({"gopls"})) == ["/usr/bin/gopls", "serve", "-rpc.trace"]
