@@ -8,8 +8,10 @@ registered ``ns``), and carries pub/sub topics. Connected processes use the ``bu
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +21,7 @@ from typing import Any, Final
 from core.errors import ConflictError, MethodNotFoundError, PermissionDeniedError, SymphonyError, ValidationError
 from core.ipc.methods import MethodTable, RequestContext
 from core.ipc.metrics import format_stats
-from core.ipc.peer import RpcPeer
+from core.ipc.peer import PROGRESS, RpcPeer
 from core.ipc.security import AuthToken, TokenRegistry
 from core.ipc.settings import IpcSettings
 from core.ipc.transport import UnixServer, serve_unix
@@ -202,12 +204,19 @@ class Bus:
         """Send a notification to whichever connected process serves its namespace."""
         await self._target(method).peer.notify(method, params)
 
-    async def _route_request(self, peer: RpcPeer, method: str, params: Any) -> Any:
-        # Cancelling the caller's request cancels this task, which cancels (and $/cancels) the forwarded one.
-        target = self._target(method)
-        if target.peer is peer:
-            raise MethodNotFoundError(f"{method!r} is routed back to its caller; refusing a loop")
-        return await target.peer.request(method, params)
+    async def _route_request(self, params: Any, ctx: RequestContext) -> Any:
+        # Cancelling the caller's request cancels this task, which cancels (and $/cancels) the forwarded one;
+        # progress from the serving process is relayed under the caller's request id.
+        target = self._target(ctx.method)
+        caller = ctx.peer
+        if target.peer is caller:
+            raise MethodNotFoundError(f"{ctx.method!r} is routed back to its caller; refusing a loop")
+
+        def relay(value: Any) -> None:
+            with contextlib.suppress(SymphonyError):
+                caller.notify_nowait(PROGRESS, {"id": ctx.request_id, "value": value})
+
+        return await target.peer.request(ctx.method, params, timeout=math.inf, on_progress=relay)
 
     def _route_notification(self, peer: RpcPeer, method: str, params: Any) -> None:
         conn = self._routes.get(namespace_of(method))

@@ -204,14 +204,19 @@ class FramedConnection(asyncio.Protocol):
                         self.on_message(obj)
                     elif self.state is State.HANDSHAKE:
                         self._handshake(payload)
-                elif frame_type == _PING:
-                    if self.state is State.OPEN:
-                        self._write_frame(_PONG, bytes(payload[:8]))
                 elif frame_type == _CLOSE:
                     self._peer_closed(payload)
                     break
-                elif frame_type == _PONG:
-                    pass
+                elif self.state is State.HANDSHAKE:  # only the hello (Data) or Close may come first
+                    self._fail(
+                        ProtocolError(
+                            f"IPC peer {self.label} sent a frame of type {frame_type} before the handshake",
+                            data={"reason": "bad_handshake"},
+                        )
+                    )
+                    break
+                elif frame_type == _PING:
+                    self._write_frame(_PONG, bytes(payload[:8]))
                 if self.state is State.CLOSED:
                     break
         finally:

@@ -41,8 +41,8 @@ CANCEL: Final = "$/cancel"
 PROGRESS: Final = "$/progress"
 
 ProgressCallback = Callable[[Any], None]
-Fallback = Callable[["RpcPeer", str, Any], Awaitable[Any]]
-"""Answers requests for methods missing from the table (the bus routes them to another connection)."""
+Fallback = Callable[[Any, RequestContext], Awaitable[Any]]
+"""``fallback(params, ctx)`` answers requests for methods missing from the table (the bus routes them on)."""
 NotificationFallback = Callable[["RpcPeer", str, Any], None]
 
 _perf_ns = time.perf_counter_ns
@@ -347,7 +347,7 @@ class RpcPeer:
         try:
             if handler is None:
                 assert self.fallback is not None
-                result = await self.fallback(self, method, raw_params)
+                result = await self.fallback(raw_params, RequestContext(self, msg_id, method))
             else:
                 params = handler.prepare(raw_params)
                 if handler.wants_context:

@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ConflictError, MethodNotFoundError, PermissionDeniedError, SymphonyTimeoutError
 from core.ipc.bus import Bus, ConnectionEvent
-from core.ipc.methods import MethodTable
+from core.ipc.methods import MethodTable, RequestContext
 from core.ipc.peer import RpcPeer
 from core.ipc.transport import connect_unix
 from core.paths import runtime_dir
@@ -159,3 +159,18 @@ async def test_stats_count_traffic_per_connection(bus: Bus) -> None:
     assert row["messages_in"] >= 4 and row["messages_out"] >= 3 and row["errors"] == 0
     table = bus.format_stats()
     assert "msgs in" in table.splitlines()[0] and "ext.stats" in table
+
+
+async def test_progress_of_a_routed_request_reaches_the_original_caller(bus: Bus) -> None:
+    worker_methods = MethodTable()
+
+    @worker_methods.method("ext.work/count")
+    async def count(params: Any, ctx: RequestContext) -> str:
+        for i in range(params["to"]):
+            await ctx.progress(i)
+        return "counted"
+
+    worker = await join(bus, "ext.work", worker_methods)
+    await worker.request("bus/register", {"namespace": "ext.work"})
+    caller = await join(bus, "ext.caller")
+    assert [part async for part in caller.stream("ext.work/count", {"to": 3})] == [0, 1, 2, "counted"]

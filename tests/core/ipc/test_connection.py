@@ -257,3 +257,11 @@ async def test_requests_after_close_fail_with_a_transport_error(server: Server) 
     await client.close()
     with pytest.raises(TransportError, match="is closed"):
         await client.request("t/echo", [1])
+
+
+async def test_anything_but_a_hello_before_the_handshake_ends_the_connection(server: Server) -> None:
+    sock = raw_client()
+    send_frame(sock, 1, b"12345678")  # a Ping first
+    frame_type, payload = await asyncio.to_thread(read_frame, sock)
+    assert frame_type == 3 and b"before the handshake" in payload
+    assert server.peers.empty()
