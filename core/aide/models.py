@@ -51,6 +51,8 @@ class PoolStats:
     """Uses that found the model already resident or loading (for any reason)."""
     prefetch_hits: int = 0
     """First uses of a prefetched model: the load had started before anyone asked."""
+    prefetch_ready: int = 0
+    """Prefetch hits whose load had already finished: the use did not wait at all."""
     demand_loads: int = 0
     """Uses that had to start the load themselves: the misses prefetch exists to avoid."""
     loads: int = 0
@@ -62,6 +64,12 @@ class PoolStats:
         """Of the uses that needed a load, the share whose load a prefetch had already started (0..1)."""
         needed = self.prefetch_hits + self.demand_loads
         return self.prefetch_hits / needed if needed else 0.0
+
+    @property
+    def prefetch_ready_rate(self) -> float:
+        """Like prefetch_hit_rate, counting only loads that had finished before the use (0..1)."""
+        needed = self.prefetch_hits + self.demand_loads
+        return self.prefetch_ready / needed if needed else 0.0
 
 
 @dataclass(slots=True)
@@ -126,6 +134,8 @@ class ModelPool:
                 self.stats.resident_hits += 1
                 if slot.prefetched:
                     self.stats.prefetch_hits += 1
+                    if slot.loading is not None and slot.loading.done():
+                        self.stats.prefetch_ready += 1
                     slot.prefetched = False
                 self._resident.move_to_end(name)
             else:
@@ -149,15 +159,21 @@ class ModelPool:
                 slot.users -= 1
                 self._changed.notify_all()
 
-    async def prefetch(self, names: Iterable[str]) -> list[str]:
-        """Start loading models soon needed, if they fit by evicting only idle models; returns those started."""
+    async def prefetch(self, names: Iterable[str], *, keep: Iterable[str] = ()) -> list[str]:
+        """Start loading models soon needed, if they fit by evicting only idle models; returns those started.
+
+        Prefetch never evicts models in ``keep`` (those running nodes are about to use) nor earlier prefetches
+        that no one has used yet.
+        """
         started = []
+        wanted = list(names)
+        protected = {*wanted, *keep}
         async with self._changed:
-            for name in names:
+            for name in wanted:
                 if name in self._resident or name not in self._registry.models:
                     continue
                 info = self._registry.models[name]
-                if not await self._make_room(info.memory, wait=False, keep=set(names)):
+                if not await self._make_room(info.memory, wait=False, keep=protected):
                     continue
                 slot = self._start_load(info)
                 slot.prefetched = True
@@ -190,7 +206,7 @@ class ModelPool:
     async def _make_room(self, memory: int, *, wait: bool, keep: set[str] | None = None) -> bool:
         """Evict idle models (LRU first) until ``memory`` fits; wait for users to finish if ``wait``."""
         while self.used_memory + memory > self.budget:
-            victim = next((n for n, s in self._resident.items() if s.users == 0 and not (keep and n in keep)), None)
+            victim = next((n for n, s in self._resident.items() if self._evictable(s, keep)), None)
             if victim is None:
                 if not wait:
                     return False
@@ -200,6 +216,15 @@ class ModelPool:
                 continue
             await self._evict(victim)
         return True
+
+    @staticmethod
+    def _evictable(slot: _Slot, keep: set[str] | None) -> bool:
+        """Idle, and (when prefetching) neither wanted now nor a prefetch still waiting for its first use."""
+        if slot.users:
+            return False
+        if keep is None:
+            return True
+        return slot.info.name not in keep and not slot.prefetched
 
     async def _evict(self, name: str) -> None:
         slot = self._resident.pop(name)
@@ -243,7 +268,13 @@ class ModelPrefetcher:
                 if all(self._states.get(o) in (NodeState.RUNNING, NodeState.SUCCEEDED) for o in others):
                     wanted.extend(self._nodes[dependent].models)
         if wanted:
-            task = asyncio.ensure_future(self.pool.prefetch(dict.fromkeys(wanted)))
+            busy = {
+                model
+                for node_id, state in self._states.items()
+                if state in (NodeState.QUEUED, NodeState.RUNNING)
+                for model in self._nodes[node_id].models
+            }
+            task = asyncio.ensure_future(self.pool.prefetch(dict.fromkeys(wanted), keep=busy))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

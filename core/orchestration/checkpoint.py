@@ -2,8 +2,9 @@
 
 The database is in WAL mode with ``synchronous=NORMAL``: a commit survives the process being killed
 (SIGKILL, crash); only a power loss can drop the last commits, which then re-run on resume. Node updates are
-buffered and committed by :meth:`RunStore.flush`, which the runner calls whenever it has no further event to
-handle, so a node counts as done for resume once its result was flushed: nodes are run at least once.
+buffered and committed by :meth:`RunStore.flush`, which the runner calls at most every 10 ms and always
+within 10 ms of a change, so a node counts as done for resume once its result was flushed: a node that
+finished in the last 10 ms before a kill runs again. Nodes are run at least once.
 """
 
 from __future__ import annotations

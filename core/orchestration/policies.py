@@ -12,9 +12,9 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from graphlib import TopologicalSorter
 
 from core.orchestration.checkpoint import NodeSample
+from core.orchestration.graph import topological_order
 from core.orchestration.model import Workflow
 
 PRIORITY_WEIGHT = 1e9
@@ -43,7 +43,7 @@ def longest_paths(workflow: Workflow, cost: Mapping[str, float]) -> dict[str, fl
         graph[node.id] = deps
         for dep in deps:
             dependents[dep].append(node.id)
-    order = list(TopologicalSorter(graph).static_order())
+    order, _ = topological_order(graph)
     tail: dict[str, float] = {}
     for node_id in reversed(order):
         below = max((tail[d] for d in dependents.get(node_id, ())), default=0.0)

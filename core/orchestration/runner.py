@@ -11,7 +11,7 @@ import asyncio
 import heapq
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from core.errors import CancelledError, SymphonyError, SymphonyTimeoutError
@@ -22,6 +22,9 @@ from core.orchestration.executor import Executor, NodeTask
 from core.orchestration.model import NodeKind, NodeSpec, Workflow
 from core.orchestration.state import NodeState, RunStatus
 from core.orchestration.validation import validate_workflow
+
+FLUSH_INTERVAL = 0.01
+"""Longest time a finished node's state waits in memory before it is committed (so resume skips it)."""
 
 MAX_BACKOFF = 60.0
 """Longest wait between two attempts, whatever the node's backoff and attempt number."""
@@ -153,6 +156,8 @@ class WorkflowRunner:
         """Run to the end; returns the final states. Cancelling this coroutine cancels the run."""
         self._events = asyncio.Queue()
         self._live: set[asyncio.Task[None]] = set()
+        self._last_flush = 0.0
+        self._flush_timer: asyncio.TimerHandle | None = None
         history = self.store.node_history(self.workflow.name)
         self._rank = self.conductor.policy.prepare(self.workflow, history)
         self._heap: list[tuple[float, int, str]] = []
@@ -183,13 +188,14 @@ class WorkflowRunner:
                 self._became_ready(node_id)
             while self._unfinished > 0:
                 self._start_queued()
-                self.store.flush()
+                self._flush_soon()
                 event = await self._events.get()
                 self._handle(event)
                 while not self._events.empty() and self._unfinished > 0:
                     self._start_queued()
                     self._handle(self._events.get_nowait())
         except BaseException:
+            self._flush()
             self._cancel_all()
             for task in list(self._live):
                 task.cancel()
@@ -198,10 +204,26 @@ class WorkflowRunner:
             raise
         # Attempts cancelled while queued behind the gate finish here; their nodes are already settled.
         await asyncio.gather(*self._live, return_exceptions=True)
+        self._flush()
         status = self._final_status()
         error = next((r.error for r in self._records.values() if r.state is NodeState.FAILED), None)
         self.store.set_status(self.run_id, status, error)
         return RunResult(self.run_id, status, dict(self._records))
+
+    def _flush_soon(self) -> None:
+        """Commit buffered node states at most every FLUSH_INTERVAL, and always within it."""
+        now = time.monotonic()
+        if now - self._last_flush >= FLUSH_INTERVAL:
+            self._flush()
+        elif self._flush_timer is None:
+            self._flush_timer = asyncio.get_running_loop().call_later(FLUSH_INTERVAL, self._flush)
+
+    def _flush(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        self.store.flush()
+        self._last_flush = time.monotonic()
 
     def _final_status(self) -> RunStatus:
         states = {record.state for record in self._records.values()}
@@ -212,7 +234,17 @@ class WorkflowRunner:
         return RunStatus.SUCCEEDED
 
     def _set(self, node_id: str, state: NodeState, **changes: Any) -> NodeRecord:
-        record = replace(self._records[node_id], state=state, **changes)
+        old = self._records[node_id]
+        # Built field by field: dataclasses.replace costs more than the rest of a state change.
+        record = NodeRecord(
+            node_id,
+            state,
+            changes.get("attempts", old.attempts),
+            changes.get("outputs", old.outputs),
+            changes.get("error", old.error),
+            changes.get("started", old.started),
+            changes.get("finished", old.finished),
+        )
         self._records[node_id] = record
         self.store.record_node(self.run_id, record)
         if self.on_event is not None:

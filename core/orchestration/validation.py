@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from graphlib import CycleError, TopologicalSorter
 
 from core.errors import ValidationError
+from core.orchestration.graph import topological_order
 from core.orchestration.model import NodeKind, NodeSpec, Workflow, accepts
 
 _CALL = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
@@ -158,18 +158,16 @@ def _link_problems(node: NodeSpec, nodes: dict[str, NodeSpec]) -> list[WorkflowP
 
 
 def _cycle_problems(nodes: dict[str, NodeSpec]) -> list[WorkflowProblem]:
-    sorter: TopologicalSorter[str] = TopologicalSorter({n.id: n.dependencies() for n in nodes.values()})
-    try:
-        sorter.prepare()
-    except CycleError as exc:
-        cycle: list[str] = list(exc.args[1])
-        path = " -> ".join(reversed(cycle))
-        return [
-            WorkflowProblem(
-                cycle[0], f"the nodes form a cycle: {path}", "remove one of these dependencies so the graph is a DAG"
-            )
-        ]
-    return []
+    _, cycle = topological_order({n.id: n.dependencies() for n in nodes.values()})
+    if not cycle:
+        return []
+    # The cycle is listed consumer -> dependency; show it in the direction data flows.
+    path = " -> ".join(reversed(cycle))
+    return [
+        WorkflowProblem(
+            cycle[0], f"the nodes form a cycle: {path}", "remove one of these dependencies so the graph is a DAG"
+        )
+    ]
 
 
 __all__ = ["WorkflowProblem", "WorkflowValidationError", "find_problems", "validate_workflow"]

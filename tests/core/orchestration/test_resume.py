@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -41,6 +42,12 @@ def _wait_for(predicate: object, what: str, limit: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def _state(database: Path, run_id: str, node_id: str) -> str | None:
+    with sqlite3.connect(database) as db:
+        row = db.execute("SELECT state FROM nodes WHERE run_id=? AND node_id=?", (run_id, node_id)).fetchone()
+    return row[0] if row else None
+
+
 def test_resume_after_sigkill_does_not_rerun_completed_nodes(tmp_path: Path) -> None:
     log, pid_file, go = tmp_path / "log", tmp_path / "pid", tmp_path / "go"
     flow = tmp_path / "flow.toml"
@@ -76,6 +83,8 @@ after = ["slow"]
         assert child.stdout is not None
         run_id = child.stdout.readline().strip()
         _wait_for(lambda: pid_file.exists() and pid_file.read_text().strip(), "the slow node to start")
+        # States are committed within 10 ms of a change; wait for the commit rather than guess its timing.
+        _wait_for(lambda: _state(database, run_id, "slow") == "running", "the checkpoint of the slow node")
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
     finally:
