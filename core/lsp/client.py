@@ -467,8 +467,19 @@ class LanguageServerClient(FeatureRequests):
 
     # ------------------------------------------------------------------ requests
 
-    async def request(self, method: str, params: Any, *, uri: str | None = None, cancel_on_edit: bool = False) -> Any:
-        """Send any request; the answer is dropped (StaleResponseError) if document ``uri`` changed meanwhile."""
+    async def request(
+        self,
+        method: str,
+        params: Any,
+        *,
+        uri: str | None = None,
+        cancel_on_edit: bool = False,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send any request; the answer is dropped (StaleResponseError) if document ``uri`` changed meanwhile.
+
+        ``timeout`` overrides ``lsp.request_timeout`` (format-on-save, for one, should not hold a save long).
+        """
         session = self._session
         if session is None or not session.running:
             raise TransportError(
@@ -476,7 +487,8 @@ class LanguageServerClient(FeatureRequests):
                 hint="Wait for it to start; its state is shown in the status bar.",
             )
         version = self._mirror(uri).version if uri is not None else None
-        result = await self._send(session, method, params, self.settings.request_timeout, uri, cancel_on_edit)
+        deadline = timeout if timeout is not None else self.settings.request_timeout
+        result = await self._send(session, method, params, deadline, uri, cancel_on_edit)
         if uri is not None:
             mirror = self.documents.get(uri)
             if mirror is None or mirror.version != version:

@@ -65,7 +65,13 @@ class FeatureRequests:
 
     @abstractmethod
     async def request(
-        self, method: str, params: Any, *, uri: str | None = None, cancel_on_edit: bool = False
+        self,
+        method: str,
+        params: Any,
+        *,
+        uri: str | None = None,
+        cancel_on_edit: bool = False,
+        timeout: float | None = None,
     ) -> Any: ...
 
     @abstractmethod
@@ -224,14 +230,16 @@ class FeatureRequests:
         result: lsp.WorkspaceEdit | None = await self.request(lsp.TEXT_DOCUMENT_RENAME, params, uri=uri)
         return result
 
-    async def formatting(self, uri: str, *, tab_size: int = 4, insert_spaces: bool = True) -> list[lsp.TextEdit]:
-        """Edits that format the whole document (also used for format-on-save)."""
+    async def formatting(
+        self, uri: str, *, tab_size: int = 4, insert_spaces: bool = True, timeout: float | None = None
+    ) -> list[lsp.TextEdit]:
+        """Edits that format the whole document; format-on-save passes a short ``timeout``."""
         if not self.supports("document_formatting_provider"):
             return []
         params = lsp.DocumentFormattingParams(
             text_document=self._doc(uri), options=lsp.FormattingOptions(tab_size=tab_size, insert_spaces=insert_spaces)
         )
-        return list(await self.request(lsp.TEXT_DOCUMENT_FORMATTING, params, uri=uri) or [])
+        return list(await self.request(lsp.TEXT_DOCUMENT_FORMATTING, params, uri=uri, timeout=timeout) or [])
 
     async def range_formatting(
         self, uri: str, span: Range, *, tab_size: int = 4, insert_spaces: bool = True

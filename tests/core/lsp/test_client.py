@@ -1,0 +1,228 @@
+"""LanguageServerClient against a real scripted pygls server process: staleness, cancellation, crashes, logs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types as lsp
+
+from core.errors import NotFoundError, SymphonyTimeoutError, TransportError
+from core.lsp.client import LanguageServerClient
+from core.lsp.diagnostics import DiagnosticStore
+from core.lsp.errors import StaleResponseError
+from core.lsp.events import (
+    DiagnosticsChanged,
+    EventEmitter,
+    LspEvent,
+    ServerMessage,
+    ServerState,
+    ServerStateChanged,
+)
+from core.lsp.settings import LspSettings, ServerSpec
+from core.types.text import Position, Range, TextEdit
+
+SCRIPT = Path(__file__).with_name("scripted_server.py")
+URI = "file:///tmp/scripted/doc.txt"
+DEADLINE = 20.0
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+class Harness:
+    """A client for the scripted server plus everything it emitted."""
+
+    def __init__(self, tmp_path: Path, *, env: dict[str, str] | None = None, **settings: object) -> None:
+        self.events: list[LspEvent] = []
+        self.emitter = EventEmitter()
+        self.emitter.subscribe(self.events.append)
+        self.diagnostics = DiagnosticStore(self.emitter)
+        spec = ServerSpec(
+            command=["python", str(SCRIPT)],
+            languages=["text"],
+            env=env or {},
+            settings={"scripted": {"answer": 42}},
+        )
+        options: dict[str, object] = {"restart_initial_delay": 0.0, "request_timeout": DEADLINE, **settings}
+        self.client = LanguageServerClient(
+            "scripted",
+            spec,
+            [sys.executable, str(SCRIPT)],
+            root=tmp_path,
+            settings=LspSettings.model_validate(options),
+            events=self.emitter,
+            diagnostics=self.diagnostics,
+            log_path=tmp_path / "logs" / "scripted.log",
+        )
+
+    async def next_event(self, predicate: Callable[[LspEvent], bool]) -> LspEvent:
+        """Wait for an event (already emitted ones count) matching ``predicate``."""
+        for _ in range(int(DEADLINE / 0.01)):
+            for event in self.events:
+                if predicate(event):
+                    return event
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"no matching event among {self.events}")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def shared(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+    running = Harness(tmp_path_factory.mktemp("scripted"))
+    await running.client.start()
+    yield running
+    await running.client.stop()
+
+
+@pytest.fixture
+def harness(shared: Harness, request: pytest.FixtureRequest) -> Harness:
+    """The module's server (starting one costs about a second), with a clean event list."""
+    shared.events.clear()
+    return shared
+
+
+@pytest.fixture
+def uri(request: pytest.FixtureRequest) -> str:
+    """A document URI of the test's own, so tests sharing the server do not touch each other's documents."""
+    return f"file:///tmp/scripted/{request.node.name}.txt"
+
+
+def _is_state(state: ServerState) -> Callable[[LspEvent], bool]:
+    return lambda e: isinstance(e, ServerStateChanged) and e.state is state
+
+
+async def test_workspace_configuration_is_answered_from_the_server_settings(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "hello\n")
+    event = await harness.next_event(lambda e: isinstance(e, DiagnosticsChanged) and bool(e.diagnostics))
+    assert isinstance(event, DiagnosticsChanged)
+    assert event.diagnostics[0].message == "answer=42"
+
+
+async def test_edit_cancels_pending_hover_and_the_server_hears_cancel_request(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "hello\n")
+    hover = asyncio.ensure_future(harness.client.hover(uri, Position(line=0, column=1)))
+    await asyncio.sleep(0)  # let the request go out
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(0, 0, 0, 0), new_text="x")])
+    with pytest.raises(StaleResponseError, match="newer edit"):
+        await hover
+    for _ in range(int(DEADLINE / 0.01)):
+        if "cancelled hover" in harness.client.log_path.read_text(encoding="utf-8"):
+            break
+        await asyncio.sleep(0.01)
+    assert "cancelled hover" in harness.client.log_path.read_text(encoding="utf-8")
+
+
+async def test_answer_for_an_outdated_version_is_dropped(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "hello\n")
+    definition = asyncio.ensure_future(harness.client.definition(uri, Position(line=0, column=2)))
+    await asyncio.sleep(0.05)
+    # The server answers definition only once it has seen this edit, so its answer is for version 1.
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(0, 0, 0, 0), new_text="x")])
+    with pytest.raises(StaleResponseError, match="version 1 is outdated"):
+        await definition
+
+
+async def test_server_that_never_answers_times_out_without_blocking_edits(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "never\n")
+    params = lsp.HoverParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line=0, character=1)
+    )
+    hover = asyncio.ensure_future(harness.client.request(lsp.TEXT_DOCUMENT_HOVER, params, uri=uri, timeout=0.2))
+    await asyncio.sleep(0)
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(1, 0, 1, 0), new_text="typed")])
+    completion = await harness.client.completion(uri, Position(line=1, column=0))
+    assert [item.label for item in completion.items] == ["text:typed"]
+    with pytest.raises(SymphonyTimeoutError, match=r"did not answer textDocument/hover within 0\.2 s"):
+        await hover
+
+
+async def test_incremental_changes_reach_the_server(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "ab😀\nsecond\n")
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(0, 3, 1, 0), new_text="c")])
+    completion = await harness.client.completion(uri, Position(line=0, column=0))
+    assert [item.label for item in completion.items] == ["text:ab😀csecond"]
+
+
+async def test_save_sends_the_text_when_the_server_asks_for_it(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "saved text")
+    await harness.client.save(uri)
+    event = await harness.next_event(lambda e: isinstance(e, ServerMessage))
+    assert isinstance(event, ServerMessage)
+    assert event.message == "saved: saved text"
+
+
+async def test_closing_a_document_clears_its_diagnostics(harness: Harness, uri: str) -> None:
+    await harness.client.open(uri, "text", 1, "hello\n")
+    await harness.next_event(lambda e: isinstance(e, DiagnosticsChanged) and bool(e.diagnostics))
+    await harness.client.close(uri)
+    assert harness.diagnostics.for_uri(uri) == ()
+
+
+async def test_crash_fails_pending_requests_and_gives_up_when_the_budget_is_spent(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, restart_max_attempts=0)
+    await harness.client.start()
+    try:
+        await harness.client.open(URI, "text", 1, "hello\n")
+        pending = asyncio.ensure_future(harness.client.hover(URI, Position(line=0, column=0)))
+        await asyncio.sleep(0)
+        await harness.client.open("file:///tmp/scripted/crash.txt", "text", 1, "crash now")
+        with pytest.raises(TransportError, match="exited with code 3"):
+            await pending
+        await harness.next_event(_is_state(ServerState.CRASHED))
+        failed = await harness.next_event(_is_state(ServerState.FAILED))
+        assert isinstance(failed, ServerStateChanged)
+        assert "not restarting" in failed.detail
+        assert harness.client.pid is None
+    finally:
+        await harness.client.stop()
+
+
+async def test_restart_resends_open_documents_with_their_current_text(tmp_path: Path) -> None:
+    harness = Harness(tmp_path)
+    await harness.client.start()
+    try:
+        await harness.client.open(URI, "text", 1, "one\n")
+        await harness.client.change(URI, 2, [TextEdit(range=Range.of(0, 0, 0, 3), new_text="two")])
+        session = harness.client._session
+        assert session is not None
+        session.process.kill()
+        await harness.next_event(_is_state(ServerState.CRASHED))
+        await harness.client.wait_running(DEADLINE)
+        completion = await harness.client.completion(URI, Position(line=0, column=0))
+        assert [item.label for item in completion.items] == ["text:two"]
+        assert harness.client.restarts == 1
+    finally:
+        await harness.client.stop()
+
+
+async def test_server_exiting_at_start_fails_start_with_the_exit_code(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, env={"SCRIPTED_EXIT_AT_START": "1"})
+    with pytest.raises(TransportError, match="exited with code 5"):
+        await harness.client.start()
+    assert harness.client.state is ServerState.FAILED
+    await harness.client.stop()
+
+
+async def test_missing_program_names_it_and_gives_the_install_hint(tmp_path: Path) -> None:
+    harness = Harness(tmp_path)
+    harness.client.argv = [str(tmp_path / "no-such-server")]
+    with pytest.raises(NotFoundError, match="no-such-server") as caught:
+        await harness.client.start()
+    assert "lsp.servers.scripted.command" in caught.value.hint
+    await harness.client.stop()
+
+
+async def test_requests_before_start_fail_fast_saying_the_state(tmp_path: Path) -> None:
+    harness = Harness(tmp_path)
+    await harness.client.open(URI, "text", 1, "x")
+    with pytest.raises(TransportError, match="scripted is stopped"):
+        await harness.client.request(lsp.TEXT_DOCUMENT_HOVER, None, uri=URI)
+
+
+async def test_stderr_and_start_lines_go_to_the_per_server_log(harness: Harness, uri: str) -> None:
+    text = harness.client.log_path.read_text(encoding="utf-8")
+    assert "starting:" in text
+    assert "scripted server starting" in text
