@@ -88,7 +88,7 @@ def prepare_socket_path(path: Path) -> None:
             hint="Remove the file yourself if it is not needed, or choose another socket name.",
             data={"path": str(path)},
         )
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # type: ignore[attr-defined, unused-ignore]
     try:
         probe.connect(str(path))
     except OSError as exc:
@@ -273,7 +273,8 @@ if sys.platform == "win32":
             connection.opened.add_done_callback(lambda fut: None if fut.exception() else on_peer(peer))
             return connection
 
-        return await loop.start_serving_pipe(protocol, address)
+        # typeshed narrows the factory to StreamReaderProtocol; any asyncio.Protocol works.
+        return await loop.start_serving_pipe(protocol, address)  # type: ignore[arg-type]
 
     async def connect_named_pipe(
         address: str,
@@ -295,7 +296,7 @@ if sys.platform == "win32":
         )
         peer = RpcPeer(connection, methods)
         try:
-            await loop.create_pipe_connection(lambda: connection, address)
+            await loop.create_pipe_connection(lambda: connection, address)  # type: ignore[arg-type, return-value]
         except OSError as exc:
             raise TransportError(f"cannot connect to IPC pipe {address}: {exc}", data={"path": address}) from exc
         await connection.opened
