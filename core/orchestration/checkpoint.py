@@ -159,14 +159,14 @@ class RunStore:
     def record_node(self, run_id: str, record: NodeRecord) -> None:
         """Buffer a node's new state; :meth:`flush` commits it."""
         self._pending[(run_id, record.node_id)] = (
+            run_id,
+            record.node_id,
             record.state.value,
             record.attempts,
             encode_outputs(record.outputs) if record.outputs else None,
             record.error,
             record.started,
             record.finished,
-            run_id,
-            record.node_id,
         )
 
     def flush(self) -> None:
@@ -177,10 +177,23 @@ class RunStore:
         self._pending.clear()
         with self._transaction():
             self._db.executemany(
-                "UPDATE nodes SET state=?, attempts=?, outputs=?, error=?, started=?, finished=?"
-                " WHERE run_id=? AND node_id=?",
+                "INSERT INTO nodes (run_id, node_id, state, attempts, outputs, error, started, finished)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, node_id) DO UPDATE SET"
+                " state=excluded.state, attempts=excluded.attempts, outputs=excluded.outputs,"
+                " error=excluded.error, started=excluded.started, finished=excluded.finished",
                 rows,
             )
+
+    def replace_workflow(self, run_id: str, workflow: Workflow) -> None:
+        """Store an edited workflow for a run (resume with fixes); node rows follow via :meth:`record_node`."""
+        with self._transaction():
+            self._db.execute(
+                "UPDATE runs SET workflow=?, name=?, updated=? WHERE run_id=?",
+                (workflow.model_dump_json(), workflow.name, time.time(), run_id),
+            )
+            keep = [node.id for node in workflow.nodes]
+            marks = ",".join("?" * len(keep))
+            self._db.execute(f"DELETE FROM nodes WHERE run_id=? AND node_id NOT IN ({marks})", (run_id, *keep))
 
     def set_status(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
         """Flush node updates and set the run's status."""

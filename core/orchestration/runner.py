@@ -117,9 +117,24 @@ class WorkflowRunner:
         max_concurrency: int | None = None,
         on_event: Callable[[RunEvent], None] | None = None,
         gate: ResourceGate | None = None,
+        workflow: Workflow | None = None,
     ) -> WorkflowRunner:
-        """Continue a stored run: finished nodes keep their outputs, the rest run again."""
-        workflow = store.load_run(run_id).workflow
+        """Continue a stored run: finished nodes keep their outputs, the rest run again.
+
+        Pass ``workflow`` to resume with an edited definition (a fixed command, a new node): nodes whose
+        definition changed, and every node downstream of them, run again; unchanged finished nodes are kept.
+        """
+        stored = store.load_run(run_id)
+        if workflow is None:
+            workflow = stored.workflow
+        else:
+            validate_workflow(workflow, targets=executor.targets.keys() if executor.targets else None)
+            before = stored.workflow.by_id()
+            changed = {node.id for node in workflow.nodes if before.get(node.id) != node}
+            for node_id in downstream(workflow, changed):
+                store.record_node(run_id, NodeRecord(node_id, NodeState.PENDING))
+            store.replace_workflow(run_id, workflow)
+            store.flush()
         return cls(
             workflow,
             store=store,
@@ -130,6 +145,11 @@ class WorkflowRunner:
             gate=gate,
             run_id=run_id,
         )
+
+    @property
+    def records(self) -> dict[str, NodeRecord]:
+        """Every node's current record (a copy)."""
+        return dict(self._records)
 
     # -- control from outside (any coroutine on the same loop) --
 
@@ -447,9 +467,34 @@ class WorkflowRunner:
                     self._became_ready(dependent)
 
 
+def downstream(workflow: Workflow, roots: set[str]) -> set[str]:
+    """``roots`` and every node that depends on them, directly or not."""
+    dependents: dict[str, list[str]] = {node.id: [] for node in workflow.nodes}
+    for node in workflow.nodes:
+        for dep in node.dependencies():
+            dependents[dep].append(node.id)
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        for dependent in dependents.get(stack.pop(), ()):
+            if dependent not in seen:
+                seen.add(dependent)
+                stack.append(dependent)
+    return seen
+
+
 def node_outputs(result: RunResult) -> Mapping[str, Mapping[str, Any]]:
     """Outputs of every succeeded node, by node id."""
     return {node_id: record.outputs for node_id, record in result.nodes.items() if record.outputs}
 
 
-__all__ = ["MAX_BACKOFF", "ResourceGate", "RunEvent", "RunResult", "WorkflowRunner", "node_outputs"]
+__all__ = [
+    "FLUSH_INTERVAL",
+    "MAX_BACKOFF",
+    "ResourceGate",
+    "RunEvent",
+    "RunResult",
+    "WorkflowRunner",
+    "downstream",
+    "node_outputs",
+]

@@ -138,3 +138,30 @@ def test_unknown_run_id_says_how_to_list_runs(tmp_path: Path) -> None:
         store.load_run("run-nope")
     assert "symphony runs" in caught.value.hint
     store.close()
+
+
+async def test_resume_with_an_edited_workflow_reruns_changed_nodes_and_their_dependents(tmp_path: Path) -> None:
+    from core.orchestration import NodeSpec, Workflow
+
+    log = tmp_path / "log"
+
+    def flow(check: str) -> Workflow:
+        return Workflow(
+            name="edit",
+            nodes=(
+                NodeSpec(id="fetch", kind="shell", command=f"echo fetch >> {log}"),
+                NodeSpec(id="check", kind="shell", command=f"echo check >> {log}; {check}", after=("fetch",)),
+                NodeSpec(id="report", kind="shell", command=f"echo report >> {log}", after=("check",)),
+                NodeSpec(id="side", kind="shell", command=f"echo side >> {log}"),
+            ),
+        )
+
+    store = RunStore(tmp_path / "runs.db")
+    async with LocalExecutor() as executor:
+        first = await WorkflowRunner(flow("exit 1"), store=store, executor=executor).run()
+        assert first.status is RunStatus.FAILED
+        resumed = await WorkflowRunner.resume(first.run_id, store=store, executor=executor, workflow=flow("true")).run()
+    assert resumed.status is RunStatus.SUCCEEDED
+    assert sorted(log.read_text().split()) == sorted(["fetch", "side", "check", "check", "report"])
+    assert store.load_run(first.run_id).workflow == flow("true")
+    store.close()
