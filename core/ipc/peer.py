@@ -255,6 +255,16 @@ class RpcPeer:
     # -- incoming -----------------------------------------------------------------------------------------
 
     def _on_message(self, obj: Any) -> None:
+        if type(obj) is dict and len(obj) == 3 and "result" in obj and obj.get("jsonrpc") == "2.0":
+            # Hot path: {jsonrpc, id, result} answering one of our requests is a valid response whatever the
+            # result; anything else (including an unknown id) goes through the full shape check below.
+            entry = self._pending.get(obj.get("id"))  # type: ignore[arg-type]
+            if entry is not None and type(obj["jsonrpc"]) is str:
+                fut = entry[0]
+                if not fut.done():
+                    self.metrics.latency.record(_perf_ns() - entry[1])
+                    fut.set_result(obj["result"])
+                return
         try:
             kind = classify(obj)
         except InvalidRequestError as exc:
