@@ -30,18 +30,21 @@ msgpack_values = st.recursive(
 )
 
 
+@settings(max_examples=60)
 @given(msgpack_values)
 def test_msgpack_round_trips_messages_including_bytes(value: Any) -> None:
     codec = MsgpackCodec()
     assert codec.decode(codec.encode(value)) == value
 
 
+@settings(max_examples=60)
 @given(json_values)
 def test_json_round_trips_messages(value: Any) -> None:
     codec = JsonCodec()
     assert codec.decode(codec.encode(value)) == value
 
 
+@settings(max_examples=30)
 @given(json_values)
 def test_msgpack_decodes_from_a_memoryview_without_copying_first(value: Any) -> None:
     codec = MsgpackCodec()

@@ -56,7 +56,7 @@ def near_messages(draw: st.DrawFn) -> dict[str, Any]:
     return obj
 
 
-@settings(max_examples=500)
+@settings(max_examples=250)
 @given(near_messages())
 def test_whatever_classify_accepts_the_pydantic_models_accept_with_the_same_fields(obj: dict[str, Any]) -> None:
     try:
