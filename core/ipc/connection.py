@@ -106,7 +106,7 @@ class FramedConnection(asyncio.Protocol):
         self._decoder = FrameDecoder(max_frame_size=limit)
         self._rtransport: asyncio.BaseTransport | None = None
         self._wtransport: asyncio.WriteTransport | None = None
-        self._loop = asyncio.get_event_loop()
+        self._loop = asyncio.get_running_loop()  # created inside the loop (protocol factory or coroutine)
         self._batch: list[bytes | memoryview] | None = None  # frames written while handling one read
         self._cork: list[bytes | memoryview] | None = None  # frames held until the end of this loop iteration
         self._write_paused = False

@@ -69,7 +69,7 @@ class RpcPeer:
         self.fallback = fallback
         self.notification_fallback = notification_fallback
         settings = connection.settings
-        self._loop = asyncio.get_event_loop()
+        self._loop = asyncio.get_running_loop()  # created inside the loop (protocol factory or coroutine)
         self._next_id = 1
         # id -> (future, start ns, method, swept by the default deadline)
         self._pending: dict[int, tuple[asyncio.Future[Any], int, str, bool]] = {}
