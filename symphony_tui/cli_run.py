@@ -135,6 +135,7 @@ async def _run_async(args: argparse.Namespace, out: TextIO) -> int:
     )
 
     store = run_store()
+    artifacts = artifact_store()
     interactive = sys.stdin.isatty()
     mode = ConductorMode(args.mode)
     if mode is ConductorMode.MANUAL and not interactive:
@@ -158,6 +159,7 @@ async def _run_async(args: argparse.Namespace, out: TextIO) -> int:
                     conductor=conductor,
                     max_concurrency=args.max_concurrency,
                     on_event=display.on_event,
+                    artifacts=artifacts,
                 )
             else:
                 workflow = load_workflow(args.workflow, targets=executor.targets.keys() or None)
@@ -168,6 +170,7 @@ async def _run_async(args: argparse.Namespace, out: TextIO) -> int:
                     conductor=conductor,
                     max_concurrency=args.max_concurrency,
                     on_event=display.on_event,
+                    artifacts=artifacts,
                 )
             print(f"run {runner.run_id}: {runner.workflow.name} ({len(runner.workflow.nodes)} nodes)", file=out)
             display.start(runner)
@@ -180,6 +183,7 @@ async def _run_async(args: argparse.Namespace, out: TextIO) -> int:
             display.stop()
     finally:
         store.close()
+        artifacts.close()
     counts: dict[str, int] = {}
     for record in result.nodes.values():
         counts[record.state.value] = counts.get(record.state.value, 0) + 1

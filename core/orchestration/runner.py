@@ -20,6 +20,7 @@ from core.orchestration.checkpoint import NodeRecord, RunStore
 from core.orchestration.conductor import Action, Conductor, Decision, DecisionRequest
 from core.orchestration.executor import Executor, NodeTask
 from core.orchestration.model import NodeKind, NodeSpec, Workflow
+from core.orchestration.spill import ArtifactSink, is_reference, needs_spill, resolve_inputs, spill_outputs
 from core.orchestration.state import NodeState, RunStatus
 from core.orchestration.validation import validate_workflow
 
@@ -78,6 +79,7 @@ class WorkflowRunner:
         max_concurrency: int | None = None,
         on_event: Callable[[RunEvent], None] | None = None,
         gate: ResourceGate | None = None,
+        artifacts: ArtifactSink | None = None,
         run_id: str | None = None,
     ) -> None:
         validate_workflow(workflow, targets=executor.targets.keys() if executor.targets else None)
@@ -88,6 +90,8 @@ class WorkflowRunner:
         self.max_concurrency = max_concurrency or workflow.max_concurrency
         self.on_event = on_event
         self.gate = gate
+        self.artifacts = artifacts
+        """Where large outputs go (see core.orchestration.spill); None keeps every output in the checkpoint."""
         self._nodes = workflow.by_id()
         self._records: dict[str, NodeRecord] = {}
         if run_id is None:
@@ -117,6 +121,7 @@ class WorkflowRunner:
         max_concurrency: int | None = None,
         on_event: Callable[[RunEvent], None] | None = None,
         gate: ResourceGate | None = None,
+        artifacts: ArtifactSink | None = None,
         workflow: Workflow | None = None,
     ) -> WorkflowRunner:
         """Continue a stored run: finished nodes keep their outputs, the rest run again.
@@ -143,6 +148,7 @@ class WorkflowRunner:
             max_concurrency=max_concurrency,
             on_event=on_event,
             gate=gate,
+            artifacts=artifacts,
             run_id=run_id,
         )
 
@@ -338,6 +344,9 @@ class WorkflowRunner:
             if self.gate is not None:
                 token = await self.gate.acquire(self.run_id, node)
                 self._events.put_nowait(("started", node.id, task.attempt))
+            if self.artifacts is not None and any(is_reference(v) for v in task.inputs.values()):
+                inputs = await asyncio.to_thread(resolve_inputs, self.artifacts, task.inputs)
+                task = NodeTask(task.run_id, task.node, inputs, task.attempt)
             execution = self.executor.execute(task)
             if node.timeout is not None:
                 try:
@@ -350,6 +359,15 @@ class WorkflowRunner:
                     ) from None
             else:
                 outputs = await execution
+            if self.artifacts is not None and needs_spill(outputs):
+                outputs = await asyncio.to_thread(
+                    spill_outputs,
+                    self.artifacts,
+                    outputs,
+                    workflow=self.workflow.name,
+                    run_id=self.run_id,
+                    node_id=node.id,
+                )
         except asyncio.CancelledError:
             self._events.put_nowait(("done", node.id, CancelledError(f"node {node.id!r} was cancelled"), 0.0))
             raise

@@ -241,3 +241,31 @@ async def test_unregistered_target_is_refused_before_the_run(store: RunStore) ->
     async with LocalExecutor({"other": lambda: None}) as executor:
         with pytest.raises(WorkflowValidationError, match="missing"):
             WorkflowRunner(workflow, store=store, executor=executor)
+
+
+async def test_large_outputs_travel_as_artifacts_searchable_by_run(store: RunStore, tmp_path: Path) -> None:
+    from core.aide.artifacts import ArtifactStore
+    from core.aide.search import ArtifactSearch
+
+    artifacts = ArtifactStore(tmp_path / "artifacts")
+    workflow = _wf(
+        {"id": "big", "kind": "shell", "command": "seq 1 20000"},
+        {"id": "small", "kind": "shell", "command": "echo tiny"},
+        {
+            "id": "count",
+            "kind": "shell",
+            "command": 'printf "%s" "$SYMPHONY_IN_TEXT" | wc -l',
+            "inputs": {"text": "big.stdout"},
+        },
+    )
+    async with LocalExecutor() as executor:
+        result = await WorkflowRunner(workflow, store=store, executor=executor, artifacts=artifacts).run()
+    assert result.status is RunStatus.SUCCEEDED
+    reference = result.outputs("big")["stdout"]
+    assert reference["$artifact"] and reference["type"] == "text"
+    assert artifacts.get(reference["$artifact"]).decode().splitlines()[-1] == "20000"
+    assert result.outputs("small")["stdout"] == "tiny\n"
+    assert result.outputs("count")["stdout"].strip() == "20000"  # the consumer got the text back
+    hits = ArtifactSearch(artifacts).search(f'meta.run:"{result.run_id}"')
+    assert [h.name for h in hits] == ["test/big.stdout"]
+    artifacts.close()
