@@ -118,7 +118,14 @@ DEFAULT_SERVERS: dict[str, ServerSpec] = {
         install_hint="Install clangd from your package manager (e.g. apt install clangd).",
     ),
     "symphony-manifest": ServerSpec(
-        command=["python", "-m", "core.lsp.manifest_server"],
+        # The manifest format belongs to the extension kit, which hands its JSON Schema to the server.
+        command=[
+            "python",
+            "-m",
+            "core.lsp.manifest_server",
+            "--schema-provider",
+            "extensions.kit.manifest:manifest_json_schema",
+        ],
         file_names=["Symphony.toml"],
         install_hint="It ships with Symphony; reinstall Symphony if it is missing.",
     ),
