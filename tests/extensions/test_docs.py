@@ -44,7 +44,10 @@ def test_tutorial_code_is_the_builtin_hello_code() -> None:
     shipped = (BUILTIN_ROOT / "hello" / "hello.py").read_text(encoding="utf-8")
     documented = blocks("python")[0]
     strip = re.compile(r'^\s*("""[^\n]*"""|#[^\n]*)\n|  # [^\n]*', re.M)
-    normalise = lambda text: [ln for ln in strip.sub("", text).splitlines() if ln.strip() and "import" not in ln]  # noqa: E731
+
+    def normalise(text: str) -> list[str]:
+        return [line for line in strip.sub("", text).splitlines() if line.strip() and "import" not in line]
+
     assert normalise(documented) == normalise(shipped)
 
 
