@@ -126,6 +126,34 @@ def test_pattern_ripgrep_cannot_run_is_searched_by_python(workspace: Path) -> No
     assert len(summary(run_search(workspace, query, "ripgrep"))) == 1
 
 
+@pytest.mark.skipif(RG is None, reason="needs ripgrep")
+def test_both_engines_choose_the_same_files_in_a_tangled_workspace(tmp_path: Path) -> None:
+    root = git_init(tmp_path)
+    (root / ".gitignore").write_text("*.log\n!keep.log\nout/\n/top-only.txt\n")
+    (root / "lib" / ".gitignore").parent.mkdir()
+    (root / "lib" / ".gitignore").write_text("generated/\n!*.keep\n")
+    (root / ".git" / "info" / "exclude").write_text("secret.txt\n")
+    paths = [
+        "a.log", "keep.log", "out/x.txt", "top-only.txt", "sub/top-only.txt", "lib/generated/g.txt",
+        "lib/z.keep", ".hidden/h.txt", ".env", "secret.txt", "node_modules/m.js", "docs/n.md", "ignore-me/q.txt",
+    ]  # fmt: skip
+    make_files(root, *paths, content="needle\n")
+    (root / ".ignore").write_text("docs/\n")  # ripgrep's own ignore file: Symphony must not honour it
+    (root / "linked").symlink_to(root / "docs")
+    for query in (
+        SearchQuery("needle"),
+        SearchQuery("needle", exclude=("ignore-me",), include=("*.txt", "*.js", "*.md")),
+        SearchQuery("needle", respect_gitignore=False),
+    ):
+        for exclude in ((), ("node_modules",)):
+            expected = [item.path for item in run_search(root, query, "python", exclude=exclude)]
+            assert [item.path for item in run_search(root, query, "ripgrep", exclude=exclude)] == expected
+    assert [item.path for item in run_search(root, SearchQuery("needle"), "python")] == [
+        ".env", ".hidden/h.txt", "docs/n.md", "ignore-me/q.txt", "keep.log", "lib/z.keep", "linked/n.md",
+        "node_modules/m.js", "sub/top-only.txt",
+    ]  # fmt: skip
+
+
 def test_bad_regex_names_the_pattern_and_position(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match=r"'a\(b'.*position 1"):
         run_search(tmp_path, SearchQuery("a(b", regex=True))
