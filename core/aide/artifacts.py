@@ -227,6 +227,16 @@ class ArtifactStore:
                 self._fetch_back(pack)
             if touch:
                 self._db.execute("UPDATE artifacts SET accessed=? WHERE digest=?", (time.time(), digest))
+            # Still under the lock: GC compaction and tier moves must not remove a pack while it is read.
+            out = self._read_chunks(digest, rows)
+        if blake3(out).hexdigest() != digest:
+            raise ArtifactCorruptedError(
+                f"artifact {digest}: its chunk list in the catalogue does not rebuild the stored content",
+                data={"artifact": digest},
+            )
+        return bytes(out)
+
+    def _read_chunks(self, digest: str, rows: list[tuple[str, str, int, int, str]]) -> bytearray:
         out = bytearray()
         handles: dict[str, Any] = {}
         try:
@@ -246,12 +256,7 @@ class ArtifactStore:
         finally:
             for handle in handles.values():
                 handle.close()
-        if blake3(out).hexdigest() != digest:
-            raise ArtifactCorruptedError(
-                f"artifact {digest}: its chunk list in the catalogue does not rebuild the stored content",
-                data={"artifact": digest},
-            )
-        return bytes(out)
+        return out
 
     def info(self, digest: str) -> ArtifactInfo:
         """The catalogue entry of an artifact."""

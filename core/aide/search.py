@@ -63,7 +63,12 @@ class ArtifactSearch:
             infos, removed = self.store.unindexed()
             if not infos and not removed:
                 return total
-            writer = self._index.writer(heap_size=15_000_000, num_threads=1)
+            try:
+                writer = self._index.writer(heap_size=15_000_000, num_threads=1)
+            except ValueError:
+                # Another process (the IDE, another CLI) holds the index writer and is indexing the same
+                # catalogue; search what is indexed now rather than fail.
+                return total
             for digest in removed:
                 writer.delete_documents_by_term("digest", digest)
             for info in infos:

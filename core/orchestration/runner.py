@@ -109,6 +109,7 @@ class WorkflowRunner:
         self._events: asyncio.Queue[tuple[Any, ...]] | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._cancelled_run = False
+        self._early: list[tuple[Any, ...]] = []
 
     @classmethod
     def resume(
@@ -171,8 +172,7 @@ class WorkflowRunner:
 
     def _post(self, event: tuple[Any, ...]) -> None:
         if self._events is None:
-            if event[0] == "cancel_run":
-                self._cancelled_run = True
+            self._early.append(event)  # handled as soon as run() starts
             return
         self._events.put_nowait(event)
 
@@ -208,10 +208,11 @@ class WorkflowRunner:
                 ready.append(node_id)
         self._unfinished = unfinished
         try:
-            if self._cancelled_run:
-                self._cancel_all()
+            for event in self._early:
+                self._handle(event)
             for node_id in ready:
-                self._became_ready(node_id)
+                if self._records[node_id].state is NodeState.PENDING:
+                    self._became_ready(node_id)
             while self._unfinished > 0:
                 self._start_queued()
                 self._flush_soon()

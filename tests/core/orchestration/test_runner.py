@@ -146,23 +146,26 @@ async def test_failing_command_reports_exit_status_and_stderr(store: RunStore, e
     assert "status 3" in error and "broken pipe" in error
 
 
-async def test_timeout_kills_the_worker_process_and_fails_the_node(
-    store: RunStore, executor: LocalExecutor, tmp_path: Path
-) -> None:
-    pid_file = tmp_path / "pid"
+async def test_timeout_kills_the_worker_process_and_fails_the_node(store: RunStore, tmp_path: Path) -> None:
+    warm_up = _wf({"id": "pid", "kind": "python", "call": f"{CALLABLES}:worker_pid", "outputs": {"pid": "int"}})
     workflow = _wf(
         {
             "id": "hang",
             "kind": "python",
             "call": f"{CALLABLES}:sleep_then_write_pid",
-            "params": {"seconds": 60, "pid_file": str(pid_file)},
-            "timeout": 1.5,
+            "params": {"seconds": 60, "pid_file": str(tmp_path / "pid")},
+            "timeout": 1.0,
         },
     )
-    result = await WorkflowRunner(workflow, store=store, executor=executor).run()
-    assert result.nodes["hang"].state is NodeState.FAILED
-    assert "timeout of 1.5 s" in (result.nodes["hang"].error or "")
-    assert not _alive(int(pid_file.read_text()))
+    async with LocalExecutor(workers=1) as executor:
+        # One warm worker: the hanging call runs in it, so its pid is known even if the call never starts.
+        worker = (await WorkflowRunner(warm_up, store=store, executor=executor).run()).outputs("pid")["pid"]
+        result = await WorkflowRunner(workflow, store=store, executor=executor).run()
+        assert result.nodes["hang"].state is NodeState.FAILED
+        assert "timeout of 1.0 s" in (result.nodes["hang"].error or "")
+        assert not _alive(worker)
+        again = await WorkflowRunner(warm_up, store=store, executor=executor).run()
+        assert again.outputs("pid")["pid"] != worker  # a fresh worker replaced the killed one
 
 
 async def test_cancelling_a_running_node_kills_its_command_and_blocks_dependents(
@@ -176,10 +179,16 @@ async def test_cancelling_a_running_node_kills_its_command_and_blocks_dependents
     )
     runner: WorkflowRunner
 
+    async def cancel_once_started() -> None:
+        while not (pid_file.exists() and pid_file.read_text().strip()):
+            await asyncio.sleep(0.01)
+        runner.cancel_node("slow")
+
     def on_event(event: RunEvent) -> None:
         if event.node_id == "slow" and event.state is NodeState.RUNNING:
-            asyncio.get_running_loop().call_later(0.3, runner.cancel_node, "slow")
+            tasks.append(asyncio.create_task(cancel_once_started()))
 
+    tasks: list[asyncio.Task[None]] = []
     runner = WorkflowRunner(workflow, store=store, executor=executor, on_event=on_event)
     result = await runner.run()
     assert result.nodes["slow"].state is NodeState.CANCELLED
@@ -269,3 +278,21 @@ async def test_large_outputs_travel_as_artifacts_searchable_by_run(store: RunSto
     hits = ArtifactSearch(artifacts).search(f'meta.run:"{result.run_id}"')
     assert [h.name for h in hits] == ["test/big.stdout"]
     artifacts.close()
+
+
+async def test_cancelling_a_node_before_the_run_starts_blocks_only_its_branch(
+    store: RunStore, executor: LocalExecutor
+) -> None:
+    workflow = _wf(
+        {"id": "unwanted", "kind": "shell", "command": "echo no"},
+        {"id": "after_unwanted", "kind": "shell", "command": "true", "after": ["unwanted"]},
+        {"id": "wanted", "kind": "shell", "command": "echo yes"},
+    )
+    runner = WorkflowRunner(workflow, store=store, executor=executor)
+    runner.cancel_node("unwanted")
+    result = await runner.run()
+    assert result.nodes["unwanted"].state is NodeState.CANCELLED
+    assert result.nodes["after_unwanted"].state is NodeState.BLOCKED
+    assert result.outputs("wanted")["stdout"] == "yes\n"
+    with pytest.raises(KeyError):
+        runner.cancel_node("no-such-node")
