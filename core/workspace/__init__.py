@@ -1,4 +1,5 @@
-"""The workspace: text files on disk, languages, the file tree, file listing and fuzzy file ranking.
+"""The workspace: text files, languages, the file tree, listing, fuzzy ranking, search, git, file operations,
+the change watcher and outline symbols.
 
 Everything here is blocking file-system work; callers on an event loop run it in a worker thread
 (``await asyncio.to_thread(read_text_file, path)``).
@@ -8,24 +9,34 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.workspace.fileops import FileOperation, FileOperations
     from core.workspace.fuzzy import FuzzyIndex, Match, rank_paths
+    from core.workspace.git import GitRepository, RepoStatus
     from core.workspace.ignore import IgnoreRules
     from core.workspace.languages import PLAIN_TEXT, detect_language, known_languages, language_label
     from core.workspace.listing import iter_workspace_files, iter_workspace_relpaths
+    from core.workspace.search import SearchQuery, SearchResults, search_workspace
+    from core.workspace.symbols import Symbol, outline
     from core.workspace.textfile import LoadedText, SavedText, read_text_file, save_like, save_text_file
     from core.workspace.tree import Entry, WorkspaceTree, natural_key
+    from core.workspace.watcher import ChangeBatch, WorkspaceWatcher
 
 # Submodules load on first use (PEP 562): the app's first frame needs only some of them, and pathspec and
 # rapidfuzz are not free to import.
 _LAZY = {
     name.strip(): module
     for module, names in (
+        ("core.workspace.fileops", "FileOperation, FileOperations"),
         ("core.workspace.fuzzy", "FuzzyIndex, Match, rank_paths"),
+        ("core.workspace.git", "GitRepository, RepoStatus"),
         ("core.workspace.ignore", "IgnoreRules"),
         ("core.workspace.languages", "PLAIN_TEXT, detect_language, known_languages, language_label"),
         ("core.workspace.listing", "iter_workspace_files, iter_workspace_relpaths"),
+        ("core.workspace.search", "SearchQuery, SearchResults, search_workspace"),
+        ("core.workspace.symbols", "Symbol, outline"),
         ("core.workspace.textfile", "LoadedText, SavedText, read_text_file, save_like, save_text_file"),
         ("core.workspace.tree", "Entry, WorkspaceTree, natural_key"),
+        ("core.workspace.watcher", "ChangeBatch, WorkspaceWatcher"),
     )
     for name in names.split(",")
 }
@@ -40,21 +51,32 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "PLAIN_TEXT",
+    "ChangeBatch",
     "Entry",
+    "FileOperation",
+    "FileOperations",
     "FuzzyIndex",
+    "GitRepository",
     "IgnoreRules",
     "LoadedText",
     "Match",
+    "RepoStatus",
     "SavedText",
+    "SearchQuery",
+    "SearchResults",
+    "Symbol",
     "WorkspaceTree",
+    "WorkspaceWatcher",
     "detect_language",
     "iter_workspace_files",
     "iter_workspace_relpaths",
     "known_languages",
     "language_label",
     "natural_key",
+    "outline",
     "rank_paths",
     "read_text_file",
     "save_like",
     "save_text_file",
+    "search_workspace",
 ]
