@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -479,11 +480,7 @@ class SymphonyApp(App[None]):
             editor.load_text(text)
         new_state = editor.state.saved_as(target, saved.mtime_ns)
         if editor.state.path != target:
-            first_line = text.split("\n", 1)[0]
-            language = detect_language(target, first_line)
-            from dataclasses import replace
-
-            new_state = replace(new_state, language=language)
+            new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
         self._refresh_tab_label(editor)
         self._update_status()
