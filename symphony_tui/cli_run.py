@@ -21,7 +21,7 @@ from core.errors import SymphonyError
 
 if TYPE_CHECKING:
     from core.aide.artifacts import ArtifactStore
-    from core.orchestration import DecisionRequest, Executor, RunEvent, RunStore
+    from core.orchestration import DecisionRequest, DecisionSource, Executor, RunEvent, RunStore
     from core.orchestration.conductor import Decision
 
 COMMANDS = ("run", "runs", "artifacts")
@@ -143,8 +143,8 @@ async def _run_async(args: argparse.Namespace, out: TextIO) -> int:
 
         raise UnsupportedError("--mode manual needs a terminal to ask at each node", hint="Run it in a terminal.")
     policy = LearningPolicy() if args.policy == "learning" else CriticalPathPolicy()
-    conductor = Conductor(mode, policy=policy, decide=_ask_in_terminal if interactive else None)
     display = _Display(out, live=not args.plain and out.isatty() and mode is ConductorMode.MAESTRO)
+    conductor = Conductor(mode, policy=policy, decide=display.paused(_ask_in_terminal) if interactive else None)
     try:
         async with _executor(args) as executor:
             if args.resume:
@@ -312,6 +312,22 @@ class _Display:
             self._progress.stop()
             self._progress = None
 
+    def paused(self, ask: DecisionSource) -> DecisionSource:
+        """``ask`` with the live bar stopped while it runs, so the question and the typing stay readable."""
+        lock = asyncio.Lock()
+
+        async def ask_paused(request: DecisionRequest) -> Decision:
+            async with lock:  # one question at a time
+                if self._progress is not None:
+                    self._progress.stop()
+                try:
+                    return await ask(request)
+                finally:
+                    if self._progress is not None:
+                        self._progress.start()
+
+        return ask_paused
+
     def on_event(self, event: RunEvent) -> None:
         from core.orchestration import NodeState
 
@@ -323,9 +339,12 @@ class _Display:
             self._refresh()
             return
         self._done += 1
-        took = time.monotonic() - self._started.pop(event.node_id, time.monotonic())
+        began = self._started.pop(event.node_id, None)
         mark = {"succeeded": "✓", "failed": "✗", "skipped": "-", "blocked": "·", "cancelled": "⊘"}[event.state.value]
-        detail = f" ({took:.2f} s)" if event.state is NodeState.SUCCEEDED else f": {event.error}" if event.error else ""
+        if event.state is NodeState.SUCCEEDED:
+            detail = f" ({time.monotonic() - began:.2f} s)" if began is not None else ""
+        else:
+            detail = f": {event.error}" if event.error else ""
         self._line(f"  {mark} {event.node_id} {event.state.value}{detail}")
         self._refresh()
 

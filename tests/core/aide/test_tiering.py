@@ -67,3 +67,20 @@ def test_rules_naming_unknown_tiers_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="reserved"):
         Tier(HOT, str(tmp_path))
     store.close()
+
+
+def test_a_pack_damaged_in_a_cold_tier_is_caught_when_fetched_back(tmp_path: Path) -> None:
+    from core.aide.artifacts import ArtifactCorruptedError
+
+    store = _store(tmp_path)
+    info = store.put(os.urandom(70_000))
+    store.set_accessed(info.digest, time.time() - 10 * DAY)
+    StaleManager(store, [TierRule(HOT, "warm", DAY)]).run_once()
+    (pack,) = store.packs_of(info.digest)
+    remote = tmp_path / "warm" / f"{pack}.pack"
+    damaged = bytearray(remote.read_bytes())
+    damaged[-1] ^= 0x01
+    remote.write_bytes(bytes(damaged))
+    with pytest.raises(ArtifactCorruptedError, match=pack):
+        store.get(info.digest)
+    store.close()

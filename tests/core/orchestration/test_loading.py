@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core.config.formats import ConfigFormat
 from core.errors import ConfigError, NotFoundError
-from core.orchestration import NodeKind, PortType, WorkflowValidationError, load_workflow
+from core.orchestration import (
+    NodeKind,
+    NodeSpec,
+    PortType,
+    Workflow,
+    WorkflowValidationError,
+    load_workflow,
+    parse_workflow_text,
+)
 
 TOML = """\
 [workflow]
@@ -91,3 +104,35 @@ def test_missing_file_and_unknown_suffix_are_clear(tmp_path: Path) -> None:
     (tmp_path / "flow.txt").write_text("x")
     with pytest.raises(ConfigError, match=r"\*\.toml"):
         load_workflow(tmp_path / "flow.txt")
+
+
+_ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+
+
+@st.composite
+def _workflows(draw: st.DrawFn) -> Workflow:
+    ids = draw(st.lists(_ids, min_size=1, max_size=6, unique=True))
+    nodes = []
+    for index, node_id in enumerate(ids):
+        earlier = ids[:index]
+        kind = draw(st.sampled_from(["shell", "python"]))
+        spec: dict[str, object] = {"id": node_id, "kind": kind, "retries": draw(st.integers(0, 3))}
+        if kind == "shell":
+            spec["command"] = draw(st.text(min_size=1, max_size=20))
+        else:
+            spec["call"] = "pkg.mod:func"
+            spec["outputs"] = {"out": draw(st.sampled_from(["text", "int", "json"]))}
+        if earlier:
+            spec["after"] = draw(st.lists(st.sampled_from(earlier), unique=True, max_size=2))
+        if draw(st.booleans()):
+            spec["timeout"] = draw(st.floats(0.5, 100))
+        nodes.append(NodeSpec.model_validate(spec))
+    return Workflow(name=draw(_ids), max_concurrency=draw(st.integers(1, 64)), nodes=tuple(nodes))
+
+
+@settings(max_examples=60)
+@given(_workflows(), st.sampled_from([ConfigFormat.YAML, ConfigFormat.JSON]))
+def test_workflows_written_as_yaml_or_json_load_back_equal(workflow: Workflow, fmt: ConfigFormat) -> None:
+    data = workflow.model_dump(mode="json", exclude_defaults=True)
+    text = yaml.safe_dump(data) if fmt is ConfigFormat.YAML else json.dumps(data)
+    assert parse_workflow_text(text, fmt) == workflow
