@@ -226,3 +226,15 @@ async def test_stderr_and_start_lines_go_to_the_per_server_log(harness: Harness,
     text = harness.client.log_path.read_text(encoding="utf-8")
     assert "starting:" in text
     assert "scripted server starting" in text
+
+
+async def test_diagnostics_published_for_an_outdated_version_are_dropped(harness: Harness, uri: str) -> None:
+    # open and change do not yield to the loop, so the server's publish for version 1 arrives after version 2.
+    await harness.client.open(uri, "text", 1, "one\n")
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(0, 0, 0, 3), new_text="two")])
+    # A later document's diagnostics arrive after the first one's (the server answers in order).
+    sentinel = uri + ".sentinel"
+    await harness.client.open(sentinel, "text", 1, "x\n")
+    await harness.next_event(lambda e: isinstance(e, DiagnosticsChanged) and e.uri == sentinel)
+    assert harness.diagnostics.for_uri(uri) == ()
+    assert [e for e in harness.events if isinstance(e, DiagnosticsChanged) and e.uri == uri] == []
