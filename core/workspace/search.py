@@ -457,6 +457,10 @@ async def _run_ripgrep(
         stderr_task.cancel()
 
 
+_LINE_PREFIX = re.compile(rb"(\d+)[:-]")
+"""ripgrep's ``NUMBER:`` (match) or ``NUMBER-`` (context) after the path's NUL."""
+
+
 class _PlainOutput:
     """Turns ripgrep's ``--null --line-number`` lines into FileResults, one file at a time."""
 
@@ -482,9 +486,10 @@ class _PlainOutput:
                 if done is not None:
                     yield done
                 self._path = path
-            digits = 0
-            while digits < len(rest) and 48 <= rest[digits] <= 57:
-                digits += 1
+            found = _LINE_PREFIX.match(rest)
+            if found is None:
+                continue
+            digits = found.end(1)
             number, separator, text = int(rest[:digits]), rest[digits : digits + 1], rest[digits + 1 :]
             line = text.decode("utf-8", errors="replace").removesuffix("\r")
             spans = tuple(found.span() for found in self._regex.finditer(line)) if separator == b":" else ()
