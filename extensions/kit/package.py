@@ -79,6 +79,13 @@ def pack(folder: Path, out_dir: Path | None = None) -> Path:
             hint="Leave build output and data out of the extension folder.",
             data={"path": str(folder)},
         )
+    unsafe = [name for name in names if not _safe_name(name)]
+    if unsafe:
+        raise ValidationError(
+            f"{folder}: file names that cannot go into a package: {', '.join(unsafe[:5])}",
+            hint="Rename them: packages refuse ':' and '\\' in names so they unpack the same on every system.",
+            data={"path": str(folder), "files": unsafe},
+        )
     target = (out_dir or folder) / f"{manifest.id}-{manifest.version}{SUFFIX}"
     buffer = io.BytesIO()
     sums: list[str] = []

@@ -61,6 +61,13 @@ def test_pack_leaves_out_caches_vcs_and_links(tmp_path: Path) -> None:
     assert package_files(folder) == ["Symphony.toml", "main.py"]
 
 
+def test_pack_refuses_file_names_that_would_not_unpack_everywhere(tmp_path: Path) -> None:
+    folder = write_extension(tmp_path)
+    (folder / "a:b.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"cannot go into a package: a:b\.txt"):
+        pack(folder)
+
+
 def test_pack_refuses_an_invalid_manifest(tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()
