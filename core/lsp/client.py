@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcRequestCancelled
@@ -40,7 +40,7 @@ from core.lsp.capabilities import client_capabilities
 from core.lsp.diagnostics import DiagnosticStore
 from core.lsp.errors import StaleResponseError
 from core.lsp.events import EventEmitter, ServerMessage, ServerState, ServerStateChanged
-from core.lsp.features import FeatureRequests
+from core.lsp.features import CAPABILITY_METHODS, FeatureRequests
 from core.lsp.mirror import DocumentMirror
 from core.lsp.positions import Encoding, from_units, line_content, normalize_encoding, split_lines
 from core.lsp.protocol import TolerantProtocol, UntypedResult, salvage_initialize_result
@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 ApplyEdit = Callable[[lsp.WorkspaceEdit], Awaitable[bool]]
 """Asks the editor to apply a server-initiated workspace edit (workspace/applyEdit); returns whether it did."""
+
+_T = TypeVar("_T")
 
 CLIENT_NAME = "symphony"
 _LOG_ROTATE_BYTES = 2 * 1024 * 1024
@@ -111,6 +113,8 @@ class LanguageServerClient(FeatureRequests):
         """What the running server announced in its initialize result."""
         self.encoding: Encoding = "utf-16"
         """The position encoding the server chose."""
+        self.registrations: dict[str, Any] = {}
+        """Capabilities the server registered after initialize (client/registerCapability), by method."""
         self.documents: dict[str, DocumentMirror] = {}
         """Open documents by URI, as last sent (or to be re-sent) to the server."""
         self.restarts = 0
@@ -187,6 +191,7 @@ class LanguageServerClient(FeatureRequests):
             result = salvage_initialize_result(result.value, protocol.converter)
         assert isinstance(result, lsp.InitializeResult)
         self.capabilities = result.capabilities
+        self.registrations.clear()
         self.encoding = normalize_encoding(result.capabilities.position_encoding)
         session.client.initialized(lsp.InitializedParams())
         session.running = True
@@ -354,7 +359,17 @@ class LanguageServerClient(FeatureRequests):
                 return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason="no editor is attached")
             return lsp.ApplyWorkspaceEditResult(applied=await self._apply_edit(params.edit))
 
+        def _register(params: lsp.RegistrationParams) -> None:
+            for registration in params.registrations:
+                self.registrations[registration.method] = registration.register_options
+
+        def _unregister(params: lsp.UnregistrationParams) -> None:
+            for unregistration in params.unregisterations:
+                self.registrations.pop(unregistration.method, None)
+
         handlers: dict[str, Callable[..., Any]] = {
+            lsp.CLIENT_REGISTER_CAPABILITY: _register,
+            lsp.CLIENT_UNREGISTER_CAPABILITY: _unregister,
             lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _diagnostics,
             lsp.WINDOW_LOG_MESSAGE: _log_message,
             lsp.WINDOW_SHOW_MESSAGE: _show_message,
@@ -364,8 +379,6 @@ class LanguageServerClient(FeatureRequests):
             lsp.WORKSPACE_APPLY_EDIT: _apply,
         }
         for method in (
-            lsp.CLIENT_REGISTER_CAPABILITY,
-            lsp.CLIENT_UNREGISTER_CAPABILITY,
             lsp.WINDOW_WORK_DONE_PROGRESS_CREATE,
             lsp.WORKSPACE_SEMANTIC_TOKENS_REFRESH,
             lsp.WORKSPACE_INLAY_HINT_REFRESH,
@@ -563,10 +576,29 @@ class LanguageServerClient(FeatureRequests):
                 pending.future.set_exception(reason)
 
     def supports(self, capability: str) -> bool:
-        """Whether the running server announced ``capability`` (a ServerCapabilities attribute: 'hover_provider')."""
-        if self.capabilities is None:
-            return False
-        return bool(getattr(self.capabilities, capability, None))
+        """Whether the server offers ``capability`` (a ServerCapabilities attribute such as 'hover_provider'),
+        announced at initialize or registered dynamically later."""
+        if self.capabilities is not None and getattr(self.capabilities, capability, None):
+            return True
+        method = CAPABILITY_METHODS.get(capability)
+        return method is not None and method in self.registrations
+
+    def registration_options(self, method: str, options_type: type[_T]) -> _T | None:
+        """The options a server registered dynamically for ``method``, typed (None if absent or malformed)."""
+        raw = self.registrations.get(method)
+        if raw is None or isinstance(raw, options_type):
+            return raw
+        session = self._session
+        if session is None:
+            return None
+        protocol = session.client.protocol
+        assert isinstance(protocol, TolerantProtocol)
+        try:
+            typed: _T = protocol.converter.structure(raw, options_type)
+        except Exception:
+            log.info("%s registered malformed options for %s: %r", self.name, method, raw)
+            return None
+        return typed
 
     def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]:
         """What this server last published for ``uri`` (sent back with code-action requests)."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 
 from core.types.text import Position, Range
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,8 @@ def as_locations(result: Any) -> list[lsp.Location]:
     """Location, list of Location or list of LocationLink -> list of Location (links point at their selection)."""
     if result is None:
         return []
-    items = result if isinstance(result, list) else [result]
+    # cattrs structures LSP arrays as tuples.
+    items = result if isinstance(result, list | tuple) else [result]
     locations: list[lsp.Location] = []
     for item in items:
         if isinstance(item, lsp.LocationLink):
@@ -56,6 +59,31 @@ def as_locations(result: Any) -> list[lsp.Location]:
             locations.append(item)
     return locations
 
+
+CAPABILITY_METHODS: dict[str, str] = {
+    "completion_provider": lsp.TEXT_DOCUMENT_COMPLETION,
+    "hover_provider": lsp.TEXT_DOCUMENT_HOVER,
+    "signature_help_provider": lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+    "definition_provider": lsp.TEXT_DOCUMENT_DEFINITION,
+    "declaration_provider": lsp.TEXT_DOCUMENT_DECLARATION,
+    "type_definition_provider": lsp.TEXT_DOCUMENT_TYPE_DEFINITION,
+    "implementation_provider": lsp.TEXT_DOCUMENT_IMPLEMENTATION,
+    "references_provider": lsp.TEXT_DOCUMENT_REFERENCES,
+    "document_highlight_provider": lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT,
+    "rename_provider": lsp.TEXT_DOCUMENT_RENAME,
+    "document_formatting_provider": lsp.TEXT_DOCUMENT_FORMATTING,
+    "document_range_formatting_provider": lsp.TEXT_DOCUMENT_RANGE_FORMATTING,
+    "code_action_provider": lsp.TEXT_DOCUMENT_CODE_ACTION,
+    "document_symbol_provider": lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL,
+    "workspace_symbol_provider": lsp.WORKSPACE_SYMBOL,
+    "inlay_hint_provider": lsp.TEXT_DOCUMENT_INLAY_HINT,
+    "semantic_tokens_provider": "textDocument/semanticTokens",
+}
+"""Which request each capability enables; a server may register the request later instead of announcing it.
+(Semantic tokens register as the umbrella method ``textDocument/semanticTokens``.)"""
+
+SEMANTIC_TOKENS = "textDocument/semanticTokens"
+"""The method name servers use to register all semantic-token requests at once."""
 
 _PositionParams = lsp.DefinitionParams | lsp.DeclarationParams | lsp.TypeDefinitionParams | lsp.ImplementationParams
 
@@ -85,6 +113,9 @@ class FeatureRequests:
 
     @abstractmethod
     def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]: ...
+
+    @abstractmethod
+    def registration_options(self, method: str, options_type: type[_T]) -> _T | None: ...
 
     capabilities: lsp.ServerCapabilities | None
 
@@ -304,7 +335,10 @@ class FeatureRequests:
 
     async def semantic_tokens(self, uri: str) -> list[SemanticToken]:
         """Decoded semantic tokens of the whole document, layered over tree-sitter; cancelled by the next edit."""
+        provider: lsp.SemanticTokensOptions | lsp.SemanticTokensRegistrationOptions | None
         provider = self.capabilities.semantic_tokens_provider if self.capabilities else None
+        if provider is None:
+            provider = self.registration_options(SEMANTIC_TOKENS, lsp.SemanticTokensRegistrationOptions)
         if provider is None or not provider.full:
             return []
         params = lsp.SemanticTokensParams(text_document=self._doc(uri))

@@ -38,7 +38,10 @@ async def manager(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Lan
     base = tmp_path_factory.mktemp("lsp")
     root = base / "ws"
     root.mkdir()
-    settings = LspSettings(restart_initial_delay=0.05, request_timeout=DEADLINE)
+    jedi = DEFAULT_SERVERS["jedi-language-server"].model_copy(
+        update={"initialization_options": {"semanticTokens": {"enable": True}}}
+    )
+    settings = LspSettings(servers={"jedi-language-server": jedi}, restart_initial_delay=0.05, request_timeout=DEADLINE)
     lsp_manager = LanguageServerManager(settings, root, log_dir=base / "logs")
     yield lsp_manager
     await lsp_manager.shutdown()
@@ -126,6 +129,34 @@ async def test_hover_and_outline_describe_the_function(manager: LanguageServerMa
     assert [symbol.name for symbol in symbols] == ["greet"]
     found = await manager.workspace_symbols("greet")
     assert any(symbol.name == "greet" for symbol in found)
+
+
+async def test_every_other_request_kind_gets_a_typed_answer(manager: LanguageServerManager, pkg: Path) -> None:
+    greeter = write(pkg, "greeter_all.py", GREETER)
+    caller = write(pkg, "caller_all.py", CALLER.format(module="greeter_all"))
+    greeter_uri = await _open(manager, greeter)
+    uri = await _open(manager, caller)
+    server = await manager.ready(uri, DEADLINE)
+    assert server is not None
+    call = Position(line=2, column=7)
+
+    help_ = await server.signature_help(uri, Position(line=2, column=12), trigger_character="(")
+    assert help_ is not None and help_.signatures[0].label == "def greet(name)"
+    highlights = await server.document_highlight(uri, call)
+    assert [h.range.start.line for h in highlights] == [0, 2]
+    references = await server.references(greeter_uri, Position(line=0, column=5))
+    assert {uri_to_path(r.uri) for r in references} == {greeter, caller}
+    [declared] = await server.declaration(uri, call)
+    assert uri_to_path(declared.uri) == caller
+    assert await server.type_definition(uri, call)
+    actions = await server.code_actions(uri, Range.of(2, 0, 2, 19))
+    assert any(isinstance(a, lsp.CodeAction) and a.kind == "refactor.extract" for a in actions)
+    tokens = await server.semantic_tokens(uri)
+    assert ("function", 2, 6) in {(t.token_type, t.line, t.start) for t in tokens}
+    # Not offered by jedi: answered empty without a round trip.
+    assert await server.inlay_hints(uri, Range.of(0, 0, 3, 0)) == []
+    assert await server.implementation(uri, call) == []
+    assert await server.prepare_rename(uri, call) is None
 
 
 async def test_killed_server_comes_back_and_republishes_diagnostics(manager: LanguageServerManager, pkg: Path) -> None:

@@ -31,6 +31,9 @@ def test_location_links_point_at_their_target_selection() -> None:
     link = lsp.LocationLink(target_uri="file:///x.py", target_range=whole, target_selection_range=span)
     assert as_locations([link]) == [lsp.Location(uri="file:///x.py", range=span)]
     assert as_locations(None) == []
+    assert as_locations((lsp.Location(uri="file:///t.py", range=span),)) == [
+        lsp.Location(uri="file:///t.py", range=span)
+    ]
     assert as_locations(lsp.Location(uri="file:///y.py", range=span)) == [lsp.Location(uri="file:///y.py", range=span)]
 
 
