@@ -369,7 +369,8 @@ def _runs(args: argparse.Namespace, out: TextIO) -> int:
         if args.run_id:
             record = store.load_run(args.run_id)
             summary = record.summary
-            print(f"run {summary.run_id}: {summary.name} [{summary.mode}] {summary.status.value}", file=out)
+            status = f"interrupted (resume: symphony run --resume {summary.run_id})" if summary.interrupted else ""
+            print(f"run {summary.run_id}: {summary.name} [{summary.mode}] {status or summary.status.value}", file=out)
             if summary.error:
                 print(f"  error: {summary.error}", file=out)
             for node in record.workflow.nodes:
@@ -384,14 +385,14 @@ def _runs(args: argparse.Namespace, out: TextIO) -> int:
     if not runs:
         print("no runs yet; start one with `symphony run WORKFLOW`", file=out)
         return 0
-    print(f"{'RUN':<18} {'WORKFLOW':<20} {'MODE':<8} {'STATUS':<10} {'NODES':<12} STARTED", file=out)
+    print(f"{'RUN':<18} {'WORKFLOW':<20} {'MODE':<8} {'STATUS':<11} {'NODES':<12} STARTED", file=out)
     for run in runs:
         total = sum(run.counts.values())
         done = run.counts.get("succeeded", 0) + run.counts.get("skipped", 0)
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.created))
+        status = "interrupted" if run.interrupted else run.status.value
         print(
-            f"{run.run_id:<18} {run.name[:20]:<20} {run.mode:<8} {run.status.value:<10} {f'{done}/{total}':<12} "
-            f"{started}",
+            f"{run.run_id:<18} {run.name[:20]:<20} {run.mode:<8} {status:<11} {f'{done}/{total}':<12} {started}",
             file=out,
         )
     return 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import socket
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -31,7 +33,9 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     error TEXT,
     created REAL NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    pid INTEGER,
+    host TEXT
 );
 CREATE TABLE IF NOT EXISTS nodes (
     run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
@@ -73,6 +77,28 @@ class RunSummary:
     updated: float
     error: str | None
     counts: dict[str, int]
+    pid: int | None = None
+    """The process that last ran it."""
+    host: str | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        """Marked running, but its process on this machine is gone (killed or crashed): resume it."""
+        if self.status is not RunStatus.RUNNING or self.pid is None or self.host != socket.gethostname():
+            return False
+        return not _process_alive(self.pid)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +173,18 @@ class RunStore:
         now = time.time()
         with self._transaction():
             self._db.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
-                (run_id, workflow.name, workflow.model_dump_json(), mode, RunStatus.RUNNING.value, now, now),
+                "INSERT INTO runs VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    workflow.name,
+                    workflow.model_dump_json(),
+                    mode,
+                    RunStatus.RUNNING.value,
+                    now,
+                    now,
+                    os.getpid(),
+                    socket.gethostname(),
+                ),
             )
             self._db.executemany(
                 "INSERT INTO nodes (run_id, node_id, state) VALUES (?, ?, ?)",
@@ -196,19 +232,20 @@ class RunStore:
             self._db.execute(f"DELETE FROM nodes WHERE run_id=? AND node_id NOT IN ({marks})", (run_id, *keep))
 
     def set_status(self, run_id: str, status: RunStatus, error: str | None = None) -> None:
-        """Flush node updates and set the run's status."""
+        """Flush node updates and set the run's status; the calling process becomes the run's owner."""
         self.flush()
         with self._transaction():
             self._db.execute(
-                "UPDATE runs SET status=?, error=?, updated=? WHERE run_id=?",
-                (status.value, error, time.time(), run_id),
+                "UPDATE runs SET status=?, error=?, updated=?, pid=?, host=? WHERE run_id=?",
+                (status.value, error, time.time(), os.getpid(), socket.gethostname(), run_id),
             )
 
     def load_run(self, run_id: str) -> RunRecord:
         """A run with its workflow and node states; NotFoundError names the id if it is unknown."""
         self.flush()
         row = self._db.execute(
-            "SELECT run_id, name, mode, status, created, updated, error, workflow FROM runs WHERE run_id=?", (run_id,)
+            "SELECT run_id, name, mode, status, created, updated, error, pid, host, workflow FROM runs WHERE run_id=?",
+            (run_id,),
         ).fetchone()
         if row is None:
             raise NotFoundError(
@@ -226,24 +263,27 @@ class RunStore:
         counts: dict[str, int] = {}
         for record in nodes.values():
             counts[record.state.value] = counts.get(record.state.value, 0) + 1
-        summary = RunSummary(row[0], row[1], row[2], RunStatus(row[3]), row[4], row[5], row[6], counts)
-        return RunRecord(summary, Workflow.model_validate_json(row[7]), nodes)
+        summary = RunSummary(row[0], row[1], row[2], RunStatus(row[3]), row[4], row[5], row[6], counts, row[7], row[8])
+        return RunRecord(summary, Workflow.model_validate_json(row[9]), nodes)
 
     def list_runs(self, *, limit: int = 50) -> list[RunSummary]:
         """The most recent runs first, with node counts per state."""
         self.flush()
         runs = self._db.execute(
-            "SELECT run_id, name, mode, status, created, updated, error FROM runs ORDER BY created DESC LIMIT ?",
+            "SELECT run_id, name, mode, status, created, updated, error, pid, host FROM runs"
+            " ORDER BY created DESC LIMIT ?",
             (limit,),
         ).fetchall()
         summaries = []
-        for run_id, name, mode, status, created, updated, error in runs:
+        for run_id, name, mode, status, created, updated, error, pid, host in runs:
             counts = dict(
                 self._db.execute(
                     "SELECT state, COUNT(*) FROM nodes WHERE run_id=? GROUP BY state", (run_id,)
                 ).fetchall()
             )
-            summaries.append(RunSummary(run_id, name, mode, RunStatus(status), created, updated, error, counts))
+            summaries.append(
+                RunSummary(run_id, name, mode, RunStatus(status), created, updated, error, counts, pid, host)
+            )
         return summaries
 
     def node_history(self, workflow_name: str, *, runs: int = 20) -> list[NodeSample]:

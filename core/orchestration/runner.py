@@ -99,6 +99,7 @@ class WorkflowRunner:
             self._records = {node_id: NodeRecord(node_id, NodeState.PENDING) for node_id in self._nodes}
         else:
             self.run_id = run_id
+            store.set_status(run_id, RunStatus.RUNNING)  # this process owns the run now
             saved = store.load_run(run_id).nodes
             for node_id in self._nodes:
                 record = saved.get(node_id, NodeRecord(node_id, NodeState.PENDING))

@@ -97,6 +97,7 @@ after = ["slow"]
     store = RunStore(database)
     before = store.load_run(run_id)
     assert before.summary.status is RunStatus.RUNNING
+    assert before.summary.interrupted  # its process is gone
     assert before.nodes["second"].state is NodeState.SUCCEEDED
     assert before.nodes["slow"].state is NodeState.RUNNING
 
@@ -111,7 +112,8 @@ after = ["slow"]
 
     assert asyncio.run(resume()) is RunStatus.SUCCEEDED
     assert log.read_text().split() == ["first", "second", "slow", "slow", "last"]
-    assert store.load_run(run_id).summary.status is RunStatus.SUCCEEDED
+    after = store.load_run(run_id).summary
+    assert after.status is RunStatus.SUCCEEDED and not after.interrupted
     store.close()
 
 
