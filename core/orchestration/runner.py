@@ -223,11 +223,14 @@ class WorkflowRunner:
                     self._start_queued()
                     self._handle(self._events.get_nowait())
         except BaseException:
-            self._flush()
+            self._cancelled_run = True
             self._cancel_all()
             for task in list(self._live):
                 task.cancel()
             await asyncio.gather(*self._live, return_exceptions=True)
+            for node_id, record in self._records.items():
+                if not record.state.finished:  # attempts stopped above; their "done" events are not read
+                    self._set(node_id, NodeState.CANCELLED, error="the runner was stopped", finished=time.time())
             self.store.set_status(self.run_id, RunStatus.CANCELLED, "the runner was stopped")
             raise
         # Attempts cancelled while queued behind the gate finish here; their nodes are already settled.

@@ -296,3 +296,22 @@ async def test_cancelling_a_node_before_the_run_starts_blocks_only_its_branch(
     assert result.outputs("wanted")["stdout"] == "yes\n"
     with pytest.raises(KeyError):
         runner.cancel_node("no-such-node")
+
+
+async def test_stopping_the_runner_task_records_every_unfinished_node_as_cancelled(
+    store: RunStore, executor: LocalExecutor
+) -> None:
+    workflow = _wf(
+        {"id": "slow", "kind": "shell", "command": "sleep 60"},
+        {"id": "next", "kind": "shell", "command": "true", "after": ["slow"]},
+    )
+    runner = WorkflowRunner(workflow, store=store, executor=executor)
+    task = asyncio.create_task(runner.run())
+    while store.load_run(runner.run_id).nodes["slow"].state is not NodeState.RUNNING:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    record = store.load_run(runner.run_id)
+    assert record.summary.status is RunStatus.CANCELLED
+    assert {n.state for n in record.nodes.values()} <= {NodeState.CANCELLED, NodeState.BLOCKED}
