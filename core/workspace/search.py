@@ -124,14 +124,15 @@ class FileResult:
     """POSIX path relative to the workspace root."""
     lines: tuple[ResultLine, ...]
     stamp: FileStamp
+    match_count: int = field(init=False, compare=False)
+    """Matched spans in all lines (what the panel's totals add up)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "match_count", sum([len(line.spans) for line in self.lines]))
 
     @property
     def matches(self) -> tuple[ResultLine, ...]:
         return tuple(line for line in self.lines if line.spans)
-
-    @property
-    def match_count(self) -> int:
-        return sum(len(line.spans) for line in self.lines)
 
 
 @dataclass(slots=True, repr=False)
@@ -140,6 +141,12 @@ class SearchResults:
 
     files: list[FileResult] = field(default_factory=list)
     match_count: int = 0
+    _paths: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.files.sort(key=lambda item: item.path)
+        self._paths = [item.path for item in self.files]
+        self.match_count = sum(item.match_count for item in self.files)
 
     def __repr__(self) -> str:
         # asyncio and debuggers repr task results; tens of thousands of lines must not be spelled out.
@@ -147,7 +154,8 @@ class SearchResults:
 
     def add(self, result: FileResult) -> int:
         """Insert ``result`` in path order and return its index (where the panel inserts a group)."""
-        index = bisect.bisect_left(self.files, result.path, key=lambda item: item.path)
+        index = bisect.bisect_left(self._paths, result.path)
+        self._paths.insert(index, result.path)
         self.files.insert(index, result)
         self.match_count += result.match_count
         return index
@@ -467,7 +475,7 @@ class _PlainOutput:
     _BINARY_NOTICE = b"binary file"
 
     def __init__(self, root: Path, regex: re.Pattern[str]) -> None:
-        self._root = root
+        self._root = os.fspath(root)
         self._regex = regex
         self._path: bytes | None = None
         self._lines: list[ResultLine] = []

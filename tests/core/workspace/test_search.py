@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.workspace.search import (
     FileResult,
+    FileStamp,
+    ResultLine,
     SearchQuery,
     SearchResults,
     apply_replace,
@@ -283,3 +285,15 @@ def test_bad_replacement_group_is_a_validation_error(workspace: Path) -> None:
     query = SearchQuery("(main)", regex=True)
     with pytest.raises(ValidationError, match="replacement"):
         plan_replace(workspace, query, r"\2", [])
+
+
+def test_results_model_keeps_files_in_path_order_and_totals_matches() -> None:
+    stamp = FileStamp(size=1, mtime_ns=1, inode=1)
+    line = ResultLine(1, "a a", ((0, 1), (2, 3)))
+    results = SearchResults()
+    assert results.add(FileResult("b.txt", (line,), stamp)) == 0
+    assert results.add(FileResult("a.txt", (line, ResultLine(2, "ctx")), stamp)) == 0
+    assert results.add(FileResult("c/d.txt", (line,), stamp)) == 2
+    assert [item.path for item in results.files] == ["a.txt", "b.txt", "c/d.txt"]
+    assert (results.file_count, results.match_count) == (3, 6)
+    assert repr(results) == "SearchResults(3 files, 6 matches)"
