@@ -20,6 +20,7 @@ from core import paths
 from core.errors import NotFoundError, SymphonyError
 from core.lsp.client import ApplyEdit, LanguageServerClient
 from core.lsp.diagnostics import DiagnosticStore
+from core.lsp.edits import to_core_edits
 from core.lsp.events import EventEmitter, ServerMissing, Subscriber
 from core.lsp.registry import Which, choose_server
 from core.lsp.settings import LspSettings
@@ -120,6 +121,26 @@ class LanguageServerManager:
         if server.pid is None:
             return None
         return server
+
+    async def format_on_save(
+        self, uri: str, *, tab_size: int = 4, insert_spaces: bool = True, timeout: float = 2.0
+    ) -> list[TextEdit]:
+        """Edits to apply before saving ``uri`` (last-first, code points) when ``lsp.format_on_save`` is on.
+
+        Returns [] when the setting is off, the document has no running server, or the server fails or is slower
+        than ``timeout``: a save is never refused or held up for long because of formatting.
+        """
+        if not self.settings.format_on_save:
+            return []
+        server = self.server_for(uri)
+        if server is None or server.pid is None or uri not in server.documents:
+            return []
+        try:
+            edits = await server.formatting(uri, tab_size=tab_size, insert_spaces=insert_spaces, timeout=timeout)
+            return to_core_edits(server.documents[uri].text, edits, server.encoding)
+        except SymphonyError as exc:
+            log.info("format on save skipped for %s: %s", uri, exc)
+            return []
 
     async def workspace_symbols(self, query: str) -> list[lsp.SymbolInformation | lsp.WorkspaceSymbol]:
         """Workspace symbols from every running server (a failing server contributes nothing)."""

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(resolve_argv(RUFF) is None, reason="ruff is not 
 async def test_format_document_and_apply_an_unused_import_quick_fix(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     root.mkdir()
-    settings = LspSettings(servers={"ruff": RUFF}, request_timeout=DEADLINE)
+    settings = LspSettings(servers={"ruff": RUFF}, request_timeout=DEADLINE, format_on_save=True)
     manager = LanguageServerManager(settings, root, log_dir=tmp_path / "logs")
     try:
         path = write(root, "messy.py", "import os\nx = [1,2,\n  3]\n")
@@ -38,6 +38,10 @@ async def test_format_document_and_apply_an_unused_import_quick_fix(tmp_path: Pa
         edits = await server.formatting(uri)
         formatted = apply_text_edits(path.read_text(encoding="utf-8"), edits, server.encoding)
         assert formatted == "import os\n\nx = [1, 2, 3]\n"
+        # Format-on-save hands the editor code-point edits it can apply one by one, then it saves.
+        on_save = await manager.format_on_save(uri, timeout=DEADLINE)
+        await manager.change(uri, 2, on_save)
+        assert server.documents[uri].text == formatted
 
         event = await published
         assert isinstance(event, DiagnosticsChanged)

@@ -7,6 +7,7 @@ Run as ``python scripted_server.py``. Behaviour:
 - opening a document whose text starts with ``crash`` makes the process exit with code 3;
 - after didOpen it publishes one diagnostic whose message is the client's ``scripted.answer`` setting;
 - didSave sends window/showMessage ``saved: <text>``;
+- inlay hints are not announced at initialize but registered dynamically once initialized;
 - env SCRIPTED_EXIT_AT_START=1 makes it exit before reading anything.
 """
 
@@ -83,6 +84,17 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     document = ls.workspace.get_text_document(params.text_document.uri)
     line = document.lines[params.position.line]
     return lsp.CompletionList(is_incomplete=False, items=[lsp.CompletionItem(label=f"text:{line.rstrip()}")])
+
+
+def inlay_hints(ls: LanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+    return [lsp.InlayHint(position=params.range.start, label=": int", kind=lsp.InlayHintKind.Type)]
+
+
+@server.feature(lsp.INITIALIZED)
+async def initialized(ls: LanguageServer, params: lsp.InitializedParams) -> None:
+    ls.feature(lsp.TEXT_DOCUMENT_INLAY_HINT)(inlay_hints)
+    registration = lsp.Registration(id="hints", method=lsp.TEXT_DOCUMENT_INLAY_HINT, register_options={})
+    await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
 
 
 if __name__ == "__main__":

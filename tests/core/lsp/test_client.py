@@ -238,3 +238,15 @@ async def test_diagnostics_published_for_an_outdated_version_are_dropped(harness
     await harness.next_event(lambda e: isinstance(e, DiagnosticsChanged) and e.uri == sentinel)
     assert harness.diagnostics.for_uri(uri) == ()
     assert [e for e in harness.events if isinstance(e, DiagnosticsChanged) and e.uri == uri] == []
+
+
+async def test_capability_registered_after_initialize_is_used(harness: Harness, uri: str) -> None:
+    assert harness.client.capabilities is not None
+    assert harness.client.capabilities.inlay_hint_provider is None
+    await harness.client.open(uri, "text", 1, "x = 1\n")
+    for _ in range(int(DEADLINE / 0.01)):
+        if harness.client.supports("inlay_hint_provider"):
+            break
+        await asyncio.sleep(0.01)
+    [hint] = await harness.client.inlay_hints(uri, Range.of(0, 1, 0, 1))
+    assert hint.label == ": int"

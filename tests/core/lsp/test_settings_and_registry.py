@@ -71,3 +71,10 @@ def test_unknown_settings_key_is_an_error_not_ignored() -> None:
 def test_resolve_argv_keeps_arguments() -> None:
     spec = ServerSpec(command=["gopls", "serve", "-rpc.trace"], languages=["go"])
     assert resolve_argv(spec, _which({"gopls"})) == ["/usr/bin/gopls", "serve", "-rpc.trace"]
+
+
+def test_package_exports_every_public_name_lazily() -> None:
+    import core.lsp
+
+    for name in core.lsp.__all__:
+        assert getattr(core.lsp, name) is not None
