@@ -173,16 +173,21 @@ class LanguageServerClient(FeatureRequests):
             self._log_file.close()
             self._log_file = None
 
-    async def _launch(self) -> None:
+    async def _launch(self, *, report_failure: bool = True) -> None:
         self._set_state(ServerState.STARTING)
-        session = await self._spawn()
+        try:
+            session = await self._spawn()
+        except SymphonyError as exc:
+            if report_failure:
+                self._set_state(ServerState.FAILED, exc.message)
+            raise
         try:
             result = await self._send(
                 session, lsp.INITIALIZE, self._initialize_params(session.process.pid), self.settings.startup_timeout
             )
         except BaseException as exc:
             await self._end_session(session, TransportError(f"language server {self.name} failed to start"))
-            if isinstance(exc, SymphonyError):
+            if isinstance(exc, SymphonyError) and report_failure:
                 self._set_state(ServerState.FAILED, exc.message)
             raise
         if isinstance(result, UntypedResult):
@@ -214,13 +219,11 @@ class LanguageServerClient(FeatureRequests):
                 env={**os.environ, **self.spec.env},
             )
         except FileNotFoundError:
-            self._set_state(ServerState.FAILED, f"{self.argv[0]} not found")
             raise NotFoundError(
                 f"language server {self.name}: program {self.argv[0]!r} not found",
                 hint=self.spec.install_hint or f"Install {self.argv[0]} or set lsp.servers.{self.name}.command.",
             ) from None
         except OSError as exc:
-            self._set_state(ServerState.FAILED, str(exc))
             raise SymphonyIOError(
                 f"language server {self.name}: cannot run {self.argv[0]!r}: {exc.strerror or exc}",
                 hint=f"Check that {self.argv[0]} is executable, or fix lsp.servers.{self.name}.command.",
@@ -296,7 +299,7 @@ class LanguageServerClient(FeatureRequests):
             await asyncio.sleep(delay)
             began = time.monotonic()
             try:
-                await self._launch()
+                await self._launch(report_failure=False)
             except SymphonyError as exc:
                 log.warning("restart of language server %s failed: %s", self.name, exc)
                 uptime = time.monotonic() - began

@@ -250,3 +250,13 @@ async def test_capability_registered_after_initialize_is_used(harness: Harness, 
         await asyncio.sleep(0.01)
     [hint] = await harness.client.inlay_hints(uri, Range.of(0, 1, 0, 1))
     assert hint.label == ": int"
+
+
+async def test_server_that_never_initializes_times_out_and_is_killed(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, startup_timeout=0.3)
+    harness.client.argv = [sys.executable, "-c", "import time; time.sleep(600)"]
+    with pytest.raises(SymphonyTimeoutError, match="did not answer initialize"):
+        await harness.client.start()
+    assert harness.client.state is ServerState.FAILED
+    assert harness.client.pid is None
+    await harness.client.stop()
