@@ -208,6 +208,10 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("terminal.runSelection", "Run Selected Text", "Terminal", run_selection)
     add("terminal.runFile", "Run Active File", "Terminal", run_file)
 
+    from symphony_tui.widgets.editor_commands import register_editor_commands
+
+    register_editor_commands(app)
+
 
 # --------------------------------------------------------------------- quick open / palette
 

@@ -27,4 +27,20 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     # ctrl+` is what users press; most terminals send it as ctrl+@ (NUL, also ctrl+space).
     Binding("ctrl+@", "view.toggleTerminal"),
     Binding("ctrl+grave_accent", "view.toggleTerminal"),
+    # Editing. ctrl+/ arrives as ctrl+_ in most terminals; alt+shift+letter and ctrl+shift+letter often do not
+    # arrive at all, so each has a fallback.
+    Binding("ctrl+f", "editor.find"),
+    Binding("ctrl+h", "editor.replace"),
+    Binding("ctrl+r", "editor.replace"),
+    Binding("ctrl+d", "editor.addNextOccurrence"),
+    Binding("ctrl+shift+l", "editor.selectAllOccurrences"),
+    Binding("alt+shift+l", "editor.selectAllOccurrences"),
+    Binding("ctrl+alt+up", "editor.addCursorAbove"),
+    Binding("ctrl+alt+down", "editor.addCursorBelow"),
+    Binding("alt+up", "editor.moveLinesUp"),
+    Binding("alt+down", "editor.moveLinesDown"),
+    Binding("alt+shift+down", "editor.copyLinesDown"),
+    Binding("alt+shift+up", "editor.copyLinesUp"),
+    Binding("ctrl+slash", "editor.toggleLineComment"),
+    Binding("ctrl+underscore", "editor.toggleLineComment"),
 )

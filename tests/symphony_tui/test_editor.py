@@ -1,0 +1,199 @@
+"""The editor as a user drives it: multiple cursors, find/replace, line commands, undo, dirty tracking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+from textual.widgets.text_area import Selection
+
+from symphony_tui.app import SymphonyApp
+from symphony_tui.widgets.editor import Editor
+from symphony_tui.widgets.editor_find import FindBar
+
+SIZE = (100, 30)
+SOURCE = "alpha = 1\nbeta = alpha\ngamma = alpha + beta\n"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "mod.py").write_text(SOURCE, encoding="utf-8")
+    return root
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for background work; commands waiting on a dialog are left waiting."""
+    background = [w for w in pilot.app.workers if w.group != "commands"]
+    if background:
+        await pilot.app.workers.wait_for_complete(background)
+    await pilot.pause()
+
+
+async def run(pilot: Pilot[None], command: str) -> None:
+    await pilot.app.run_command(command)  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+def open_app(workspace: Path) -> SymphonyApp:
+    return SymphonyApp(workspace, open_paths=[workspace / "mod.py"], watch_config=False)
+
+
+def editor_of(app: SymphonyApp) -> Editor:
+    editor = app.active_editor
+    assert editor is not None
+    return editor
+
+
+async def test_cursors_added_below_type_and_delete_together_and_undo_as_one_step(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await pilot.press("ctrl+alt+down", "ctrl+alt+down")
+        await settle(pilot)
+        assert len(editor.all_selections) == 3
+        await pilot.press("#", " ")
+        assert editor.text == "# alpha = 1\n# beta = alpha\n# gamma = alpha + beta\n"
+        await pilot.press("backspace")
+        assert editor.text == "#alpha = 1\n#beta = alpha\n#gamma = alpha + beta\n"
+        await pilot.press("escape")
+        assert editor.extra_selections == []
+        editor.undo()
+        assert editor.text == "# alpha = 1\n# beta = alpha\n# gamma = alpha + beta\n"
+
+
+async def test_ctrl_d_adds_the_next_occurrence_and_typing_replaces_every_one(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await pilot.press("ctrl+d")  # selects the word under the cursor
+        await settle(pilot)
+        assert editor.selected_text == "alpha"
+        await pilot.press("ctrl+d", "ctrl+d")
+        await settle(pilot)
+        assert len(editor.all_selections) == 3
+        await pilot.press("A")
+        assert editor.text == "A = 1\nbeta = A\ngamma = A + beta\n"
+        assert editor.dirty
+        editor.undo()
+        await pilot.pause()
+        assert editor.text == SOURCE and not editor.dirty
+
+
+async def test_select_all_occurrences_then_paste_one_line_per_cursor(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await run(pilot, "editor.selectAllOccurrences")
+        assert [editor.document.get_text_range(*s) for s in editor.all_selections] == ["alpha"] * 3
+        from textual import events
+
+        editor.post_message(events.Paste("a1\na2\na3"))
+        await pilot.pause()
+        assert editor.text == "a1 = 1\nbeta = a2\ngamma = a3 + beta\n"
+
+
+async def test_find_bar_counts_matches_and_enter_moves_to_the_next(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        bar = app.query_one(FindBar)
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"alpha")
+        assert str(bar.query_one("#find-count", Static).render()) == "1 of 3"
+        assert editor.selection == Selection((0, 0), (0, 5))
+        await pilot.press("enter")
+        assert editor.selection == Selection((1, 7), (1, 12))
+        assert str(bar.query_one("#find-count", Static).render()) == "2 of 3"
+        await pilot.press("alt+w")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.query(FindBar) and app.focused is editor
+
+
+async def test_replace_all_with_a_regex_is_one_undo_step(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await run(pilot, "editor.replace")
+        bar = app.query_one(FindBar)
+        await pilot.press("alt+r")
+        bar.query_one("#find-input", Input).value = r"(\w+) = "
+        bar.query_one("#replace-input", Input).value = r"\1 := "
+        await pilot.pause()
+        await pilot.press("alt+a")
+        assert editor.text == "alpha := 1\nbeta := alpha\ngamma := alpha + beta\n"
+        editor.undo()
+        assert editor.text == SOURCE
+
+
+async def test_an_invalid_regex_is_explained_in_the_bar(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run(pilot, "editor.find")
+        bar = app.query_one(FindBar)
+        await pilot.press("alt+r", "(")
+        assert "invalid regular expression" in str(bar.query_one("#find-error", Static).render())
+        assert str(bar.query_one("#find-count", Static).render()) == "No results"
+
+
+async def test_line_commands_comment_move_duplicate_and_indent(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await run(pilot, "editor.toggleLineComment")
+        assert editor.document[0] == "# alpha = 1"
+        await run(pilot, "editor.toggleLineComment")
+        assert editor.document[0] == "alpha = 1"
+        await pilot.press("alt+down")
+        await settle(pilot)
+        assert editor.document.lines[:2] == ["beta = alpha", "alpha = 1"]
+        assert editor.cursor_location[0] == 1
+        await run(pilot, "editor.copyLinesDown")
+        assert editor.document.lines[:3] == ["beta = alpha", "alpha = 1", "alpha = 1"]
+        editor.selection = Selection((0, 0), (2, 3))
+        await pilot.press("tab")
+        assert editor.document.lines[:3] == ["    beta = alpha", "    alpha = 1", "    alpha = 1"]
+        await pilot.press("shift+tab")
+        assert editor.document.lines[:3] == ["beta = alpha", "alpha = 1", "alpha = 1"]
+
+
+async def test_typing_repaints_from_the_shifted_tree_then_reparses_after_a_pause(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.sync_reparse_lines = 0  # behave as with a large file
+        syntax = editor._syntax
+        assert syntax is not None and not syntax.stale
+        editor.insert("x = 'a'\n")
+        assert syntax.stale  # painted from the edited old tree until the pause
+        for _ in range(100):  # bounded by event-loop turns, not a clock
+            if not syntax.stale:
+                break
+            await pilot.pause(0.05)
+        assert not syntax.stale
+        names = {name for _, _, name in editor._highlights[0]}
+        assert "string" in names
+
+
+async def test_small_files_reparse_on_each_edit(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await pilot.press(*"x = 'a'", "enter")
+        assert editor._syntax is not None and not editor._syntax.stale
+        assert "string" in {name for _, _, name in editor._highlights[0]}
