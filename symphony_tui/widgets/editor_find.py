@@ -52,7 +52,7 @@ class FindBar(Vertical):
     FindBar > Horizontal {
         height: auto;
     }
-    FindBar Input {
+    FindBar Input, FindBar Input:focus {
         width: 1fr;
         border: none;
         height: 1;
