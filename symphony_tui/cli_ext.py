@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
+    from extensions.kit.permissions import PermissionStore
+    from extensions.kit.registry import LocalRegistry
     from extensions.kit.scaffold import ScaffoldSpec
 
 TYPES = ("instrument", "operator", "motif")
@@ -129,13 +131,13 @@ def _dispatch(args: argparse.Namespace, out: TextIO, prompt_input: Input | None,
     return _test(args, out)
 
 
-def _registry() -> Any:
+def _registry() -> LocalRegistry:
     from extensions.kit.registry import LocalRegistry
 
     return LocalRegistry()
 
 
-def _grants() -> Any:
+def _grants() -> PermissionStore:
     from extensions.kit.permissions import PermissionStore
 
     return PermissionStore()
