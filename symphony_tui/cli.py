@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SUBCOMMANDS = ("config", "doctor")
+SUBCOMMANDS = ("config", "doctor", "ext", "run", "runs", "artifacts")
 
 EPILOG = """\
 subcommands:
   symphony config show      print the effective settings and where each value came from
   symphony config schema    print the JSON schema of the settings
   symphony doctor           check this machine and configuration, print a report
+  symphony ext ...          create, pack, test, install and manage extensions (symphony ext --help)
+  symphony run FILE         run a workflow (TOML/YAML); --resume RUN_ID continues an interrupted run
+  symphony runs / artifacts list workflow runs / search and show stored artifacts
 
 To open a folder literally named like a subcommand, write ./config.
 Keys: ctrl+p quick open (type > for commands), F1 command palette, ctrl+s save, ctrl+w close tab,
@@ -176,6 +179,14 @@ def _run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `symphony` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "ext":
+        from symphony_tui.cli_ext import main as ext_main
+
+        return ext_main(argv[1:])
+    if argv and argv[0] in ("run", "runs", "artifacts"):
+        from symphony_tui.cli_run import main as run_main
+
+        return run_main(argv)
     if argv and argv[0] in SUBCOMMANDS:
         args = _subparser(argv[0]).parse_args(argv[1:])
         return _run_config(args) if argv[0] == "config" else _run_doctor(args)

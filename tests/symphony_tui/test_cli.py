@@ -114,3 +114,11 @@ def test_unreadable_paths_are_refused_before_the_tui_starts(tmp_path: Path, monk
     (tmp_path / "f.py").write_text("x = 1\n")
     assert cli.main([str(tmp_path)]) == 2
     assert cli.main([str(tmp_path / "f.py")]) == 2
+
+
+def test_ext_and_workflow_subcommands_are_reachable_from_symphony() -> None:
+    ext = symphony("ext", "--help")
+    assert ext.returncode == 0 and "extensions" in ext.stdout.lower()
+    runs = symphony("runs")
+    assert runs.returncode == 0, runs.stderr
+    assert "symphony run" in runs.stdout or "RUN" in runs.stdout.upper()
