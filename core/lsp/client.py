@@ -167,6 +167,7 @@ class LanguageServerClient(FeatureRequests):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(session.client.shutdown_async(None), _SHUTDOWN_GRACE)
                     session.client.exit(None)
+                    await asyncio.wait_for(session.process.wait(), _SHUTDOWN_GRACE)
             await self._end_session(session, TransportError(f"language server {self.name} was stopped"))
         self._set_state(ServerState.STOPPED)
         if self._log_file is not None:
@@ -182,9 +183,7 @@ class LanguageServerClient(FeatureRequests):
                 self._set_state(ServerState.FAILED, exc.message)
             raise
         try:
-            result = await self._send(
-                session, lsp.INITIALIZE, self._initialize_params(session.process.pid), self.settings.startup_timeout
-            )
+            result = await self._send(session, lsp.INITIALIZE, self._initialize_params(), self.settings.startup_timeout)
         except BaseException as exc:
             await self._end_session(session, TransportError(f"language server {self.name} failed to start"))
             if isinstance(exc, SymphonyError) and report_failure:
@@ -257,7 +256,7 @@ class LanguageServerClient(FeatureRequests):
                 ) from exc
         return self._log_file
 
-    def _initialize_params(self, pid: int | None) -> lsp.InitializeParams:
+    def _initialize_params(self) -> lsp.InitializeParams:
         root_uri = path_to_uri(self.root)
         return lsp.InitializeParams(
             process_id=os.getpid(),
@@ -277,7 +276,7 @@ class LanguageServerClient(FeatureRequests):
             hint=f"See its log at {self.log_path}.",
             data={"server": self.name, "returncode": code},
         )
-        self._fail_pending(session, reason)
+        await self._end_session(session, reason)  # close the dead process's pipes and reader
         if session is not self._session or self._stopping:
             return
         self._session = None
@@ -322,10 +321,10 @@ class LanguageServerClient(FeatureRequests):
                 await process.wait()
         if process.stdin is not None:
             process.stdin.close()
-        for task in session.tasks:
-            if task is not asyncio.current_task():
-                task.cancel()
-        await asyncio.gather(*session.tasks, return_exceptions=True)
+        others = [task for task in session.tasks if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
     def _set_state(self, state: ServerState, detail: str = "") -> None:
         self.state = state
