@@ -18,7 +18,7 @@ from core.lsp.registry import resolve_argv
 from core.lsp.settings import DEFAULT_SERVERS, LspSettings
 from core.lsp.uris import path_to_uri, uri_to_path
 from core.types.text import Position, Range, TextEdit
-from tests.integration.lsp_helpers import DEADLINE, wait_for_event, write
+from tests.core.lsp.waiting import DEADLINE, wait_for_event, write
 
 pytestmark = [
     pytest.mark.skipif(

@@ -14,7 +14,7 @@ from core.lsp.manager import LanguageServerManager
 from core.lsp.registry import resolve_argv
 from core.lsp.settings import LspSettings, ServerSpec
 from core.types.text import Range
-from tests.integration.lsp_helpers import DEADLINE, wait_for_event, write
+from tests.core.lsp.waiting import DEADLINE, wait_for_event, write
 
 RUFF = ServerSpec(command=["ruff", "server"], languages=["python"])
 

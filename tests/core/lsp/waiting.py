@@ -1,4 +1,4 @@
-"""Shared pieces of the language-server integration tests: a workspace, a manager, waiting for events."""
+"""Waiting for LSP events with a deadline, and writing workspace files: shared by the LSP integration tests."""
 
 from __future__ import annotations
 
