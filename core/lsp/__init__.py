@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from core.lsp.features import SemanticToken
     from core.lsp.manager import LanguageServerManager
     from core.lsp.settings import DEFAULT_SERVERS, LspSettings, ServerSpec
+    from core.lsp.snippets import Snippet, TabStop, expand_snippet
     from core.lsp.uris import path_to_uri, uri_to_path
 
 _HOMES: dict[str, str] = {
@@ -55,6 +56,9 @@ _HOMES: dict[str, str] = {
     "DEFAULT_SERVERS": "settings",
     "LspSettings": "settings",
     "ServerSpec": "settings",
+    "Snippet": "snippets",
+    "TabStop": "snippets",
+    "expand_snippet": "snippets",
     "path_to_uri": "uris",
     "uri_to_path": "uris",
 }
@@ -87,8 +91,11 @@ __all__ = [
     "ServerSpec",
     "ServerState",
     "ServerStateChanged",
+    "Snippet",
     "StaleResponseError",
+    "TabStop",
     "apply_text_edits",
+    "expand_snippet",
     "path_to_uri",
     "to_core_edits",
     "uri_to_path",
