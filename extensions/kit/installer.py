@@ -43,14 +43,20 @@ class Installer:
             raise ValidationError("nothing to install", hint="Name a .symph package or an extension folder.")
         with tempfile.TemporaryDirectory(prefix="symphony-install-") as scratch:
             packages = [self._verified(Path(s), Path(scratch)) for s in sources]
-            chosen = self._resolve(packages)
-            return self._commit([c for c in chosen.values() if c.package is not None], packages)
+            # Resolve and swap under the lock: what is installed cannot change between the two.
+            with self.registry.locked():
+                chosen = self._resolve(packages)
+                return self._commit([c for c in chosen.values() if c.package is not None], packages)
 
     def uninstall(self, extension_id: str, *, force: bool = False) -> InstalledExtension:
         """Remove an extension's folder, index entry and permission grants.
 
         Refused while another installed extension depends on it, unless ``force``.
         """
+        with self.registry.locked():
+            return self._uninstall(extension_id, force)
+
+    def _uninstall(self, extension_id: str, force: bool) -> InstalledExtension:
         entry = self.registry.get(extension_id)
         dependents = sorted(
             other.id

@@ -1,20 +1,24 @@
 """The local registry: which extensions are installed, at which version, where, and whether enabled.
 
 One JSON index in ``<data dir>/extensions/index.json`` beside one folder per installed extension; the index is
-written atomically, so an interrupted install leaves the previous, consistent state.
+written atomically, so an interrupted install leaves the previous, consistent state. Every change happens under
+an inter-process file lock and starts by re-reading the index, so the IDE and a ``symphony ext`` command (or two
+commands) changing extensions at once never lose each other's entries.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
-from core.errors import ConfigError, NotFoundError
-from core.paths import data_dir
+from core.errors import ConfigError, NotFoundError, SymphonyTimeoutError
+from core.paths import data_dir, ensure_dir
 from core.types.base import Timestamp, utc_now
 from core.types.version import Version
 from extensions.kit.files import write_json_atomic
@@ -22,6 +26,9 @@ from extensions.kit.manifest import Manifest, load_manifest
 
 INDEX_NAME = "index.json"
 INDEX_FORMAT = 1
+LOCK_NAME = ".lock"
+LOCK_TIMEOUT_S = 60.0
+"""How long a change waits for another process's install to finish before giving up."""
 
 
 class InstalledExtension(BaseModel):
@@ -55,7 +62,23 @@ class LocalRegistry:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or default_registry_root()
         self.index_path = self.root / INDEX_NAME
+        self._lock = FileLock(self.root / LOCK_NAME, timeout=LOCK_TIMEOUT_S)
         self._index = self._load()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the registry's inter-process lock (re-entrant) with a fresh view of the index."""
+        ensure_dir(self.root)
+        try:
+            with self._lock:
+                self._index = self._load()
+                yield
+        except Timeout:
+            raise SymphonyTimeoutError(
+                f"{self.root}: another Symphony process has been changing extensions for {LOCK_TIMEOUT_S:.0f} s",
+                hint=f"Wait for it to finish; if none is running, delete {self.root / LOCK_NAME}.",
+                data={"path": str(self.root / LOCK_NAME)},
+            ) from None
 
     def _load(self) -> _Index:
         try:
@@ -116,26 +139,29 @@ class LocalRegistry:
         entry = InstalledExtension(
             id=extension_id, version=version, folder=folder, enabled=enabled, installed_at=utc_now()
         )
-        self._index.extensions[extension_id] = entry
-        self._save()
+        with self.locked():
+            self._index.extensions[extension_id] = entry
+            self._save()
         return entry
 
     def remove(self, extension_id: str) -> InstalledExtension:
         """Drop ``extension_id`` from the index (its folder is the installer's to delete) and save."""
-        entry = self.get(extension_id)
-        del self._index.extensions[extension_id]
-        self._save()
+        with self.locked():
+            entry = self.get(extension_id)
+            del self._index.extensions[extension_id]
+            self._save()
         return entry
 
     def set_enabled(self, extension_id: str, enabled: bool) -> InstalledExtension:
         """Enable or disable an installed extension and save."""
-        entry = self.get(extension_id).model_copy(update={"enabled": enabled})
-        self._index.extensions[extension_id] = entry
-        self._save()
+        with self.locked():
+            entry = self.get(extension_id).model_copy(update={"enabled": enabled})
+            self._index.extensions[extension_id] = entry
+            self._save()
         return entry
 
     def _save(self) -> None:
         write_json_atomic(self.index_path, self._index.model_dump(mode="json"))
 
 
-__all__ = ["INDEX_NAME", "InstalledExtension", "LocalRegistry", "default_registry_root"]
+__all__ = ["INDEX_NAME", "LOCK_NAME", "InstalledExtension", "LocalRegistry", "default_registry_root"]

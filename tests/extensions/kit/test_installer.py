@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -144,3 +147,28 @@ def test_corrupt_index_names_the_file(tmp_path: Path) -> None:
     (root / "index.json").write_text('{"format": 1, "extensions": {"a": {"id": "a"}}}', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"index.json: the extension index is invalid at 'extensions.a.version'"):
         LocalRegistry(root)
+
+
+def test_concurrent_installs_from_separate_processes_all_land_in_the_index(tmp_path: Path) -> None:
+    packages = [package(tmp_path, f"acme.p{i}", "1.0.0") for i in range(4)]
+    root = tmp_path / "registry"
+    go = tmp_path / "go"
+    script = (
+        "import sys, time; from pathlib import Path\n"
+        "from extensions.kit.installer import Installer\n"
+        "from extensions.kit.registry import LocalRegistry\n"
+        "registry = LocalRegistry(Path(sys.argv[1]))\n"
+        "Path(sys.argv[2] + '.ready').touch()\n"
+        "while not Path(sys.argv[3]).exists(): time.sleep(0.0005)\n"
+        "Installer(registry).install([Path(sys.argv[2])])\n"
+    )
+    children = [subprocess.Popen([sys.executable, "-c", script, str(root), str(p), str(go)]) for p in packages]
+    # Release them together once all are imported and have read the (empty) index: a lost update is then likely
+    # without the registry's lock.
+    while not all(Path(f"{p}.ready").exists() for p in packages):
+        if any(child.poll() not in (None, 0) for child in children):
+            break
+        time.sleep(0.005)
+    go.touch()
+    assert [child.wait(timeout=60) for child in children] == [0, 0, 0, 0]
+    assert [e.id for e in LocalRegistry(root)] == ["acme.p0", "acme.p1", "acme.p2", "acme.p3"]
