@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from filelock import FileLock
+
 from core.errors import ConfigError, PermissionDeniedError
-from core.paths import data_dir
+from core.paths import data_dir, ensure_dir
 from extensions.kit.files import write_json_atomic
 from extensions.kit.manifest import Capability
 
@@ -102,19 +105,28 @@ class PermissionStore:
 
     def grant(self, extension_id: str, capability: Capability) -> None:
         """Grant ``capability`` to ``extension_id`` for always, and save."""
-        self._grants.setdefault(extension_id, set()).add(Capability(capability))
-        self.save()
+        with self._locked():
+            self._grants.setdefault(extension_id, set()).add(Capability(capability))
+            self._write()
 
     def revoke(self, extension_id: str, capability: Capability | None = None) -> None:
         """Take back one capability, or all of them (on uninstall), and save."""
-        if capability is None:
-            self._grants.pop(extension_id, None)
-        else:
-            self._grants.get(extension_id, set()).discard(Capability(capability))
-        self.save()
+        with self._locked():
+            if capability is None:
+                self._grants.pop(extension_id, None)
+            else:
+                self._grants.get(extension_id, set()).discard(Capability(capability))
+            self._write()
 
-    def save(self) -> None:
-        """Write the grants atomically."""
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # The IDE grants while `symphony ext uninstall` revokes: re-read under a lock so neither loses the other's.
+        ensure_dir(self.path.parent)
+        with FileLock(self.path.with_name(self.path.name + ".lock"), timeout=30):
+            self._grants = self._load()
+            yield
+
+    def _write(self) -> None:
         table = {ext: sorted(c.value for c in caps) for ext, caps in sorted(self._grants.items()) if caps}
         write_json_atomic(self.path, {"format": GRANTS_FORMAT, "grants": table})
         self.problem = None
