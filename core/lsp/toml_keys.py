@@ -9,6 +9,7 @@ arrays, inline tables and multi-line strings so their contents are not mistaken 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 
 KeyPath = tuple[str | int, ...]
@@ -34,12 +35,24 @@ class KeySpan:
 
 
 def split_key(dotted: str) -> list[str]:
-    """``a."b.c".d`` -> ['a', 'b.c', 'd'] (quotes removed, escapes in basic strings left as written)."""
+    """``a."b.c".d`` -> ['a', 'b.c', 'd'] (quotes removed, escapes in basic strings decoded)."""
     parts = []
     for match in _KEY_PART.finditer(dotted):
         part = match.group(1)
-        parts.append(part[1:-1] if part[0] in "\"'" else part)
+        if part[0] == '"' and "\\" in part:
+            parts.append(_decode_basic(part))
+        else:
+            parts.append(part[1:-1] if part[0] in "\"'" else part)
     return parts
+
+
+def _decode_basic(quoted: str) -> str:
+    """A TOML basic string's value; tomllib knows every escape, so ask it."""
+    try:
+        value = tomllib.loads(f"k = {quoted}")["k"]
+    except tomllib.TOMLDecodeError:
+        return quoted[1:-1]
+    return value if isinstance(value, str) else quoted[1:-1]
 
 
 def _bracket_balance(value: str) -> tuple[int, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -119,3 +120,49 @@ def test_bad_schema_provider_is_a_usage_error_naming_it() -> None:
 def test_unimportable_provider_still_serves_syntax_checks() -> None:
     server = create_server(schema_from_provider("no.such.module:schema"))
     assert server.schema is None
+
+
+_BARE_KEYS = st.text(alphabet="abcxyz_-0", min_size=1, max_size=6)
+_ODD_KEYS = st.text(alphabet='ab .=[]"#é', min_size=1, max_size=6)
+_SCALARS = st.one_of(
+    st.integers(-5, 5), st.booleans(), st.text(alphabet='ab"\\\n =[]{}#', max_size=8), st.lists(st.integers(0, 3))
+)
+
+
+def _key(name: str) -> str:
+    return name if all(c in "abcxyz_-0" for c in name) else '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if "\n" in value and '"""' not in value and not value.endswith('"') and "\\" not in value:
+            return '"""\n' + value + '"""'
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, list):
+        return "[\n" + "".join(f"  {_value(item)},\n" for item in value) + "]"
+    return str(value)
+
+
+@given(
+    top=st.dictionaries(_BARE_KEYS | _ODD_KEYS, _SCALARS, max_size=4),
+    tables=st.dictionaries(_BARE_KEYS, st.dictionaries(_BARE_KEYS | _ODD_KEYS, _SCALARS, max_size=3), max_size=3),
+)
+def test_every_key_tomllib_reads_is_located_on_a_line_that_writes_it(
+    top: dict[str, object], tables: dict[str, dict[str, object]]
+) -> None:
+    tables = {name: body for name, body in tables.items() if name not in top}
+    lines = [f"{_key(key)} = {_value(value)}" for key, value in top.items()]
+    for name, body in tables.items():
+        lines.append(f"[{_key(name)}]")
+        lines.extend(f"{_key(key)} = {_value(value)}" for key, value in body.items())
+    text = "\n".join(lines) + "\n"
+    parsed = tomllib.loads(text)
+    keys = scan(text)
+    expected = {(key,) for key in parsed} | {(name, key) for name, body in tables.items() for key in body}
+    assert set(keys.spans) == expected
+    text_lines = text.splitlines()
+    for path, span in keys.spans.items():
+        written = text_lines[span.line][span.start : span.end]
+        assert split_key(written)[-1] == path[-1]
