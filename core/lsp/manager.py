@@ -122,6 +122,45 @@ class LanguageServerManager:
             return None
         return server
 
+    async def apply_settings(self, settings: LspSettings) -> None:
+        """Take new settings (a config reload): restart servers whose spec changed, stop disabled ones, and move
+        open documents to whichever server now serves them, reopening them there with their current text."""
+        self.settings = settings
+        specs = settings.resolved_servers()
+        open_documents = []
+        for uri, name in self._routes.items():
+            mirror = self._servers[name].documents.get(uri) if name in self._servers else None
+            if mirror is not None:
+                open_documents.append((uri, name, mirror.language_id, mirror.version, mirror.text))
+        for name, server in list(self._servers.items()):
+            if not settings.enabled or specs.get(name) != server.spec:
+                await self._retire(name)
+            else:
+                server.settings = settings
+        for uri, name, language_id, version, text in open_documents:
+            if name in self._servers and self._route_name(uri, language_id) == name:
+                continue
+            self._routes.pop(uri, None)
+            current = self._servers.get(name)
+            if current is not None:
+                await current.close(uri)
+            await self.open(uri, language_id, version, text)
+
+    async def _retire(self, name: str) -> None:
+        task = self._starting.pop(name, None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        server = self._servers.pop(name)
+        await server.stop()
+        self.diagnostics.clear_server(name)
+        self._missing_reported.discard(name)
+
+    def _route_name(self, uri: str, language_id: str) -> str | None:
+        file_name = uri_to_path(uri).name if uri.startswith("file:") else uri.rsplit("/", 1)[-1]
+        choice = choose_server(self.settings, language=language_id, file_name=file_name, which=self._which)
+        return choice.name if choice is not None and choice.argv is not None else None
+
     async def format_on_save(
         self, uri: str, *, tab_size: int = 4, insert_spaces: bool = True, timeout: float = 2.0
     ) -> list[TextEdit]:

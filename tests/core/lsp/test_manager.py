@@ -71,3 +71,37 @@ async def test_documents_are_routed_to_the_configured_server_and_followed_throug
         assert manager.server_for(uri) is None
     finally:
         await manager.shutdown()
+
+
+async def test_changed_server_settings_restart_it_and_reopen_its_documents(tmp_path: Path) -> None:
+    def settings(answer: str) -> LspSettings:
+        spec = ServerSpec(
+            command=["python", str(SCRIPT)], languages=["text"], settings={"scripted": {"answer": answer}}
+        )
+        return LspSettings(servers={"scripted": spec})
+
+    manager = LanguageServerManager(settings("one"), tmp_path, log_dir=tmp_path / "logs", which=_nothing_installed)
+    answers: asyncio.Queue[str] = asyncio.Queue()
+
+    def on_event(event: LspEvent) -> None:
+        if isinstance(event, DiagnosticsChanged) and event.diagnostics:
+            answers.put_nowait(event.diagnostics[0].message)
+
+    manager.subscribe(on_event)
+    try:
+        uri = await manager.open(tmp_path / "notes.txt", "text", 1, "kept text\n")
+        assert await asyncio.wait_for(answers.get(), 20.0) == "answer=one"
+        first = manager.server_for(uri)
+        assert first is not None
+
+        await manager.apply_settings(settings("two"))
+        assert await asyncio.wait_for(answers.get(), 20.0) == "answer=two"
+        second = manager.server_for(uri)
+        assert second is not None and second is not first
+        assert second.documents[uri].text == "kept text\n"
+
+        await manager.apply_settings(LspSettings(enabled=False))
+        assert manager.servers == []
+        assert manager.diagnostics.uris() == []
+    finally:
+        await manager.shutdown()
