@@ -166,6 +166,11 @@ def register_builtin_commands(app: SymphonyApp) -> None:
         path = shlex.quote(str(editor.state.path))
         await run_in_terminal(f"{runner} {path}" if runner else path)
 
+    async def open_file_at(path: str, line: int = 0) -> None:
+        editor = await app.open_file(Path(path))
+        if editor is not None and line > 0:
+            _goto(editor, line)
+
     def focus_editor() -> None:
         if (editor := app.active_editor) is not None:
             editor.focus()
@@ -204,6 +209,15 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("view.toggleTerminal", "Toggle Terminal", "View", toggle_terminal)
     add("view.focusEditor", "Focus Active Editor", "View", focus_editor)
     add("terminal.new", "New Terminal", "Terminal", new_terminal)
+    add(
+        "workbench.openFile",
+        "Open File at Line",
+        "File",
+        open_file_at,
+        palette=False,
+        args={"path": str, "line": int},
+        description="Open a workspace file (relative or absolute path) and put the cursor on a 1-based line.",
+    )
     add("terminal.kill", "Kill Terminal", "Terminal", kill_terminal)
     add("terminal.runSelection", "Run Selected Text", "Terminal", run_selection)
     add("terminal.runFile", "Run Active File", "Terminal", run_file)

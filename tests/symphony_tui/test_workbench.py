@@ -351,3 +351,13 @@ async def test_user_keybinding_override_rebinds_a_command(workspace: Path) -> No
         assert app.query_one(Explorer).display
         await pilot.press("f2")
         assert not app.query_one(Explorer).display
+
+
+async def test_open_file_command_takes_a_path_and_line_for_extensions(workspace: Path) -> None:
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.run_command("workbench.openFile", path="src/demo/app.py", line=9)
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None and editor.state.path == workspace / "src/demo/app.py"
+        assert editor.cursor_location == (8, 0)
