@@ -602,6 +602,10 @@ class LanguageServerClient(FeatureRequests):
             return None
         return typed
 
+    def line_text(self, uri: str, line: int) -> str:
+        """Line ``line`` of open document ``uri`` as the server last saw it (without its terminator)."""
+        return self._mirror(uri).line(line)
+
     def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]:
         """What this server last published for ``uri`` (sent back with code-action requests)."""
         return self._diagnostics.from_server(self.name, uri)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 
+from core.lsp.positions import Encoding, from_units
 from core.types.text import Position, Range
 
 _T = TypeVar("_T")
@@ -22,7 +23,11 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, slots=True)
 class SemanticToken:
-    """One decoded semantic token: absolute line and start (server units), length, type and modifiers."""
+    """One decoded semantic token: absolute line, start column and length, type and modifiers.
+
+    ``decode_semantic_tokens`` gives columns in the server's units; ``semantic_tokens`` converts them to code
+    points of the document version they describe (the answer is dropped if the document changed meanwhile).
+    """
 
     line: int
     start: int
@@ -113,6 +118,11 @@ class FeatureRequests:
 
     @abstractmethod
     def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]: ...
+
+    @abstractmethod
+    def line_text(self, uri: str, line: int) -> str: ...
+
+    encoding: Encoding
 
     @abstractmethod
     def registration_options(self, method: str, options_type: type[_T]) -> _T | None: ...
@@ -345,7 +355,16 @@ class FeatureRequests:
         result = await self.request(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, params, uri=uri, cancel_on_edit=True)
         if not isinstance(result, lsp.SemanticTokens):
             return []
-        return decode_semantic_tokens(result.data, provider.legend)
+        tokens = decode_semantic_tokens(result.data, provider.legend)
+        if self.encoding == "utf-32":
+            return tokens
+        converted = []
+        for token in tokens:
+            text = self.line_text(uri, token.line)
+            start = from_units(text, token.start, self.encoding)
+            end = from_units(text, token.start + token.length, self.encoding)
+            converted.append(SemanticToken(token.line, start, end - start, token.token_type, token.modifiers))
+        return converted
 
 
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from lsprotocol import types as lsp
 
 from core.errors import ValidationError
-from core.lsp.features import SemanticToken, as_locations, decode_semantic_tokens
+from core.lsp.features import FeatureRequests, SemanticToken, as_locations, decode_semantic_tokens
+from core.lsp.positions import Encoding
 from core.lsp.uris import path_to_uri, uri_to_path
+from core.types.text import Position, Range
 
 LEGEND = lsp.SemanticTokensLegend(token_types=["variable", "function"], token_modifiers=["declaration", "readonly"])
 
@@ -48,3 +50,44 @@ def test_paths_round_trip_through_file_uris(name: str) -> None:
 def test_non_file_uri_is_refused_with_the_uri_named() -> None:
     with pytest.raises(ValidationError, match="untitled:1"):
         uri_to_path("untitled:1")
+
+
+class _CannedServer(FeatureRequests):
+    """FeatureRequests over a canned answer: what the server would send for a one-line document."""
+
+    encoding: Encoding = "utf-16"
+
+    def __init__(self, text: str, answer: object, capabilities: lsp.ServerCapabilities) -> None:
+        self.text = text
+        self.answer = answer
+        self.capabilities = capabilities
+
+    async def request(self, method: str, params: object, **options: object) -> object:
+        return self.answer
+
+    def supports(self, capability: str) -> bool:
+        return bool(getattr(self.capabilities, capability, None))
+
+    def position_to_server(self, uri: str, position: Position) -> lsp.Position:
+        return lsp.Position(line=position.line, character=position.column)
+
+    def range_to_server(self, uri: str, span: Range) -> lsp.Range:
+        raise NotImplementedError
+
+    def diagnostics_for(self, uri: str) -> tuple[lsp.Diagnostic, ...]:
+        return ()
+
+    def line_text(self, uri: str, line: int) -> str:
+        return self.text
+
+    def registration_options(self, method: str, options_type: type[object]) -> None:
+        return None
+
+
+async def test_semantic_token_columns_come_back_in_code_points() -> None:
+    legend = lsp.SemanticTokensLegend(token_types=["variable"], token_modifiers=[])
+    capabilities = lsp.ServerCapabilities(semantic_tokens_provider=lsp.SemanticTokensOptions(legend=legend, full=True))
+    # "😀 = ab": the emoji is two UTF-16 units, so 'ab' starts at unit 5 but at code point 4.
+    server = _CannedServer("😀 = ab", lsp.SemanticTokens(data=[0, 0, 2, 0, 0, 0, 5, 2, 0, 0]), capabilities)
+    tokens = await server.semantic_tokens("file:///t.py")
+    assert [(t.start, t.length) for t in tokens] == [(0, 1), (4, 2)]
