@@ -281,20 +281,22 @@ class _ThreadFeed:
 
     def __init__(self, produce: Callable[[threading.Event], Iterable[Any]]) -> None:
         self._loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._room = threading.Semaphore(64)
+        """Back-pressure: the thread waits while 64 items are unread."""
         self.stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(produce,), name="symphony-search", daemon=True)
         self._thread.start()
 
     def _put(self, item: Any) -> None:
-        future = asyncio.run_coroutine_threadsafe(self._queue.put(item), self._loop)
-        while not self.stop.is_set():
-            try:
-                future.result(timeout=0.1)
+        # A plain callback, not a coroutine: a loop that closes early must not leave un-awaited coroutines.
+        while not self._room.acquire(timeout=0.1):
+            if self.stop.is_set():
                 return
-            except TimeoutError:
-                continue
-        future.cancel()
+        try:
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+        except RuntimeError:  # the loop closed without closing the stream: nobody is listening any more
+            self.stop.set()
 
     def _run(self, produce: Callable[[threading.Event], Iterable[Any]]) -> None:
         try:
@@ -315,6 +317,7 @@ class _ThreadFeed:
         try:
             while True:
                 item = await self._queue.get()
+                self._room.release()
                 if item is self._DONE:
                     return
                 if isinstance(item, SymphonyError):
