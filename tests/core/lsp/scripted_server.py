@@ -7,6 +7,7 @@ Run as ``python scripted_server.py``. Behaviour:
 - opening a document whose text starts with ``crash`` makes the process exit with code 3;
 - after didOpen it publishes one diagnostic whose message is the client's ``scripted.answer`` setting;
 - didSave sends window/showMessage ``saved: <text>``;
+- command ``scripted.apply`` asks the client to apply a workspace edit and returns whether it did;
 - inlay hints are not announced at initialize but registered dynamically once initialized;
 - env SCRIPTED_EXIT_AT_START=1 makes it exit before reading anything.
 """
@@ -84,6 +85,14 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     document = ls.workspace.get_text_document(params.text_document.uri)
     line = document.lines[params.position.line]
     return lsp.CompletionList(is_incomplete=False, items=[lsp.CompletionItem(label=f"text:{line.rstrip()}")])
+
+
+@server.command("scripted.apply")
+async def apply(ls: LanguageServer, uri: str) -> bool:
+    span = lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0))
+    edit = lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=span, new_text="# applied\n")]})
+    result = await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label="scripted"))
+    return result.applied
 
 
 def inlay_hints(ls: LanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:

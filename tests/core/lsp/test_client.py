@@ -38,6 +38,8 @@ class Harness:
 
     def __init__(self, tmp_path: Path, *, env: dict[str, str] | None = None, **settings: object) -> None:
         self.events: list[LspEvent] = []
+        self.applied_edits: list[lsp.WorkspaceEdit] = []
+        self.accept_edits = False
         self.emitter = EventEmitter()
         self.emitter.subscribe(self.events.append)
         self.diagnostics = DiagnosticStore(self.emitter)
@@ -57,7 +59,13 @@ class Harness:
             events=self.emitter,
             diagnostics=self.diagnostics,
             log_path=tmp_path / "logs" / "scripted.log",
+            apply_edit=self._apply_edit,
         )
+
+    async def _apply_edit(self, edit: lsp.WorkspaceEdit) -> bool:
+        """Stands in for the editor: records server-initiated edits and accepts them if told to."""
+        self.applied_edits.append(edit)
+        return self.accept_edits
 
     async def next_event(self, predicate: Callable[[LspEvent], bool]) -> LspEvent:
         """Wait for an event (already emitted ones count) matching ``predicate``."""
@@ -81,6 +89,7 @@ async def shared(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harn
 def harness(shared: Harness, request: pytest.FixtureRequest) -> Harness:
     """The module's server (starting one costs about a second), with a clean event list."""
     shared.events.clear()
+    shared.applied_edits.clear()
     return shared
 
 
@@ -260,3 +269,21 @@ async def test_server_that_never_initializes_times_out_and_is_killed(tmp_path: P
     assert harness.client.state is ServerState.FAILED
     assert harness.client.pid is None
     await harness.client.stop()
+
+
+async def test_server_command_edits_reach_the_editor_through_apply_edit(harness: Harness, uri: str) -> None:
+    harness.accept_edits = True
+    applied = await harness.client.execute_command(
+        lsp.Command(title="Apply", command="scripted.apply", arguments=[uri])
+    )
+    assert applied is True
+    [edit] = harness.applied_edits
+    assert edit.changes is not None and [e.new_text for e in edit.changes[uri]] == ["# applied\n"]
+
+
+async def test_edits_the_editor_refuses_are_reported_as_not_applied(harness: Harness, uri: str) -> None:
+    harness.accept_edits = False
+    applied = await harness.client.execute_command(
+        lsp.Command(title="Apply", command="scripted.apply", arguments=[uri])
+    )
+    assert applied is False
