@@ -16,12 +16,16 @@ Point = tuple[int, int]
 class SyntaxTree:
     """One document's parse tree and highlight query."""
 
-    def __init__(self, language: Language, highlight_query: str, source: bytes) -> None:
+    def __init__(self, language: Language, highlight_query: str, source: bytes, *, prefix: int | None = None) -> None:
+        """Parse ``source``, or with ``prefix`` only its first ``prefix`` bytes: enough to paint the top of a
+        large file at once, leaving the whole parse to a ``reparse`` after the first frame."""
         self._parser = Parser(language)
         self._query = Query(language, highlight_query)
-        self._tree: Tree = self._parser.parse(source)
-        self.stale = False
-        """True between an edit and the reparse that accounts for it."""
+        self.partial = prefix is not None and prefix < len(source)
+        """True while the tree covers only a prefix of the text (no tree reuse on the next parse)."""
+        self._tree: Tree = self._parser.parse(source[:prefix] if self.partial else source)
+        self.stale = self.partial
+        """True between an edit (or a partial first parse) and the reparse that accounts for it."""
 
     def edit(
         self,
@@ -45,7 +49,8 @@ class SyntaxTree:
 
     def reparse(self, source: bytes) -> None:
         """Parse ``source`` incrementally, reusing the unchanged parts of the edited tree."""
-        self._tree = self._parser.parse(source, self._tree)
+        self._tree = self._parser.parse(source) if self.partial else self._parser.parse(source, self._tree)
+        self.partial = False
         self.stale = False
 
     def captures(self, first_row: int, end_row: int) -> dict[str, list[Node]]:
