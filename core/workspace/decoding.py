@@ -7,8 +7,10 @@ and can be property-tested on their own.
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.errors import ConfigError, EncodingError
@@ -52,7 +54,9 @@ class DecodedText:
     line_ending: LineEnding
     """The dominant line ending (LF when the file has no line break)."""
     mixed_line_endings: bool
-    """More than one kind of line ending occurs; saving normalises them all to ``line_ending``."""
+    """More than one kind of line ending occurs (``line_endings`` then records each one)."""
+    line_endings: tuple[LineEnding, ...] | None = None
+    """For mixed files only: the ending of each line break in order, so a save can write them back as found."""
 
 
 def canonical_codec(encoding: str, *, setting: str = "encoding") -> str:
@@ -122,6 +126,30 @@ def detect_line_ending(text: str) -> tuple[LineEnding, bool]:
     return dominant, mixed
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+_BY_SEQUENCE = {"\n": LineEnding.LF, "\r\n": LineEnding.CRLF, "\r": LineEnding.CR}
+
+
+def line_endings_of(text: str) -> tuple[LineEnding, ...]:
+    """The ending of every line break in raw text, in order."""
+    return tuple(_BY_SEQUENCE[match.group()] for match in _BREAK.finditer(text))
+
+
+def apply_line_endings(lf_text: str, line_ending: LineEnding, line_endings: Sequence[LineEnding] | None) -> str:
+    """LF text with its breaks written as ``line_endings`` (one per break, in order) and ``line_ending`` for any
+    break beyond them; without ``line_endings`` every break becomes ``line_ending``."""
+    if not line_endings:
+        return lf_text if line_ending is LineEnding.LF else lf_text.replace("\n", line_ending.sequence)
+    lines = lf_text.split("\n")
+    default = line_ending.sequence
+    known = len(line_endings)
+    out = [lines[0]]
+    for index, line in enumerate(lines[1:]):
+        out.append(line_endings[index].sequence if index < known else default)
+        out.append(line)
+    return "".join(out)
+
+
 def to_lf(text: str) -> str:
     """Turn CRLF and lone CR into LF (other Unicode line separators are content and stay)."""
     if "\r" not in text:
@@ -165,6 +193,7 @@ def decode_bytes(data: bytes, *, default_encoding: str = "utf-8", label: str = "
         encoding_guessed=guessed,
         line_ending=line_ending,
         mixed_line_endings=mixed,
+        line_endings=line_endings_of(raw) if mixed else None,
     )
 
 
@@ -189,14 +218,23 @@ def _reencodes_to(text: str, codec: str, data: bytes) -> bool:
         return False
 
 
-def encode_text(text: str, *, encoding: str, line_ending: LineEnding, has_bom: bool, label: str = "<text>") -> bytes:
-    """The exact bytes for ``text``: line breaks as ``line_ending``, strict encoding, BOM re-added.
+def encode_text(
+    text: str,
+    *,
+    encoding: str,
+    line_ending: LineEnding,
+    has_bom: bool,
+    label: str = "<text>",
+    line_endings: Sequence[LineEnding] | None = None,
+) -> bytes:
+    """The exact bytes for ``text``: line breaks as ``line_ending`` (or per break as ``line_endings``, for files
+    that mixed them), strict encoding, BOM re-added.
 
     Raises EncodingError naming the 1-based line and column of the first character the encoding can't hold.
     """
     codec, has_bom = normalize_encoding(encoding, has_bom)
     lf_text = to_lf(text)
-    disk_text = lf_text if line_ending is LineEnding.LF else lf_text.replace("\n", line_ending.sequence)
+    disk_text = apply_line_endings(lf_text, line_ending, line_endings)
     try:
         payload = disk_text.encode(codec)
     except UnicodeEncodeError as exc:

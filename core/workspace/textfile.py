@@ -12,6 +12,7 @@ import errno
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,9 @@ class LoadedText:
     line_ending: LineEnding
     """The dominant line ending on disk."""
     mixed_line_endings: bool
-    """The file mixed line endings; a save writes ``line_ending`` everywhere."""
+    """The file mixed line endings; ``line_endings`` records each so a save can keep them."""
+    line_endings: tuple[LineEnding, ...] | None
+    """For mixed files: the ending of each line break in order (None when all are ``line_ending``)."""
     has_bom: bool
     """The file started with a byte order mark."""
     final_newline: bool
@@ -93,6 +96,7 @@ def read_text_file(path: Path, default_encoding: str = "utf-8", *, max_size: int
         encoding=decoded.encoding,
         line_ending=decoded.line_ending,
         mixed_line_endings=decoded.mixed_line_endings,
+        line_endings=decoded.line_endings,
         has_bom=decoded.has_bom,
         final_newline=decoded.text.endswith("\n"),
         encoding_guessed=decoded.encoding_guessed,
@@ -110,15 +114,19 @@ def save_text_file(
     has_bom: bool,
     expected_mtime_ns: int | None = None,
     expected_size: int | None = None,
+    line_endings: Sequence[LineEnding] | None = None,
 ) -> SavedText:
     """Encode ``text`` exactly as asked and replace the file atomically; create it if it doesn't exist.
 
     ``expected_mtime_ns``/``expected_size`` (from LoadedText or the last SavedText) make the save refuse with
     ConflictError when the file changed or vanished since; ``None`` skips the check. On any failure the
     original file is untouched. Like most editors' atomic save, this gives the path a new inode: other hard
-    links to the old file keep the old content.
+    links to the old file keep the old content. ``line_endings`` (one per line break, from a file that mixed
+    them) writes each break as it was; breaks beyond the list get ``line_ending``.
     """
-    payload = encode_text(text, encoding=encoding, line_ending=line_ending, has_bom=has_bom, label=str(path))
+    payload = encode_text(
+        text, encoding=encoding, line_ending=line_ending, has_bom=has_bom, label=str(path), line_endings=line_endings
+    )
     target = Path(os.path.realpath(path))
     current = _stat_or_none(target, path)
     if current is not None:
@@ -140,13 +148,14 @@ def save_text_file(
 
 
 def save_like(loaded: LoadedText, text: str, *, check_conflict: bool = True) -> SavedText:
-    """Save ``text`` back to ``loaded.path`` with the encoding, BOM and line ending it was read with."""
+    """Save ``text`` back to ``loaded.path`` with the encoding, BOM and line endings it was read with."""
     return save_text_file(
         loaded.path,
         text,
         encoding=loaded.encoding,
         line_ending=loaded.line_ending,
         has_bom=loaded.has_bom,
+        line_endings=loaded.line_endings,
         expected_mtime_ns=loaded.mtime_ns if check_conflict else None,
         expected_size=loaded.size if check_conflict else None,
     )
