@@ -64,6 +64,12 @@ class FuzzyIndex:
         """The paths, in the caller's order."""
         self._folded: list[str] | None = None
         self._bases: list[int] | None = None
+        self._names: list[str] = []
+        """Folded file names (the part after the last separator)."""
+        self._order: list[int] = []
+        """Each path's rank by (folded length, index): the tie-breaks of ``_most_promising`` as one number."""
+        self._last: tuple[str, list[int]] = ("", [])
+        """The last query and the paths it matched: typing one more character only narrows them."""
 
     def rank(self, query: str, limit: int = 50, recent: Sequence[str] = ()) -> list[Match]:
         """The best ``limit`` matches for ``query``, best first; see ``rank_paths``."""
@@ -73,10 +79,7 @@ class FuzzyIndex:
         if not needle:
             return self._recent_then_rest(limit, recent)
         folded, bases = self._prepared()
-        found = process.extract(
-            needle, folded, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
-        )
-        candidates = [index for _, _, index in found]
+        candidates = self._matching(needle, folded)
         recency = _recency_bonus(recent)
         if len(candidates) > MAX_ALIGNED:
             candidates = self._most_promising(needle, candidates, recency)
@@ -93,9 +96,35 @@ class FuzzyIndex:
 
     def _prepared(self) -> tuple[list[str], list[int]]:
         if self._folded is None or self._bases is None:
-            self._folded = [_fold(path) for path in self.paths]
-            self._bases = [_basename_start(path) for path in self.paths]
+            folded = [_fold(path) for path in self.paths]
+            bases = [_basename_start(path) for path in self.paths]
+            self._names = [text[base:] for text, base in zip(folded, bases, strict=True)]
+            self._order = [0] * len(folded)
+            for rank, index in enumerate(sorted(range(len(folded)), key=lambda index: len(folded[index]))):
+                self._order[index] = rank
+            self._folded, self._bases = folded, bases
         return self._folded, self._bases
+
+    def _matching(self, needle: str, folded: list[str]) -> list[int]:
+        """Indices of the paths containing ``needle``'s characters in order (in no particular order).
+
+        A query that extends the previous one can only match a subset of what that matched, so per-keystroke
+        ranking searches the previous survivors instead of every path.
+        """
+        previous, survivors = self._last
+        pool = survivors if previous and needle.startswith(previous) else None
+        texts = folded if pool is None else [folded[index] for index in pool]
+        if len(needle) == 1:  # in order == contains: a plain scan beats the LCS machinery
+            positions = [position for position, text in enumerate(texts) if needle in text]
+        else:
+            found = process.extract(
+                needle, texts, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
+            )
+            positions = [position for _, _, position in found]
+        # Order is irrelevant downstream: every selection breaks ties by length and index explicitly.
+        candidates = positions if pool is None else [pool[position] for position in positions]
+        self._last = (needle, candidates)
+        return candidates
 
     def _recent_then_rest(self, limit: int, recent: Sequence[str]) -> list[Match]:
         """Empty query: recent files that are in the list (most recent first), then the rest in order."""
@@ -113,28 +142,53 @@ class FuzzyIndex:
     def _most_promising(self, needle: str, candidates: list[int], recency: dict[str, float]) -> list[int]:
         """Cheaply keep MAX_ALIGNED candidates: query inside the file name, then in order in it, then in the path.
 
-        Short queries match most paths; aligning them all would cost milliseconds per thousand.
+        Short queries match most paths; aligning them all would cost milliseconds per thousand. Within a tier,
+        shorter paths come first (then the original order); recently used files are few and always kept.
+        The tiers are filled best first, so the later (larger) ones are rarely examined at all.
         """
-        folded, bases = self._prepared()
-        names = [folded[index][bases[index] :] for index in candidates]
-        in_name = {
-            position
-            for _, _, position in process.extract(
-                needle, names, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
-            )
-        }
+        self._prepared()
+        names, order, paths = self._names, self._order, self.paths
+        if len(needle) == 1:
+            in_name = [index for index in candidates if needle in names[index]]
+        else:
+            name_texts = [names[index] for index in candidates]
+            in_name = [
+                candidates[position]
+                for _, _, position in process.extract(
+                    needle, name_texts, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
+                )
+            ]
+        in_name_set = set(in_name)
+        folded = self._folded or []
 
-        def tier(position: int, index: int) -> int:
-            if position in in_name:
-                return 0 if needle in names[position] else 1
+        def tier(index: int) -> int:
+            if index in in_name_set:
+                return 0 if needle in names[index] else 1
             return 2 if needle in folded[index] else 3
 
-        # Recently used files are few and always kept; the rest by tier, then shorter paths first.
-        keys = [
-            (0 if self.paths[index] in recency else 1, tier(position, index), len(folded[index]), index)
-            for position, index in enumerate(candidates)
-        ]
-        return [key[-1] for key in heapq.nsmallest(MAX_ALIGNED, keys)]
+        chosen: list[int] = []
+        if recency:
+            recent = [index for index in candidates if paths[index] in recency]
+            chosen = sorted(recent, key=lambda index: (tier(index), order[index]))[:MAX_ALIGNED]
+        taken = set(chosen)
+        tiers: list[list[int]] = [[], [], [], []]
+        for index in in_name:
+            if index not in taken:
+                tiers[0 if needle in names[index] else 1].append(index)
+        for group in tiers[:2]:
+            if len(chosen) >= MAX_ALIGNED:
+                return chosen
+            chosen += heapq.nsmallest(MAX_ALIGNED - len(chosen), group, key=order.__getitem__)
+        if len(chosen) >= MAX_ALIGNED:
+            return chosen
+        for index in candidates:
+            if index not in in_name_set and index not in taken:
+                tiers[2 if needle in folded[index] else 3].append(index)
+        for group in tiers[2:]:
+            if len(chosen) >= MAX_ALIGNED:
+                break
+            chosen += heapq.nsmallest(MAX_ALIGNED - len(chosen), group, key=order.__getitem__)
+        return chosen
 
 
 def rank_paths(query: str, paths: Sequence[str], limit: int = 50, recent: Sequence[str] = ()) -> list[Match]:
