@@ -253,7 +253,7 @@ class FileOperations:
         if self._trash is not None:
             self._trash(os.fspath(source))
             return TrashedItem(original=source, trashed=None, info=None)
-        from send2trash import send2trash
+        from send2trash import send2trash  # type: ignore[import-untyped, unused-ignore]  # stubs: types-Send2Trash
 
         folders = _freedesktop_trash_dirs(source) if sys.platform not in ("win32", "darwin") else []
         before = {folder: _info_names(folder) for folder in folders}

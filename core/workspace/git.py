@@ -278,7 +278,7 @@ class GitRepository:
         if tracked:
             await self.git("checkout", "-q", "--", *tracked)
         if untracked:
-            from send2trash import send2trash
+            from send2trash import send2trash  # type: ignore[import-untyped, unused-ignore]
 
             for path in untracked:
                 await asyncio.to_thread(send2trash, os.fspath(self.top / path))
