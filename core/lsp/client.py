@@ -58,6 +58,9 @@ _T = TypeVar("_T")
 CLIENT_NAME = "symphony"
 _LOG_ROTATE_BYTES = 2 * 1024 * 1024
 _SHUTDOWN_GRACE = 2.0
+"""Seconds a server gets to answer shutdown, and to die after SIGTERM before SIGKILL."""
+_EXIT_GRACE = 0.5
+"""Seconds a server gets to exit by itself after the exit notification (pygls servers often linger)."""
 
 
 @dataclass
@@ -167,7 +170,7 @@ class LanguageServerClient(FeatureRequests):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(session.client.shutdown_async(None), _SHUTDOWN_GRACE)
                     session.client.exit(None)
-                    await asyncio.wait_for(session.process.wait(), _SHUTDOWN_GRACE)
+                    await asyncio.wait_for(session.process.wait(), _EXIT_GRACE)
             await self._end_session(session, TransportError(f"language server {self.name} was stopped"))
         self._set_state(ServerState.STOPPED)
         if self._log_file is not None:
