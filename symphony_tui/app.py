@@ -378,6 +378,7 @@ class SymphonyApp(App[None]):
             has_bom=loaded.has_bom,
             mtime_ns=loaded.mtime_ns,
             encoding_guessed=loaded.encoding_guessed,
+            line_endings=loaded.line_endings,
         )
         if loaded.encoding_guessed:
             self.notify(
@@ -460,6 +461,7 @@ class SymphonyApp(App[None]):
                 encoding=editor.state.encoding,
                 line_ending=editor.state.line_ending,
                 has_bom=editor.state.has_bom,
+                line_endings=editor.line_endings,
                 expected_mtime_ns=expected,
             )
         except SymphonyError as exc:

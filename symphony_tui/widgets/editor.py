@@ -107,6 +107,8 @@ class FileState:
     has_bom: bool = False
     mtime_ns: int | None = None
     encoding_guessed: bool = False
+    line_endings: tuple[LineEnding, ...] | None = None
+    """For a file that mixed line endings: the ending of each line break as read (None otherwise)."""
 
     def saved_as(self, path: Path, mtime_ns: int) -> FileState:
         """The state after a save to ``path``."""
@@ -162,6 +164,7 @@ class Editor(TextArea):
         language = state.language if state.language in _HIGHLIGHTABLE else None
         self._set_document(text, language)
         self.set_reactive(TextArea.language, language)
+        self._adopt_line_endings(state.line_endings)
         self._saved_lines: list[str] = list(self.document.lines)
         self._dirty = False
         self.history = GroupingHistory(
@@ -189,6 +192,27 @@ class Editor(TextArea):
     def display_name(self) -> str:
         """The tab label: the file name, or 'Untitled'."""
         return self.state.path.name if self.state.path else "Untitled"
+
+    @property
+    def line_endings(self) -> tuple[LineEnding, ...] | None:
+        """The ending of each line break for a file that mixed them (pass to ``save_text_file``), else None."""
+        endings = getattr(self.document, "line_endings", None)
+        return None if endings is None else tuple(LineEnding(e) for e in endings)
+
+    def _adopt_line_endings(self, endings: tuple[LineEnding, ...] | None) -> None:
+        document = self.document
+        if not isinstance(document, EditorDocument) or not endings:
+            return
+        breaks = document.line_count - 1
+        values = [e.value for e in endings[:breaks]]
+        document.default_line_ending = self.state.line_ending.value
+        document.line_endings = values + [document.default_line_ending] * (breaks - len(values))
+
+    def load_text(self, text: str) -> None:
+        """Replace the whole text (e.g. after a save that trimmed whitespace); mixed line endings carry over."""
+        endings = self.line_endings
+        super().load_text(text)
+        self._adopt_line_endings(endings)
 
     @property
     def is_syntax_aware(self) -> bool:
@@ -690,7 +714,7 @@ class Editor(TextArea):
     def mark_saved(self, text: str, state: FileState) -> None:
         """Record a successful save of ``text``."""
         self._saved_lines = list(self.document.lines) if text == self.text else list(Document(text).lines)
-        self.state = state
+        self.state = replace(state, line_endings=self.line_endings)
         if self._dirty:
             self._dirty = False
             self.post_message(self.DirtyChanged(self))

@@ -89,6 +89,11 @@ class EditorDocument(Document):
         """Whether edits report byte offsets (needed only by a syntax tree)."""
         self._tab_width = 0
         self._widths: Counter[int] = Counter()
+        self.line_endings: list[str] | None = None
+        """For files that mixed line endings: the ending after each line (one fewer than the lines), kept
+        through edits; breaks typed by the user get ``default_line_ending``."""
+        self.default_line_ending = "lf"
+        """The dominant ending, for new line breaks in a mixed file."""
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
         top, bottom = sorted((start, end))
@@ -107,6 +112,8 @@ class EditorDocument(Document):
                 widths[line_width(line, tab_width)] -= 1
         result = super().replace_range(start, end, text)
         new_bottom = result.end_location[0]
+        if self.line_endings is not None:
+            self.line_endings[top[0] : bottom[0]] = [self.default_line_ending] * (new_bottom - top[0])
         if tab_width:
             for line in lines[top[0] : new_bottom + 1]:
                 widths[line_width(line, tab_width)] += 1

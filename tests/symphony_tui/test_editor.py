@@ -197,3 +197,23 @@ async def test_small_files_reparse_on_each_edit(workspace: Path) -> None:
         await pilot.press(*"x = 'a'", "enter")
         assert editor._syntax is not None and not editor._syntax.stale
         assert "string" in {name for _, _, name in editor._highlights[0]}
+
+
+async def test_an_edit_to_a_file_with_mixed_line_endings_changes_only_the_edited_bytes(workspace: Path) -> None:
+    path = workspace / "mixed.txt"
+    path.write_bytes(b"one\r\ntwo\nthree\r\nfour\rfive\r\n")
+    app = SymphonyApp(workspace, open_paths=[path], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.move_cursor((1, 3))
+        await pilot.press("!")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert path.read_bytes() == b"one\r\ntwo!\nthree\r\nfour\rfive\r\n"
+        editor.move_cursor((3, 4))
+        await pilot.press("enter", "4", "½")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # The new break takes the dominant ending (CRLF); every other break is as it was.
+        assert path.read_bytes() == b"one\r\ntwo!\nthree\r\nfour\r\n4\xc2\xbd\rfive\r\n"

@@ -39,6 +39,7 @@ def test_byte_offsets_and_width_survive_any_sequence_of_edits(data: st.DataObjec
     reported: list[ByteEdit] = []
     document.on_replace = lambda first, old_last, new_last, byte_edit: reported.append(byte_edit)  # type: ignore[arg-type]
     document.get_size(4)
+    document.line_endings = ["cr"] * (document.line_count - 1)
     for _ in range(data.draw(st.integers(1, 5))):
         before = document.text
         start, end, insert = data.draw(edits(before))
@@ -53,6 +54,7 @@ def test_byte_offsets_and_width_survive_any_sequence_of_edits(data: st.DataObjec
         widths = [cell_len(line.expandtabs(4)) for line in document.lines]
         assert document.get_size(4).width == max(widths)
         assert document.get_size(4).height == len(document.lines)
+        assert len(document.line_endings) == document.line_count - 1  # one ending per line break, always
     LineByteOffsets.BLOCK = 256
 
 
