@@ -7,17 +7,20 @@ import errno
 import os
 import select
 import signal
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ptyprocess import PtyProcess  # type: ignore[import-untyped]
+from ptyprocess import PtyProcess, PtyProcessError  # type: ignore[import-untyped]
 
 from core.errors import SymphonyIOError
 from terminal.pty import ExitStatus, Pty
 
 _CLOSE_GRACE_S = 0.5
 _READ_POLL_S = 0.25
+_REAP_POLL_S = 0.01
+"""How often a waiting reader thread checks whether the child has exited."""
 
 
 class PosixPty(Pty):
@@ -28,6 +31,7 @@ class PosixPty(Pty):
         self._fd: int = process.fd
         self._closed = False
         self._status: ExitStatus | None = None
+        self._reap_lock = threading.Lock()
 
     @classmethod
     def spawn(
@@ -111,22 +115,34 @@ class PosixPty(Pty):
                 data={"pid": self.pid},
             ) from exc
 
+    def _reap(self) -> bool:
+        """Record the exit status if the child has ended; True once it has.
+
+        The reader thread (``wait``) and the UI thread (``close`` -> ``is_alive``) both ask; a blocking
+        waitpid in one raced the other's into ECHILD. So nobody blocks in waitpid: both poll under one lock.
+        """
+        with self._reap_lock:
+            if self._status is not None:
+                return True
+            try:
+                alive = self._process.isalive()
+            except (PtyProcessError, ChildProcessError):
+                alive = False  # reaped by someone else (e.g. a global SIGCHLD handler): status unknown
+            if alive:
+                return False
+            code, sig = self._process.exitstatus, self._process.signalstatus
+            self._status = ExitStatus(code=code if sig is None else None, signal=sig)
+            return True
+
     def is_alive(self) -> bool:
         """Whether the child is still running (reaps it if it has exited)."""
-        if self._status is not None:
-            return False
-        return bool(self._process.isalive())
+        return not self._reap()
 
     def wait(self) -> ExitStatus:
         """Block until the child exits; returns its code, or the signal that killed it."""
-        if self._status is None:
-            try:
-                self._process.wait()
-            except Exception:
-                self._process.isalive()
-            code = self._process.exitstatus
-            sig = self._process.signalstatus
-            self._status = ExitStatus(code=code if sig is None else None, signal=sig)
+        while not self._reap():
+            time.sleep(_REAP_POLL_S)
+        assert self._status is not None
         return self._status
 
     def foreground_pid(self) -> int | None:
