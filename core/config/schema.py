@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from core.lsp.settings import LspSettings
+
 _COMMAND_ID = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -135,6 +137,11 @@ class Settings(SettingsModel):
     )
     terminal: TerminalSettings = Field(
         default_factory=TerminalSettings, title="Terminal", description="The integrated terminal: shell and scrollback."
+    )
+    lsp: LspSettings = Field(
+        default_factory=LspSettings,
+        title="Language servers",
+        description="Language servers per language, timeouts and restart policy.",
     )
 
 
