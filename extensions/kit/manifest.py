@@ -343,5 +343,37 @@ __all__ = [
     "ThemeContribution",
     "load_manifest",
     "manifest_error",
+    "manifest_json_schema",
     "parse_manifest",
 ]
+
+
+_TOP_LEVEL_DOCS: dict[str, str] = {
+    "id": "Globally unique id, e.g. 'symphony.hello'; also the install folder's name.",
+    "name": "Display name shown in the Extensions panel.",
+    "version": "Semantic version of this release, e.g. '1.2.0'.",
+    "type": "instrument (AI/ML models and tools), operator (workflows) or motif (UI panels).",
+    "entry": "'module:Class' relative to the extension folder, e.g. 'hello:HelloExtension'.",
+    "description": "One sentence saying what the extension does.",
+    "api": "The SDK api_level the extension was written against.",
+    "activation": "When the host loads the extension: " + ACTIVATION_HELP + ".",
+    "capabilities": "What the extension asks core to do for it; the user grants each one.",
+    "dependencies": "Other extensions this one needs, by id, with a version range such as '^1.2'.",
+    "contributes": "Commands, keybindings, settings, themes, motifs and languages the extension adds.",
+}
+
+
+def manifest_json_schema() -> dict[str, Any]:
+    """JSON Schema of Symphony.toml as authors write it (activation events as strings), for editors and the
+    manifest language server; the pydantic model stays the authority on validation."""
+    schema = Manifest.model_json_schema()
+    schema["$defs"]["ActivationEvent"] = {
+        "type": "string",
+        "pattern": _ACTIVATION.pattern,
+        "description": "When to load the extension: " + ACTIVATION_HELP + ".",
+    }
+    for key, doc in _TOP_LEVEL_DOCS.items():
+        if key in schema["properties"]:
+            schema["properties"][key]["description"] = doc
+    schema["title"] = "Symphony.toml"
+    return schema
