@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -23,7 +24,9 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from core.errors import SymphonyError
 from core.types import LineEnding
+from core.workspace.textfile import read_text_file
 from symphony_tui.widgets.editor_cursors import (
     GroupingHistory,
     Location,
@@ -34,6 +37,7 @@ from symphony_tui.widgets.editor_cursors import (
 )
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_syntax import SyntaxTree
+from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.highlights import LazyHighlights
 
 LINE_COMMENTS = {
@@ -148,6 +152,10 @@ class Editor(TextArea):
         self._reparse_timer: Timer | None = None
         self._pending_rows: list[tuple[int, int, int]] = []
         self._painted_gutter = -1
+        self._file_watch: FileWatch | None = None
+        self._conflict_open = False
+        self.deleted_on_disk = False
+        """The bound file was deleted outside Symphony (the buffer is kept; saving recreates it)."""
         super().__init__(
             "",
             language=None,
@@ -178,6 +186,125 @@ class Editor(TextArea):
     def on_mount(self) -> None:
         if self._syntax is not None and self._syntax.partial:
             self._schedule_full_parse()
+        self._watch_file()
+
+    async def on_unmount(self) -> None:
+        if self._file_watch is not None:
+            await self._file_watch.stop()
+            self._file_watch = None
+
+    # ----------------------------------------------------------------- the file on disk
+
+    def _watch_file(self) -> None:
+        """Watch the bound file (again, after a save-as) for outside changes."""
+        path = self.state.path
+        if self._file_watch is not None and self._file_watch.path == path:
+            return
+        if self._file_watch is not None:
+            self.run_worker(self._file_watch.stop(), group="file-watch-stop")
+            self._file_watch = None
+        if path is not None and self.is_attached:
+            self._file_watch = FileWatch(path, self._disk_changed)
+            self._file_watch.start()
+
+    @property
+    def file_watch(self) -> FileWatch | None:
+        """The watch on the bound file, if any."""
+        return self._file_watch
+
+    def _disk_changed(self) -> None:
+        """The file changed outside: reload if clean, ask if dirty, mark the tab if it is gone."""
+        path = self.state.path
+        if path is None:
+            return
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            if not self.deleted_on_disk:
+                self.deleted_on_disk = True
+                # Nothing left to conflict with: saving simply writes the file again.
+                self.state = replace(self.state, mtime_ns=None)
+                self.post_message(self.DirtyChanged(self))  # the tab label shows "(deleted)"
+            return
+        except OSError:
+            return
+        if self.deleted_on_disk:
+            self.deleted_on_disk = False
+            self.post_message(self.DirtyChanged(self))
+        if info.st_mtime_ns == self.state.mtime_ns:
+            return  # our own save
+        if not self.dirty:
+            self.reload_from_disk()
+        elif not self._conflict_open:
+            self._ask_about_conflict()
+
+    def reload_from_disk(self) -> bool:
+        """Replace the text with the file's, keeping the cursor and scroll position; False if unreadable."""
+        path = self.state.path
+        if path is None:
+            return False
+        try:
+            loaded = read_text_file(path, default_encoding=self.state.encoding)
+        except SymphonyError as exc:
+            self.notify(f"{exc.message}\n{exc.hint}", title="Cannot reload", severity="warning")
+            return False
+        cursor, scroll = self.cursor_location, self.scroll_offset
+        self.load_text(loaded.text)
+        self.state = replace(
+            self.state,
+            mtime_ns=loaded.mtime_ns,
+            encoding=loaded.encoding,
+            has_bom=loaded.has_bom,
+            line_ending=loaded.line_ending,
+            line_endings=loaded.line_endings,
+        )
+        self._adopt_line_endings(loaded.line_endings)
+        self.mark_saved(loaded.text, self.state)
+        row = min(cursor[0], self.document.line_count - 1)
+        self.move_cursor((row, min(cursor[1], len(self.document[row]))))
+        self.scroll_to(scroll.x, scroll.y, animate=False)
+        return True
+
+    def _ask_about_conflict(self) -> None:
+        from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
+
+        name = self.display_name
+        choices = [
+            Choice("mine", "Keep Mine", "k", "primary"),
+            Choice("theirs", "Take Theirs", "t", "warning"),
+            Choice("compare", "Compare", "c"),
+        ]
+
+        def answered(choice: str | None) -> None:
+            self._conflict_open = False
+            path = self.state.path
+            if choice == "theirs":
+                self.reload_from_disk()
+            elif choice == "compare" and path is not None:
+                try:
+                    theirs = read_text_file(path, default_encoding=self.state.encoding).text
+                except SymphonyError:
+                    theirs = ""
+                self._conflict_open = True
+                self.app.push_screen(
+                    ChoiceDialog(f"{name}: your version → disk", unified_diff(self.text, theirs, name), choices[:2]),
+                    answered,
+                )
+            elif path is not None:
+                # Keep mine: the next save overwrites the outside version without asking again.
+                with contextlib.suppress(OSError):
+                    self.state = replace(self.state, mtime_ns=path.stat().st_mtime_ns)
+
+        self._conflict_open = True
+        self.app.push_screen(
+            ChoiceDialog(
+                f"{name} changed on disk",
+                "You have unsaved changes. Keep your version, take the one on disk, or compare them?",
+                choices,
+                cancel="mine",
+            ),
+            answered,
+        )
 
     def _schedule_full_parse(self) -> None:
         # A few frames after mounting, so the first screen (highlighted from the prefix parse) is painted first.
@@ -190,8 +317,10 @@ class Editor(TextArea):
 
     @property
     def display_name(self) -> str:
-        """The tab label: the file name, or 'Untitled'."""
-        return self.state.path.name if self.state.path else "Untitled"
+        """The tab label: the file name (marked when deleted on disk), or 'Untitled'."""
+        if self.state.path is None:
+            return "Untitled"
+        return self.state.path.name + (" (deleted)" if self.deleted_on_disk else "")
 
     @property
     def line_endings(self) -> tuple[LineEnding, ...] | None:
@@ -715,6 +844,10 @@ class Editor(TextArea):
         """Record a successful save of ``text``."""
         self._saved_lines = list(self.document.lines) if text == self.text else list(Document(text).lines)
         self.state = replace(state, line_endings=self.line_endings)
+        if self.deleted_on_disk and state.path is not None and state.path.exists():
+            self.deleted_on_disk = False
+            self.post_message(self.DirtyChanged(self))
+        self._watch_file()
         if self._dirty:
             self._dirty = False
             self.post_message(self.DirtyChanged(self))
