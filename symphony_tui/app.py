@@ -146,7 +146,10 @@ class SymphonyApp(App[None]):
         self._ui_ready = True
         for path in self._open_paths:
             await self.open_file(path)
-        if not self._open_paths:
+        from symphony_tui.widgets.editor_hotexit import restore_unsaved
+
+        await restore_unsaved(self)  # hot exit: unsaved buffers from a run that ended without saving
+        if not self._open_paths and not self.editors:
             self.query_one(Explorer).focus()
         self._update_welcome()
         self._report_problems()
