@@ -34,6 +34,7 @@ from terminal.events import Bell, ClipboardTarget, ClipboardWrite, CwdChanged, T
 from terminal.input import InputEncoder, MouseEvent
 from terminal.modes import MouseFormat, MouseTracking, TerminalModes
 from terminal.screen import BLANK_CELL, DEFAULT_STYLE, Cell, Color, Cursor, CursorShape, Line, Style, UnderlineStyle
+from terminal.selection import ScreenPoint, TextRange
 
 ffi.cdef(
     """
@@ -444,6 +445,20 @@ class TerminalEmulator:
         if result == NO_VALUE:
             return ""
         check(result, "select_all")
+        return self._format(selection)
+
+    def text_in(self, span: TextRange) -> str:
+        """The text a selection covers, soft-wrapped rows joined and trailing blanks trimmed (what copy puts)."""
+        last_row = self.scrollback_rows + self._rows - 1
+        selection = new_sized("GhosttySelection")
+        for name, point in (("start", span.start), ("end", span.end)):
+            y = min(max(point.y, 0), last_row)
+            x = min(max(point.x, 0), self._cols - 1)
+            screen_point = ffi.new("SymphonyPoint*", {"tag": lib.GHOSTTY_POINT_TAG_SCREEN, "value": {"x": x, "y": y}})
+            check(_grid_ref_fn(self._t, screen_point[0], ffi.addressof(selection[0], name)), "grid_ref")
+        return self._format(selection)
+
+    def _format(self, selection: Any) -> str:
         options = new_sized("GhosttyTerminalSelectionFormatOptions")
         options.emit = lib.GHOSTTY_FORMATTER_FORMAT_PLAIN
         options.unwrap, options.trim, options.selection = True, True, selection
@@ -453,7 +468,68 @@ class TerminalEmulator:
         check(lib.ghostty_terminal_selection_format_buf(self._t, options[0], buf, len(buf), size), "format")
         return bytes(ffi.buffer(buf, size[0])).decode("utf-8", "replace")
 
+    def search(self, needle: str) -> list[TextRange]:
+        """Every occurrence of ``needle`` in the scrollback and screen, oldest first (empty needle: none).
+
+        libghostty-vt's search runs over its own page list, so matches that cross a soft wrap are found and no
+        copy of the history is made in Python.
+        """
+        if not needle:
+            return []
+        handle = ffi.new("GhosttySearch*")
+        check(lib.ghostty_search_new(ffi.NULL, handle, self._t), "search_new")
+        keep_alive = owned(handle, "ghostty_search_free")  # freed when this call returns
+        search = keep_alive[0]
+        encoded = needle.encode("utf-8")
+        needle_bytes = ffi.new("uint8_t[]", encoded)
+        text = ffi.new("GhosttyString*", {"ptr": needle_bytes, "len": len(encoded)})
+        check(lib.ghostty_search_set(search, lib.GHOSTTY_SEARCH_OPT_NEEDLE, text), "search needle")
+        check(lib.ghostty_search_run(search), "search_run")
+        status = ffi.new("GhosttySearchStatus*")
+        while True:
+            check(lib.ghostty_search_tick(search, status), "search_tick")
+            if status[0] == lib.GHOSTTY_SEARCH_STATUS_COMPLETE:
+                break
+            if status[0] == lib.GHOSTTY_SEARCH_STATUS_FEED_REQUIRED:
+                check(lib.ghostty_search_feed(search), "search_feed")
+        total = ffi.new("size_t*")
+        check(lib.ghostty_search_get(search, lib.GHOSTTY_SEARCH_DATA_TOTAL_MATCHES, total), "search total")
+        count = int(total[0])
+        if not count:
+            return []
+        found = ffi.new("GhosttySelection[]", count)
+        buffer = ffi.new("GhosttySelectionBuffer*", {"ptr": found, "cap": count, "len": 0})
+        check(lib.ghostty_search_get(search, lib.GHOSTTY_SEARCH_DATA_MATCHES, buffer), "search matches")
+        coordinate = ffi.new("GhosttyPointCoordinate*")
+        matches: list[TextRange] = []
+        for i in range(int(buffer.len)):
+            ends: list[ScreenPoint] = []
+            for name in ("start", "end"):
+                ref = ffi.addressof(found[i], name)
+                check(
+                    lib.ghostty_terminal_point_from_grid_ref(self._t, ref, lib.GHOSTTY_POINT_TAG_SCREEN, coordinate),
+                    "point_from_grid_ref",
+                )
+                ends.append(ScreenPoint(int(coordinate.y), int(coordinate.x)))
+            matches.append(TextRange.between(ends[0], ends[1]))
+        matches.sort(key=lambda match: match.start)
+        return matches
+
     # ------------------------------------------------------------- viewport
+    @property
+    def viewport_top(self) -> int:
+        """The screen row (0 = oldest scrollback line) shown at the top of the viewport."""
+        bar = ffi.new("GhosttyTerminalScrollbar*")
+        check(lib.ghostty_terminal_get(self._t, lib.GHOSTTY_TERMINAL_DATA_SCROLLBAR, bar), "scrollbar")
+        return int(bar.offset)
+
+    def reveal_row(self, y: int) -> frozenset[int]:
+        """Scroll so screen row ``y`` is visible (a third down from the top when it was not); returns damage."""
+        top = self.viewport_top
+        if top <= y < top + self._rows:
+            return frozenset()
+        return self.scroll_viewport(y - self._rows // 3 - top)
+
     @property
     def scrollback_rows(self) -> int:
         """How many lines are stored above the screen."""

@@ -38,6 +38,7 @@ from terminal.input import MouseEvent
 from terminal.modes import TerminalModes
 from terminal.pty import ExitStatus, Pty, spawn_pty
 from terminal.screen import Cursor, Line
+from terminal.selection import TextRange
 from terminal.shell import shell_argv, terminal_environment
 
 DEFAULT_MAX_FPS = 60.0
@@ -58,6 +59,8 @@ class Frame:
     events: tuple[TerminalEvent, ...] = ()
     viewport_offset: int = 0
     """Lines scrolled back from the live screen (0 = following output)."""
+    viewport_top: int = 0
+    """The screen row (0 = oldest scrollback line) at the top of the viewport, for search and selection marks."""
     exit_status: ExitStatus | None = None
     """Set on the final frame, once the program has exited."""
     sequence: int = 0
@@ -222,6 +225,22 @@ class TerminalSession:
             self._pending.damage |= self.emulator.scroll_to_bottom()
         self._wake.set()
 
+    def reveal_row(self, y: int) -> None:
+        """Scroll so screen row ``y`` (e.g. a search match) is visible."""
+        with self.lock:
+            self._pending.damage |= self.emulator.reveal_row(y)
+        self._wake.set()
+
+    def search(self, needle: str) -> list[TextRange]:
+        """Occurrences of ``needle`` in scrollback and screen, oldest first, ignoring case."""
+        with self.lock:
+            return self.emulator.search(needle)
+
+    def text_in(self, span: TextRange) -> str:
+        """The text under a selection, as copy should put it on the clipboard."""
+        with self.lock:
+            return self.emulator.text_in(span)
+
     def snapshot(self) -> Frame:
         """A frame with every row, for a widget that mounts or remounts mid-session."""
         with self.lock:
@@ -297,6 +316,7 @@ class TerminalSession:
             rows=rows,
             events=tuple(events),
             viewport_offset=emulator.viewport_offset,
+            viewport_top=emulator.viewport_top,
             exit_status=self._exit_status if final else None,
             sequence=self._sequence,
         )
