@@ -1,0 +1,156 @@
+"""Apply a patch list to a tree held as wire dicts: the reference semantics a reconciler must match.
+
+Core keeps one ``WireTree`` per open Motif so a UI that (re)attaches can be sent the current tree whole, and
+tests use it to check that ``diff`` is right. A patch that names an unknown node, or breaks the tree's shape,
+raises ProtocolError naming the op: it came from a misbehaving peer.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core.errors import ProtocolError
+from core.vdom.node import Node, from_wire
+from core.vdom.patch import OP_NAMES, WireNode
+
+
+class WireTree:
+    """A mounted tree as plain dicts, indexed by node id."""
+
+    def __init__(self, root: WireNode) -> None:
+        self.root: WireNode = copy.deepcopy(root)
+        """The current tree, ids included."""
+        self._nodes: dict[int, WireNode] = {}
+        self._parent: dict[int, int | None] = {}
+        self._register(self.root, None, "root")
+
+    def to_node(self) -> Node:
+        """The current tree as a Node value (ids dropped)."""
+        return from_wire(self.root)
+
+    def ids(self) -> set[int]:
+        """Ids of every mounted node."""
+        return set(self._nodes)
+
+    def apply(self, ops: Iterable[Mapping[str, Any]]) -> None:
+        """Apply ``ops`` in order; on a ProtocolError the ops before the bad one stay applied."""
+        for number, op in enumerate(ops):
+            kind = op.get("op") if isinstance(op, Mapping) else None
+            if kind not in OP_NAMES:
+                raise ProtocolError(
+                    f"patch op {number} has unknown kind {kind!r}",
+                    data={"op_index": number, "kind": repr(kind)},
+                )
+            try:
+                getattr(self, f"_op_{kind}")(op)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ProtocolError(
+                    f"patch op {number} ({kind}) is malformed or names a node not in the tree: {exc!r}",
+                    data={"op_index": number, "kind": kind},
+                ) from None
+
+    # --- ops -----------------------------------------------------------------------------------------------
+    def _op_insert(self, op: Mapping[str, Any]) -> None:
+        parent = self._node(op["parent"])
+        node: WireNode = copy.deepcopy(op["node"])
+        self._register(node, parent["id"], "insert")
+        siblings = parent.setdefault("children", [])
+        siblings.insert(self._slot(parent, op["before"]), node)
+
+    def _op_remove(self, op: Mapping[str, Any]) -> None:
+        node = self._node(op["id"])
+        parent_id = self._parent[node["id"]]
+        if parent_id is None:
+            raise ValueError("the root cannot be removed, only replaced")
+        self._detach(self._nodes[parent_id], node)
+        self._unregister(node)
+
+    def _op_move(self, op: Mapping[str, Any]) -> None:
+        node = self._node(op["id"])
+        parent = self._node(op["parent"])
+        if self._parent[node["id"]] != parent["id"]:
+            raise ValueError(f"node {node['id']} is not a child of {parent['id']}")
+        self._detach(parent, node)
+        parent.setdefault("children", []).insert(self._slot(parent, op["before"]), node)
+
+    def _op_set_props(self, op: Mapping[str, Any]) -> None:
+        node = self._node(op["id"])
+        props = node.setdefault("props", {})
+        props.update(copy.deepcopy(op["set"]))
+        for name in op["unset"]:
+            props.pop(name, None)
+        if not props:
+            del node["props"]
+
+    def _op_set_text(self, op: Mapping[str, Any]) -> None:
+        node = self._node(op["id"])
+        if op["text"] is None:
+            node.pop("text", None)
+        else:
+            node["text"] = str(op["text"])
+
+    def _op_set_handlers(self, op: Mapping[str, Any]) -> None:
+        node = self._node(op["id"])
+        node.pop("on", None)
+        if op["on"]:
+            node["on"] = dict(op["on"])
+
+    def _op_replace(self, op: Mapping[str, Any]) -> None:
+        old = self._node(op["id"])
+        new: WireNode = copy.deepcopy(op["node"])
+        parent_id = self._parent[old["id"]]
+        self._unregister(old)
+        self._register(new, parent_id, "replace")
+        if parent_id is None:
+            self.root = new
+            return
+        siblings = self._nodes[parent_id]["children"]
+        siblings[next(i for i, child in enumerate(siblings) if child is old)] = new
+
+    # --- bookkeeping -----------------------------------------------------------------------------------------
+    def _node(self, node_id: Any) -> WireNode:
+        if not isinstance(node_id, int) or node_id not in self._nodes:
+            raise KeyError(f"no node with id {node_id!r}")
+        return self._nodes[node_id]
+
+    def _slot(self, parent: WireNode, before: Any) -> int:
+        siblings = parent.get("children", [])
+        if before is None:
+            return len(siblings)
+        for index, child in enumerate(siblings):
+            if child["id"] == before:
+                return index
+        raise ValueError(f"node {before!r} is not a child of {parent['id']}")
+
+    @staticmethod
+    def _detach(parent: WireNode, node: WireNode) -> None:
+        siblings = parent["children"]
+        siblings.pop(next(i for i, child in enumerate(siblings) if child is node))
+        if not siblings:
+            del parent["children"]
+
+    def _register(self, node: WireNode, parent: int | None, where: str) -> None:
+        stack: list[tuple[WireNode, int | None]] = [(node, parent)]
+        while stack:
+            current, parent_id = stack.pop()
+            node_id = current.get("id") if isinstance(current, dict) else None
+            if not isinstance(node_id, int):
+                raise ProtocolError(f"{where}: a node has no integer 'id'", data={"where": where})
+            if node_id in self._nodes:
+                raise ProtocolError(f"{where}: node id {node_id} is already mounted", data={"id": node_id})
+            self._nodes[node_id] = current
+            self._parent[node_id] = parent_id
+            stack.extend((child, node_id) for child in current.get("children", []))
+
+    def _unregister(self, node: WireNode) -> None:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            del self._nodes[current["id"]]
+            del self._parent[current["id"]]
+            stack.extend(current.get("children", []))
+
+
+__all__ = ["WireTree"]
