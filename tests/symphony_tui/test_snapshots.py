@@ -64,7 +64,8 @@ def test_light_theme(snap_compare, workspace: Path) -> None:  # type: ignore[no-
 
 
 def test_unsaved_changes_quit_dialog(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
-    app = app_on(workspace, "web/index.js", "notes.txt")
+    # Plain-text files behind the dialog: what is pictured is the dialog, not highlighting (covered elsewhere).
+    app = app_on(workspace, "crlf.txt", "notes.txt")
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
