@@ -1,0 +1,30 @@
+"""Running extensions from core: the host supervisor and the core side of the extension API (UI-free).
+
+``HostSupervisor`` spawns ``python -m extensions.host`` processes with one-time tokens, routes commands and
+events to them and restarts them when they crash; ``ExtensionApi`` answers their ``ext/*`` calls after a
+capability check. Core never imports the extensions packages: manifests arrive as ``ExtensionSpec`` data.
+"""
+
+from core.extensions.api import RPC_PREFIX, CommandRouter, ExtensionApi
+from core.extensions.headless_ui import HeadlessDocument, HeadlessUi
+from core.extensions.ports import CapabilityGate, UiPort
+from core.extensions.restart_policy import RestartPolicy
+from core.extensions.spec import ExtensionSpec, ExtensionStatus, Isolation
+from core.extensions.supervisor import HostSupervisor, StatusListener, minimal_env
+
+__all__ = [
+    "RPC_PREFIX",
+    "CapabilityGate",
+    "CommandRouter",
+    "ExtensionApi",
+    "ExtensionSpec",
+    "ExtensionStatus",
+    "HeadlessDocument",
+    "HeadlessUi",
+    "HostSupervisor",
+    "Isolation",
+    "RestartPolicy",
+    "StatusListener",
+    "UiPort",
+    "minimal_env",
+]

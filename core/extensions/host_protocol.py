@@ -1,0 +1,27 @@
+"""The methods core and an extension host exchange besides the ``ext/*`` API (kept in one place for both sides).
+
+Core to host: ``host/configure {extensions: [spec]}``, ``host/activate {ids} -> {activated, failed}``,
+``host/command {extension, command, args} -> {result, cpu_ms}``, ``host/event {name, document, data}``
+(notification), ``host/ping`` (echo, the raw IPC baseline) and ``host/deactivate`` before an orderly stop.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CONFIGURE: Final = "host/configure"
+ACTIVATE: Final = "host/activate"
+COMMAND: Final = "host/command"
+EVENT: Final = "host/event"
+PING: Final = "host/ping"
+DEACTIVATE: Final = "host/deactivate"
+
+HOST_MODULE: Final = "extensions.host"
+"""Run as ``python -m extensions.host --socket PATH``."""
+
+EXIT_MEMORY: Final = 86
+"""The host's exit status when it ran out of its address-space limit."""
+EXIT_AUTH: Final = 3
+"""The host's exit status when core refused its token."""
+
+__all__ = ["ACTIVATE", "COMMAND", "CONFIGURE", "DEACTIVATE", "EVENT", "EXIT_AUTH", "EXIT_MEMORY", "HOST_MODULE", "PING"]
