@@ -55,6 +55,9 @@ _TABLE: tuple[ApiMethod, ...] = (
     ApiMethod("terminal.create", 1, "terminal", "Open a terminal pane."),
     ApiMethod("terminal.write", 1, "terminal", "Write text to a terminal pane the extension created."),
     ApiMethod("commands.execute", 1, None, "Run any command by id."),
+    # Sent by extensions.sdk.motif.Motif, not called by authors; core checks the motif is the extension's own.
+    ApiMethod("motif.render", 1, None, "Show a contributed Motif's whole VDOM tree (docs/motifs.md)."),
+    ApiMethod("motif.patch", 1, None, "Apply a patch list to a shown Motif (docs/motifs.md)."),
 )
 
 METHODS: Final[dict[str, ApiMethod]] = {method.name: method for method in _TABLE}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from extensions.kit.manifest import Capability
-from extensions.sdk import api, context
+from extensions.sdk import api, context, motif
 
 
 def test_every_capability_in_the_table_is_a_manifest_capability() -> None:
@@ -23,6 +23,7 @@ def test_every_protocol_method_has_a_table_entry_and_back() -> None:
         "storage": context.Storage,
         "terminal": context.Terminal,
         "commands": context.Commands,
+        "motif": motif.MotifView,
     }
     in_protocols = {
         f"{ns}.{name}"
