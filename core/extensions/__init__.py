@@ -5,12 +5,42 @@ events to them and restarts them when they crash; ``ExtensionApi`` answers their
 capability check. Core never imports the extensions packages: manifests arrive as ``ExtensionSpec`` data.
 """
 
-from core.extensions.api import RPC_PREFIX, CommandRouter, ExtensionApi
-from core.extensions.headless_ui import HeadlessDocument, HeadlessUi
-from core.extensions.ports import CapabilityGate, UiPort
-from core.extensions.restart_policy import RestartPolicy
-from core.extensions.spec import ExtensionSpec, ExtensionStatus, Isolation
-from core.extensions.supervisor import HostSupervisor, StatusListener, minimal_env
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.extensions.api import RPC_PREFIX, CommandRouter, ExtensionApi
+    from core.extensions.headless_ui import HeadlessDocument, HeadlessUi
+    from core.extensions.ports import CapabilityGate, UiPort
+    from core.extensions.restart_policy import RestartPolicy
+    from core.extensions.spec import ExtensionSpec, ExtensionStatus, Isolation
+    from core.extensions.supervisor import HostSupervisor, StatusListener, minimal_env
+
+# Loaded on first use (PEP 562): the host imports only spec and host_protocol, and its cold start counts.
+_WHERE = {
+    "RPC_PREFIX": "api",
+    "CommandRouter": "api",
+    "ExtensionApi": "api",
+    "HeadlessDocument": "headless_ui",
+    "HeadlessUi": "headless_ui",
+    "CapabilityGate": "ports",
+    "UiPort": "ports",
+    "RestartPolicy": "restart_policy",
+    "ExtensionSpec": "spec",
+    "ExtensionStatus": "spec",
+    "Isolation": "spec",
+    "HostSupervisor": "supervisor",
+    "StatusListener": "supervisor",
+    "minimal_env": "supervisor",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core.extensions' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"core.extensions.{module}"), name)
+
 
 __all__ = [
     "RPC_PREFIX",
