@@ -9,6 +9,7 @@ from core.vdom.catalog import LAYOUT_PROPS, NODE_TYPES, NodeSpec
 from core.vdom.diff import IdAllocator, Mounted, diff, longest_increasing_subsequence, mount
 from core.vdom.node import SCHEMA_VERSION, Node, from_wire, to_wire
 from core.vdom.patch import PatchOp, WireNode
+from core.vdom.schema import wire_json_schema
 from core.vdom.validate import DEFAULT_MAX_NODES, node_path, validate_tree
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "node_path",
     "to_wire",
     "validate_tree",
+    "wire_json_schema",
 ]
