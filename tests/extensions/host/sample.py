@@ -6,10 +6,11 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.extensions import ExtensionApi, ExtensionSpec, HeadlessUi, HostSupervisor, Isolation, RestartPolicy
-from extensions.kit.manifest import Manifest, load_manifest
+from core.extensions import ExtensionApi, HeadlessUi, HostSupervisor, Isolation, RestartPolicy
+from extensions.kit.manifest import load_manifest
 from extensions.kit.permissions import Decision, PermissionGate, PermissionRequest, PermissionStore
 from extensions.sdk.api import METHODS
+from symphony_tui.extensions_service import spec_from_manifest
 
 ECHO_MANIFEST = """\
 id = "t.echo"
@@ -170,21 +171,6 @@ def write_samples(root: Path, *, broken: bool = False, invalid: bool = False) ->
     return folders
 
 
-def spec_of(manifest: Manifest, folder: Path) -> ExtensionSpec:
-    """The data core needs from a manifest."""
-    return ExtensionSpec(
-        id=manifest.id,
-        name=manifest.name,
-        folder=str(folder.resolve()),
-        entry=manifest.entry,
-        activation=tuple(str(e) for e in manifest.activation),
-        capabilities=tuple(c.value for c in manifest.capabilities),
-        dependencies=tuple(manifest.dependencies),
-        commands=tuple(c.id for c in manifest.contributes.commands),
-        settings={k: s.default for k, s in manifest.contributes.settings.items()},
-    )
-
-
 class ScriptedPrompter:
     """Answers permission prompts from a fixed decision and records what was asked."""
 
@@ -217,7 +203,7 @@ def make_supervisor(
         workspace_root=workspace,
         storage_dir=workspace.parent / "storage",
     )
-    specs = [spec_of(load_manifest(f), f) for f in folders]
+    specs = [spec_from_manifest(load_manifest(f), f) for f in folders]
     supervisor = HostSupervisor(
         specs,
         api,

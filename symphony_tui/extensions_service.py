@@ -1,0 +1,199 @@
+"""The app's glue between the Orchestra Kit (manifests, grants, chambering) and core's extension supervisor.
+
+Core runs hosts without knowing about manifests or the permission store; this module reads the manifests
+(skipping invalid ones with their problems kept for the Extensions panel), turns them into ExtensionSpecs,
+puts the kit's PermissionGate in front of the core-side API, activates what the workspace wakes at start-up
+and mirrors every host status change into chambering, so the panel always shows what happened.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.errors import ExtensionError, SymphonyError
+from core.extensions import (
+    ExtensionApi,
+    ExtensionSpec,
+    ExtensionStatus,
+    HostSupervisor,
+    Isolation,
+    RestartPolicy,
+    UiPort,
+)
+from core.types.document import DocumentMeta
+from extensions.builtin import builtin_folders
+from extensions.kit.activation import startup_set
+from extensions.kit.chambering import TRANSITIONS, Chambering, ChamberState
+from extensions.kit.discovery import Discovery, discover
+from extensions.kit.manifest import Manifest
+from extensions.kit.permissions import PermissionGate, PermissionStore, Prompter
+from extensions.kit.registry import LocalRegistry
+from extensions.sdk.api import API_LEVEL, METHODS
+
+RESTART_COMMAND = "extensions.restart"
+"""The "Restart extensions" command id."""
+
+
+def spec_from_manifest(manifest: Manifest, folder: Path) -> ExtensionSpec:
+    """The data core's supervisor needs from a validated manifest."""
+    return ExtensionSpec(
+        id=manifest.id,
+        name=manifest.name,
+        folder=str(folder.resolve()),
+        entry=manifest.entry,
+        activation=tuple(str(event) for event in manifest.activation),
+        capabilities=tuple(c.value for c in manifest.capabilities),
+        dependencies=tuple(manifest.dependencies),
+        commands=tuple(c.id for c in manifest.contributes.commands),
+        settings={key: setting.default for key, setting in manifest.contributes.settings.items()},
+    )
+
+
+def capability_table() -> dict[str, str | None]:
+    """API method -> capability, from the SDK's one method table (core receives it as data)."""
+    return {name: method.capability for name, method in METHODS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class ContributedCommand:
+    """A command an extension adds to the palette."""
+
+    id: str
+    title: str
+    category: str
+    extension_id: str
+
+
+class ExtensionsService:
+    """Discovers extensions, runs them in hosts and keeps chambering in step; one per app."""
+
+    def __init__(
+        self,
+        *,
+        ui: UiPort,
+        prompter: Prompter,
+        workspace_root: Path | None,
+        registry: LocalRegistry | None = None,
+        builtin: Iterable[Path] | None = None,
+        dev: Iterable[Path] = (),
+        grants: PermissionStore | None = None,
+        chambering: Chambering | None = None,
+        isolation: Isolation = Isolation.SHARED,
+        user_settings: Callable[[str], Mapping[str, Any]] | None = None,
+        memory_limit_mb: int | None = 2048,
+        policy: Callable[[], RestartPolicy] = RestartPolicy,
+    ) -> None:
+        self.chambering = chambering or Chambering()
+        self.discovery: Discovery = discover(
+            chambering=self.chambering,
+            api_level=API_LEVEL,
+            registry=registry,
+            builtin=builtin_folders() if builtin is None else builtin,
+            dev=dev,
+        )
+        self.manifests = {
+            ext_id: found.manifest for ext_id, found in self.discovery.extensions.items() if found.enabled
+        }
+        self.gate = PermissionGate(grants or PermissionStore(), prompter)
+        self.api = ExtensionApi(
+            ui=ui,
+            gate=self.gate,
+            capabilities=capability_table(),
+            workspace_root=workspace_root,
+            user_settings=user_settings,
+        )
+        specs = [
+            spec_from_manifest(found.manifest, found.folder)
+            for found in self.discovery.extensions.values()
+            if found.enabled
+        ]
+        self.supervisor = HostSupervisor(
+            specs, self.api, isolation=isolation, memory_limit_mb=memory_limit_mb, policy=policy
+        )
+        self.supervisor.on_status(self._mirror)
+        self._workspace_files: list[str] = []
+
+    @property
+    def problems(self) -> list[SymphonyError]:
+        """Invalid manifests and other discovery problems, for the Extensions panel."""
+        return list(self.discovery.problems)
+
+    def commands(self) -> list[ContributedCommand]:
+        """Every command enabled extensions contribute, plus "Restart extensions"."""
+        found = [
+            ContributedCommand(c.id, c.title, c.category, manifest.id)
+            for manifest in self.manifests.values()
+            for c in manifest.contributes.commands
+        ]
+        return [*found, ContributedCommand(RESTART_COMMAND, "Restart extensions", "Extensions", "")]
+
+    async def start(self, workspace_files: Iterable[str] = ()) -> list[str]:
+        """Start the hosts and activate ``onStartup`` and matching ``workspaceContains`` extensions."""
+        self._workspace_files = list(workspace_files)
+        await self.supervisor.start()
+        return await self.supervisor.activate_ids(startup_set(self.manifests.values(), self._workspace_files))
+
+    async def execute_command(self, command_id: str, *args: Any) -> Any:
+        """Run a contributed command (or "Restart extensions")."""
+        if command_id == RESTART_COMMAND:
+            await self.restart()
+            return None
+        return await self.supervisor.execute_command(command_id, *args)
+
+    def fire_event(
+        self, name: str, *, document: DocumentMeta | None = None, data: dict[str, Any] | None = None
+    ) -> None:
+        """Tell extensions about an editor event (never waits)."""
+        self.supervisor.fire_event(name, document=document, data=data)
+
+    async def restart(self, workspace_files: Iterable[str] | None = None) -> list[str]:
+        """The "Restart extensions" command: forget this session's denials, restart stopped hosts, and re-run
+        start-up activation (against ``workspace_files`` if given, else the files ``start`` saw)."""
+        if workspace_files is not None:
+            self._workspace_files = list(workspace_files)
+        for ext_id in self.manifests:
+            self.gate.reset_session(ext_id)
+        await self.supervisor.restart()
+        return await self.supervisor.activate_ids(startup_set(self.manifests.values(), self._workspace_files))
+
+    async def stop(self) -> None:
+        """Deactivate extensions and end the hosts (on quit)."""
+        await self.supervisor.stop()
+
+    def _mirror(self, ext_id: str, status: ExtensionStatus, error: SymphonyError | None) -> None:
+        if status is ExtensionStatus.ACTIVE:
+            self._walk(ext_id, ChamberState.ACTIVE)
+        elif status is ExtensionStatus.INACTIVE:
+            self._walk(ext_id, ChamberState.INSTALLED)
+        elif self.chambering.state(ext_id) is not ChamberState.FAILED and self.chambering.can(
+            ext_id, ChamberState.FAILED
+        ):
+            self.chambering.fail(ext_id, error or ExtensionError(f"extension {ext_id} is {status.value}"))
+
+    def _walk(self, ext_id: str, target: ChamberState) -> None:
+        # The shortest legal path through the state table, so each step is an event the panel sees.
+        start = self.chambering.state(ext_id)
+        paths: deque[list[ChamberState]] = deque([[start]])
+        seen = {start}
+        while paths:
+            path = paths.popleft()
+            if path[-1] is target:
+                for state in path[1:]:
+                    self.chambering.transition(ext_id, state)
+                return
+            for step in sorted(TRANSITIONS[path[-1]] - seen - {ChamberState.FAILED, ChamberState.DISABLED}):
+                seen.add(step)
+                paths.append([*path, step])
+
+
+__all__ = [
+    "RESTART_COMMAND",
+    "ContributedCommand",
+    "ExtensionsService",
+    "capability_table",
+    "spec_from_manifest",
+]
