@@ -6,10 +6,11 @@ subtree reuse), with 10% of the nodes changed (row titles); a second update reor
 inserted and removed). Figures are medians:
 
 - ``diff_ms``: ``core.vdom.diff`` of the mounted tree against the new render;
-- ``apply_ms``: applying the patch to ``core.vdom.WireTree`` (the reference applier; applying to live Textual
-  widgets is measured with the reconciler, in the UI half of the Motifs issue);
+- ``apply_ms``: applying the patch to ``core.vdom.WireTree`` (the reference applier, which validates what it is
+  sent as core does; applying to live Textual widgets is measured with the reconciler, in the UI half of the
+  Motifs issue);
 - ``full_replace_ms``: the naive baseline measured in the same run: give the new tree fresh ids, encode it whole
-  and rebuild the receiving tree from it (what sending a full tree on every update costs without diffing);
+  and rebuild (and validate) the receiving tree from it: what sending a full tree on every update costs;
 - ``patch_bytes`` / ``tree_bytes``: msgpack size of the patch vs the whole tree.
 
 ``ratio`` (last) is (diff + apply) / full replace for the 1,000-node 10%-changed update: below 1.00 means the
