@@ -206,7 +206,7 @@ class HostRuntime:
         return params
 
     async def deactivate_all(self, params: Any) -> list[str]:
-        """Deactivate every extension, last activated first, before an orderly stop."""
+        """Deactivate and unload every extension, last activated first, before an orderly stop."""
         done: list[str] = []
         for ext_id in reversed(list(self.active)):
             active = self.active.pop(ext_id)
@@ -214,6 +214,7 @@ class HostRuntime:
                 await asyncio.wait_for(active.instance.deactivate(), DEACTIVATE_TIMEOUT)
             except Exception as exc:
                 log.warning("extension %s: deactivate failed: %s", ext_id, exc)
+            unload(ext_id)
             done.append(ext_id)
         return done
 
