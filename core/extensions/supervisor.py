@@ -239,23 +239,30 @@ class HostSupervisor:
         order: list[str] = []
         seen: set[str] = set()
 
+        def fail_dependents(chain: tuple[str, ...], dependency: str, problem: str) -> None:
+            for dependent in chain:
+                self._set(
+                    dependent,
+                    ExtensionStatus.FAILED,
+                    ExtensionError(
+                        f"extension {dependent!r} cannot activate: its dependency {dependency!r} {problem}",
+                        hint=f"Fix or enable {dependency}, or disable {dependent}.",
+                        data={"extension": dependent, "dependency": dependency},
+                    ),
+                )
+
         def visit(ext_id: str, chain: tuple[str, ...]) -> bool:
             if ext_id in order:
                 return True
             spec = self.specs.get(ext_id)
-            if spec is None or ext_id in seen or self.status[ext_id] is ExtensionStatus.FAILED:
-                if spec is None or ext_id in seen:
-                    problem = "is not available" if spec is None else "is part of a dependency cycle"
-                    for dependent in chain:
-                        self._set(
-                            dependent,
-                            ExtensionStatus.FAILED,
-                            ExtensionError(
-                                f"extension {dependent!r} cannot activate: its dependency {ext_id!r} {problem}",
-                                hint=f"Install or enable {ext_id}, or disable {dependent}.",
-                                data={"extension": dependent, "dependency": ext_id},
-                            ),
-                        )
+            if spec is None:
+                fail_dependents(chain, ext_id, "is not available")
+                return False
+            if ext_id in seen:
+                fail_dependents(chain, ext_id, "is part of a dependency cycle")
+                return False
+            if self.status[ext_id] in (ExtensionStatus.FAILED, ExtensionStatus.STOPPED):
+                fail_dependents(chain, ext_id, f"is {self.status[ext_id].value}")
                 return False
             seen.add(ext_id)
             if all(visit(dep, (*chain, ext_id)) for dep in spec.dependencies):

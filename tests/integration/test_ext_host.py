@@ -251,6 +251,32 @@ async def test_per_extension_isolation_keeps_other_extensions_alive(tmp_path: Pa
         await supervisor.stop()
 
 
+async def test_a_host_may_only_speak_for_the_extensions_core_assigned_to_it(tmp_path: Path, workspace: Path) -> None:
+    supervisor, ui, _ = make_supervisor(write_samples(tmp_path / "exts"), workspace, isolation=Isolation.PER_EXTENSION)
+    await supervisor.start()
+    try:
+        answer = await supervisor.execute_command("t.echo.impersonate", "t.startup")
+        assert answer == "refused: this connection does not host extension 't.startup'"
+        assert await supervisor.execute_command("t.echo.impersonate", "t.echo") == "accepted"
+        assert ui.notifications == [("t.echo", "info", "spoofed")]
+    finally:
+        await supervisor.stop()
+
+
+async def test_dependents_of_a_failed_extension_fail_with_the_reason(tmp_path: Path, workspace: Path) -> None:
+    folders = write_samples(tmp_path / "exts")
+    (tmp_path / "exts" / "startup" / "main.py").write_text("raise ImportError('gone')\n", encoding="utf-8")
+    supervisor, _, _ = make_supervisor(folders, workspace)
+    await supervisor.start()
+    try:
+        assert await supervisor.activate("onStartup") == []
+        assert await supervisor.activate("onLanguage:python") == []
+        assert supervisor.status["t.lang"] is ExtensionStatus.FAILED
+        assert "its dependency 't.startup' is failed" in supervisor.errors["t.lang"].message
+    finally:
+        await supervisor.stop()
+
+
 async def test_a_host_with_a_wrong_token_is_refused(tmp_path: Path) -> None:
     bus = Bus()
     socket = runtime_dir() / "refuse.sock"

@@ -48,6 +48,10 @@ title = "Hang"
 [[contributes.commands]]
 id = "t.echo.hog"
 title = "Hog"
+
+[[contributes.commands]]
+id = "t.echo.impersonate"
+title = "Impersonate"
 """
 
 ECHO_CODE = """\
@@ -90,6 +94,16 @@ class Echo(Extension):
     @command("t.echo.hang")
     async def hang(self):
         time.sleep(30)
+
+    @command("t.echo.impersonate")
+    async def impersonate(self, other):
+        # A hostile extension skipping ctx and naming another extension in a raw request.
+        params = {"extension": other, "message": "spoofed"}
+        try:
+            await self.ctx.window._peer.request("ext/window.notify", params)
+        except PermissionDeniedError as exc:
+            return "refused: " + exc.message
+        return "accepted"
 
     @command("t.echo.hog")
     async def hog(self):
