@@ -6,10 +6,10 @@ The wire forms are plain dicts and lists, versioned by ``SCHEMA_VERSION`` and do
 
 from core.vdom.apply import WireTree
 from core.vdom.catalog import LAYOUT_PROPS, NODE_TYPES, NodeSpec
-from core.vdom.diff import IdAllocator, Mounted, diff, longest_increasing_subsequence, mount
 from core.vdom.node import SCHEMA_VERSION, Node, from_wire, to_wire
 from core.vdom.patch import PatchOp, WireNode
 from core.vdom.schema import wire_json_schema
+from core.vdom.tree_diff import IdAllocator, Mounted, diff, longest_increasing_subsequence, mount
 from core.vdom.validate import DEFAULT_MAX_NODES, node_path, validate_tree
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The VDOM node: what an extension says a piece of UI is, as an immutable value.
 
 A node is data only (type, key, props, text, handler ids, children); it has no identity. Identities (the node ids
-patches refer to) are given when a tree is mounted (see ``core.vdom.diff``), so the same node value can be reused
+patches refer to) are given when a tree is mounted (see ``core.vdom.tree_diff``), so the same node value can be reused
 freely by a render function.
 """
 

@@ -130,9 +130,14 @@ def _diff_children(
         fresh = [mount(child, ids) for child in new]
         ops.extend({"op": "insert", "parent": parent, "before": None, "node": m.to_wire()} for m in fresh)
         return fresh
-    # Fast path, the typical update: same length and the same key in every position.
-    if len(old) == len(new) and all(o.node.key == n.key for o, n in zip(old, new, strict=True)):
-        return [_diff_node(o, n, ids, ops) for o, n in zip(old, new, strict=True)]
+    # Fast path, the typical update: same length and the same key in every position (a plain loop: this runs
+    # once per container, and a generator costs more than the comparisons).
+    if len(old) == len(new):
+        for mounted_child, child in zip(old, new, strict=True):
+            if mounted_child.node.key != child.key:
+                break
+        else:
+            return [_diff_node(o, n, ids, ops) for o, n in zip(old, new, strict=True)]
 
     keyed: dict[str, int] = {}
     unkeyed: list[int] = []
