@@ -139,6 +139,19 @@ def register_builtin_commands(app: SymphonyApp) -> None:
                 return
         await panel.close_terminal(view)
 
+    async def split_terminal(argv: list[str] | None = None) -> TerminalView:
+        t = app.settings.terminal
+        command = argv or ([t.shell, *t.shell_args] if t.shell else None)
+        return await terminal_panel().split_terminal(command, scrollback=t.scrollback)
+
+    def find_in_terminal() -> None:
+        terminal_panel().open_find()
+
+    def copy_terminal_selection() -> None:
+        view = terminal_panel().active_view
+        if view is None or not view.copy_selection():
+            app.notify("Select text in the terminal with the mouse first.", title="Nothing to copy")
+
     async def run_in_terminal(text: str) -> None:
         panel = terminal_panel()
         view = panel.active_view or await new_terminal()
@@ -219,6 +232,9 @@ def register_builtin_commands(app: SymphonyApp) -> None:
         description="Open a workspace file (relative or absolute path) and put the cursor on a 1-based line.",
     )
     add("terminal.kill", "Kill Terminal", "Terminal", kill_terminal)
+    add("terminal.split", "Split Terminal", "Terminal", split_terminal)
+    add("terminal.find", "Find in Terminal", "Terminal", find_in_terminal)
+    add("terminal.copySelection", "Copy Terminal Selection", "Terminal", copy_terminal_selection)
     add("terminal.runSelection", "Run Selected Text", "Terminal", run_selection)
     add("terminal.runFile", "Run Active File", "Terminal", run_file)
 

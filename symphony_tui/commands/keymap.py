@@ -27,6 +27,14 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     # ctrl+` is what users press; most terminals send it as ctrl+@ (NUL, also ctrl+space).
     Binding("ctrl+@", "view.toggleTerminal"),
     Binding("ctrl+grave_accent", "view.toggleTerminal"),
+    # Terminal chords mostly matter while a terminal has focus, where only escape commands pass; ctrl+shift+x
+    # rarely arrives, so each has an alt fallback.
+    Binding("ctrl+shift+f", "terminal.find"),
+    Binding("alt+shift+f", "terminal.find"),
+    Binding("ctrl+shift+c", "terminal.copySelection"),
+    Binding("alt+shift+c", "terminal.copySelection"),
+    Binding("ctrl+shift+5", "terminal.split"),
+    Binding("alt+backslash", "terminal.split"),
     # Editing. ctrl+/ arrives as ctrl+_ in most terminals; alt+shift+letter and ctrl+shift+letter often do not
     # arrive at all, so each has a fallback.
     Binding("ctrl+f", "editor.find"),

@@ -8,8 +8,10 @@ flooding program never starves the UI loop.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import logging
+import threading
 from pathlib import Path
 
 from rich.color import Color as RichColor
@@ -25,11 +27,15 @@ from textual.widget import Widget
 from core.errors import SymphonyError
 from terminal.input import MouseAction, MouseButton, MouseEvent
 from terminal.screen import Cell, Color, Cursor, Line, Style
+from terminal.selection import ScreenPoint, TextRange
 from terminal.session import Frame, TerminalSession
 
 log = logging.getLogger(__name__)
 
 _TEXTUAL_TO_TERMINAL_BUTTON = {1: MouseButton.LEFT, 2: MouseButton.MIDDLE, 3: MouseButton.RIGHT}
+
+_SELECTED, _MATCH, _CURRENT_MATCH = 1, 2, 3
+"""Marks painted over cells; a higher mark wins where a selection and a match overlap."""
 
 
 def _rich_color(color: Color) -> RichColor | None:
@@ -69,7 +75,22 @@ class TerminalView(Widget, can_focus=True):
         background: $surface;
         color: $foreground;
     }
+    TerminalView > .terminal-view--selection {
+        background: $primary 60%;
+    }
+    TerminalView > .terminal-view--match {
+        background: $warning 40%;
+    }
+    TerminalView > .terminal-view--match-current {
+        background: $warning;
+        color: $background;
+    }
     """
+
+    COMPONENT_CLASSES = {"terminal-view--selection", "terminal-view--match", "terminal-view--match-current"}
+
+    ALLOW_SELECT = False
+    """Selection is ours, in screen coordinates through the scrollback, not Textual's screen-text selection."""
 
     title: reactive[str] = reactive("", init=False)
     """The program's window title (OSC 0/2), or the shell's name."""
@@ -80,6 +101,16 @@ class TerminalView(Widget, can_focus=True):
         def __init__(self, view: TerminalView) -> None:
             super().__init__()
             self.view = view
+
+    class FindChanged(Message):
+        """The search matches or the current match changed (the find bar shows ``current``/``total``)."""
+
+        def __init__(self, view: TerminalView, current: int, total: int) -> None:
+            super().__init__()
+            self.view = view
+            self.current = current
+            """1-based position of the highlighted match, 0 when there is none."""
+            self.total = total
 
     class Exited(Message):
         """The program exited; ``code`` is its status (or None if killed by a signal)."""
@@ -109,12 +140,27 @@ class TerminalView(Widget, can_focus=True):
         self._started_event = asyncio.Event()
         self.exit_code: int | None = None
         """Set when the program has exited."""
+        self.exit_signal: int | None = None
+        """The signal that ended the program, if one did."""
         self.exited = False
         self.title = Path(self.session.argv[0]).name
+        self._top = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._incoming: Frame | None = None
+        self._incoming_lock = threading.Lock()
+        self._anchor: ScreenPoint | None = None
+        self._dragging = False
+        self.selection: TextRange | None = None
+        """What the mouse selected, in screen coordinates (survives scrolling); None when nothing is."""
+        self._needle = ""
+        self._matches: list[TextRange] = []
+        self._current = -1
+        self._marks: dict[int, list[tuple[range, int]]] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._start_if_sized()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -154,11 +200,34 @@ class TerminalView(Widget, can_focus=True):
     # ------------------------------------------------------------------ frames
 
     def _frame_from_thread(self, frame: Frame) -> None:
-        with contextlib.suppress(RuntimeError):  # the app is shutting down
-            self.app.call_from_thread(self.apply_frame, frame)
+        """Hand a frame to the UI loop without waiting for it (the pump thread's side).
+
+        ``App.call_from_thread`` would block the pump until the UI ran the frame, and a UI thread closing the
+        session (which joins the pump) then waited out the join timeout. Instead frames meet in one slot: a frame
+        arriving before the UI took the previous one is merged into it, so the UI never has more than one queued.
+        """
+        with self._incoming_lock:
+            older = self._incoming
+            self._incoming = frame if older is None else frame.merged_after(older)
+            if older is not None:
+                return  # the UI has not yet run the apply already scheduled; it will take the merged frame
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the app is shutting down
+                loop.call_soon_threadsafe(self._apply_incoming)
+
+    def _apply_incoming(self) -> None:
+        with self._incoming_lock:
+            frame, self._incoming = self._incoming, None
+        if frame is not None and self.is_attached:
+            self.apply_frame(frame)
 
     def apply_frame(self, frame: Frame) -> None:
         """Take a frame from the session: repaint its rows, move the cursor, surface events."""
+        if frame.viewport_top != self._top:
+            self._top = frame.viewport_top
+            if self._marks:
+                self._repaint_all()
         for row, line in frame.lines.items():
             self._lines[row] = line
             self._strips.pop(row, None)
@@ -180,6 +249,7 @@ class TerminalView(Widget, can_focus=True):
         if frame.exit_status is not None and not self.exited:
             self.exited = True
             self.exit_code = frame.exit_status.code
+            self.exit_signal = frame.exit_status.signal
             self.post_message(self.Exited(self, frame.exit_status.code, frame.exit_status.signal))
 
     def _handle_event(self, event: object) -> None:
@@ -207,14 +277,20 @@ class TerminalView(Widget, can_focus=True):
             return Strip.blank(width, self.rich_style)
         cursor = self._cursor
         cursor_x = cursor.x if cursor and cursor.y == y and cursor.visible and self.has_focus else -1
+        marks = self._row_marks(self._top + y, len(line.cells))
         segments: list[Segment] = []
         run_text: list[str] = []
-        run_key: tuple[Style, str | None] | None = None
+        run_key: tuple[Style, str | None, int] | None = None
         base = self.rich_style
+        mark_styles = self._mark_styles() if marks else {}
 
         def flush() -> None:
             if run_text and run_key is not None:
-                segments.append(Segment("".join(run_text), base + _rich_style(*run_key)))
+                style, link, mark = run_key
+                rich = base + _rich_style(style, link)
+                if mark:
+                    rich += mark_styles[mark]
+                segments.append(Segment("".join(run_text), rich))
             run_text.clear()
 
         for x, cell in enumerate(line.cells):
@@ -226,13 +302,38 @@ class TerminalView(Widget, can_focus=True):
                 cursor_style = base + _rich_style(cell.style, None) + RichStyle(reverse=True)
                 segments.append(Segment(cell.text or " ", cursor_style))
                 continue
-            key = (cell.style, cell.hyperlink)
+            key = (cell.style, cell.hyperlink, marks[x] if marks else 0)
             if key != run_key:
                 flush()
                 run_key = key
             run_text.append(cell.text or " ")
         flush()
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_marks(self, screen_row: int, cols: int) -> list[int] | None:
+        """Per-column marks (selection, matches) for one screen row; None when the row has none (the usual case)."""
+        spans = list(self._marks.get(screen_row, ()))
+        if self.selection is not None:
+            spans.append((self.selection.columns_on(screen_row, cols), _SELECTED))
+        if not spans:
+            return None
+        marks = [0] * cols
+        for columns, mark in spans:
+            for x in columns:
+                if x < cols:
+                    marks[x] = max(marks[x], mark)
+        return marks
+
+    def _mark_styles(self) -> dict[int, RichStyle]:
+        return {
+            _SELECTED: self.get_component_rich_style("terminal-view--selection", partial=True),
+            _MATCH: self.get_component_rich_style("terminal-view--match", partial=True),
+            _CURRENT_MATCH: self.get_component_rich_style("terminal-view--match-current", partial=True),
+        }
+
+    def _repaint_all(self) -> None:
+        self._strips.clear()
+        self.refresh()
 
     # ------------------------------------------------------------------ input
 
@@ -245,6 +346,7 @@ class TerminalView(Widget, can_focus=True):
             self.scroll_page(-1 if event.key == "shift+pageup" else 1)
             return
         key = event.key
+        self.clear_selection()
         if event.character and event.character.isprintable() and "+" not in key:
             # A plainly typed character: Textual names it ("colon", "exclamation_mark"); the character is exact.
             key = event.character
@@ -291,13 +393,148 @@ class TerminalView(Widget, can_focus=True):
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.focus()
         button = _TEXTUAL_TO_TERMINAL_BUTTON.get(event.button, MouseButton.LEFT)
-        if self._mouse(event, MouseAction.PRESS, button):
+        # Shift+drag selects even when the program tracks the mouse, as in xterm.
+        if not event.shift and self._mouse(event, MouseAction.PRESS, button):
             event.stop()
+            return
+        if button is MouseButton.LEFT:
+            event.stop()
+            self.clear_selection()
+            self._anchor = self._screen_point(event)
+            self._dragging = True
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging and self._anchor is not None:
+            event.stop()
+            self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            event.stop()
+            self._dragging = False
+            self.capture_mouse(False)
+            if self._anchor is not None and self._screen_point(event) != self._anchor:
+                self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
+                self.copy_selection()  # select-to-copy, as terminals do: no key needed
+            return
         button = _TEXTUAL_TO_TERMINAL_BUTTON.get(event.button, MouseButton.LEFT)
         if self._mouse(event, MouseAction.RELEASE, button):
             event.stop()
+
+    def _screen_point(self, event: events.MouseEvent) -> ScreenPoint:
+        width, height = self.size
+        x = min(max(event.x, 0), max(width - 1, 0))
+        y = min(max(event.y, 0), max(height - 1, 0))
+        return ScreenPoint(self._top + y, x)
+
+    def _set_selection(self, selection: TextRange | None) -> None:
+        if selection == self.selection:
+            return
+        old, self.selection = self.selection, selection
+        for span in (old, selection):
+            if span is not None:
+                self._refresh_screen_rows(span.start.y, span.end.y)
+
+    def _refresh_screen_rows(self, first: int, last: int) -> None:
+        for row in range(max(first - self._top, 0), min(last - self._top, self.size.height - 1) + 1):
+            self._strips.pop(row, None)
+            self._refresh_row(row)
+
+    def select(self, selection: TextRange | None) -> None:
+        """Select a range of the history (as a mouse drag would), or clear the selection with None."""
+        self._set_selection(selection)
+
+    def clear_selection(self) -> None:
+        """Drop the selection highlight (typing does this)."""
+        self._anchor = None
+        self._set_selection(None)
+
+    def copy_selection(self) -> str | None:
+        """Put the selected text on the clipboard (OSC 52 through Textual, so it works over SSH); returns it."""
+        if self.selection is None:
+            return None
+        text = self.session.text_in(self.selection)
+        if text:
+            self.app.copy_to_clipboard(text)
+        return text
+
+    # ------------------------------------------------------------------ find
+
+    @property
+    def find_needle(self) -> str:
+        """The text being searched for ("" when no search is active)."""
+        return self._needle
+
+    @property
+    def matches(self) -> list[TextRange]:
+        """Where the current search text occurs, oldest first."""
+        return list(self._matches)
+
+    @property
+    def current_match(self) -> TextRange | None:
+        """The highlighted match the viewport was scrolled to."""
+        return self._matches[self._current] if 0 <= self._current < len(self._matches) else None
+
+    def find(self, needle: str) -> int:
+        """Search scrollback and screen for ``needle`` and show the newest match on or above the screen's bottom."""
+        self._needle = needle
+        self._matches = self.session.search(needle) if needle else []
+        bottom = ScreenPoint(self._top + self.size.height, 0)
+        self._current = bisect.bisect_left([m.start for m in self._matches], bottom) - 1
+        if self._matches and self._current < 0:
+            self._current = 0
+        self._show_current()
+        return len(self._matches)
+
+    def find_next(self) -> TextRange | None:
+        """Move to the next older match (upwards, as terminals search), wrapping round to the newest."""
+        return self._step(-1)
+
+    def find_previous(self) -> TextRange | None:
+        """Move to the next newer match (downwards), wrapping round to the oldest."""
+        return self._step(1)
+
+    def clear_find(self) -> None:
+        """End the search: drop the highlights and leave the viewport where it is."""
+        self._needle = ""
+        self._matches = []
+        self._current = -1
+        self._show_current()
+
+    def _step(self, direction: int) -> TextRange | None:
+        current = self.current_match
+        if not self._needle:
+            return None
+        # Search again: output that arrived since the last step may hold new matches or have moved old ones.
+        self._matches = self.session.search(self._needle)
+        if not self._matches:
+            self._current = -1
+        elif current is None:
+            self._current = len(self._matches) - 1
+        else:
+            starts = [m.start for m in self._matches]
+            if direction < 0:
+                self._current = bisect.bisect_left(starts, current.start) - 1
+            else:
+                self._current = bisect.bisect_right(starts, current.start)
+            self._current %= len(self._matches)
+        self._show_current()
+        return self.current_match
+
+    def _show_current(self) -> None:
+        marks: dict[int, list[tuple[range, int]]] = {}
+        cols = self.session.emulator.cols
+        for index, match in enumerate(self._matches):
+            mark = _CURRENT_MATCH if index == self._current else _MATCH
+            for row in range(match.start.y, match.end.y + 1):
+                marks.setdefault(row, []).append((match.columns_on(row, cols), mark))
+        self._marks = marks
+        current = self.current_match
+        if current is not None:
+            self.session.reveal_row(current.start.y)
+        self._repaint_all()
+        self.post_message(self.FindChanged(self, self._current + 1 if current else 0, len(self._matches)))
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()

@@ -73,7 +73,8 @@ async def test_exit_status_is_shown_in_the_tab(workspace: Path) -> None:
         await wait_for(pilot, lambda: view.exited)
         assert view.exit_code == 3
         panel = app.query_one(TerminalPanel)
-        assert "[exit 3]" in str(panel.tabs.get_tab(view.parent.id).label)  # type: ignore[union-attr]
+        # The panel relabels when it handles the view's Exited message, a moment after the view knows.
+        await wait_for(pilot, lambda: "[exit 3]" in str(panel.tabs.get_tab(view.parent.id).label))  # type: ignore[union-attr]
 
 
 async def test_kill_terminal_asks_when_a_program_is_running(workspace: Path) -> None:

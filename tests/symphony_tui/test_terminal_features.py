@@ -1,0 +1,196 @@
+"""Terminal panel features beyond a single shell: scrollback search, mouse selection and copy, splits.
+
+Real /bin/sh programs on real PTYs, driven through the app as a user would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from symphony_tui.app import SymphonyApp
+from symphony_tui.widgets.explorer import Explorer
+from symphony_tui.widgets.terminal_find import TerminalFindBar
+from symphony_tui.widgets.terminal_panel import TerminalPanel
+from terminal.selection import ScreenPoint, TextRange
+from tests.symphony_tui.test_terminal_pane import SH, SIZE, open_sh, wait_for
+from tests.symphony_tui.workspace_fixture import make_demo_workspace
+
+# A marker far up in the scrollback, then enough lines to push it off the screen.
+SCROLLED_AWAY = "printf 'needle-in-history\\n'; seq 1 200; printf 'done\\n'; sleep 30"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return make_demo_workspace(tmp_path)
+
+
+def count_label(app: SymphonyApp) -> str:
+    return str(app.query_one("#terminal-find-count", Label).render())
+
+
+async def test_find_bar_scrolls_to_a_match_in_the_scrollback_and_escape_returns_to_the_terminal(
+    workspace: Path,
+) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", SCROLLED_AWAY])
+        await wait_for(pilot, lambda: "done" in view.screen_text)
+        assert "needle-in-history" not in view.screen_text
+        app.dispatch("terminal.find")
+        bar = app.query_one(TerminalFindBar)
+        await wait_for(pilot, lambda: bar.is_open and isinstance(app.focused, Input))
+        await pilot.press(*"NEEDLE")
+        await wait_for(pilot, lambda: "needle-in-history" in view.screen_text)
+        assert count_label(app) == "1 of 1"
+        assert view.current_match is not None and view.session.text_in(view.current_match) == "needle"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is view)
+        assert not bar.is_open and view.matches == [] and view.find_needle == ""
+
+
+async def test_enter_steps_to_older_matches_and_down_to_newer_ones_wrapping_round(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        script = "for i in 1 2 3; do printf 'mark-%s\\n' $i; seq 1 40; done; printf 'done\\n'; sleep 30"
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: "done" in view.screen_text)
+        app.dispatch("terminal.find")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press(*"mark-")
+
+        def current() -> str:
+            match = view.current_match
+            return (
+                view.session.text_in(TextRange(match.start, ScreenPoint(match.end.y, match.end.x + 1))) if match else ""
+            )
+
+        await wait_for(pilot, lambda: count_label(app) == "3 of 3")
+        assert current() == "mark-3"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: count_label(app) == "2 of 3")
+        assert current() == "mark-2"
+        await wait_for(pilot, lambda: "mark-2" in view.screen_text)
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: count_label(app) == "1 of 3")  # wrapped from the newest to the oldest
+        assert current() == "mark-1"
+
+
+async def test_dragging_the_mouse_selects_and_copies_text_without_any_key(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", "printf 'alpha beta\\ngamma delta\\n'; sleep 30"])
+        await wait_for(pilot, lambda: "gamma delta" in view.screen_text)
+        await pilot.mouse_down(view, offset=(6, 0))
+        await pilot.hover(view, offset=(2, 1))
+        await pilot.mouse_up(view, offset=(2, 1))
+        await pilot.pause()
+        assert view.selection == TextRange(
+            ScreenPoint(view.selection.start.y, 6), ScreenPoint(view.selection.start.y + 1, 2)
+        )  # type: ignore[union-attr]
+        assert app.clipboard == "beta\ngam"
+        await pilot.press("x")  # typing drops the highlight
+        assert view.selection is None
+
+
+async def test_a_click_without_dragging_copies_nothing(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", "printf 'alpha\\n'; sleep 30"])
+        await wait_for(pilot, lambda: "alpha" in view.screen_text)
+        await pilot.click(view, offset=(1, 0))
+        assert view.selection is None and app.clipboard == ""
+        app.dispatch("terminal.copySelection")
+        await pilot.pause()
+        assert app.clipboard == ""
+
+
+async def test_a_program_tracking_the_mouse_gets_the_click_and_shift_drag_still_selects(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        script = (
+            r"stty raw -echo; printf 'click here\033[?1000h\033[?1006h\n';"
+            r"dd bs=1 count=20 2>/dev/null | od -An -c; sleep 30"
+        )
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: view.session.snapshot().modes.mouse_tracking.name != "NONE")
+        await pilot.mouse_down(view, offset=(0, 0), shift=True)
+        await pilot.hover(view, offset=(4, 0))
+        await pilot.mouse_up(view, offset=(4, 0), shift=True)
+        await pilot.pause()
+        assert app.clipboard == "click"
+        await pilot.click(view, offset=(2, 0))
+        await wait_for(pilot, lambda: "<" in view.screen_text)  # the SGR report (ESC [ < 0 ; 3 ; 1 M) reached it
+
+
+async def test_split_runs_a_second_shell_beside_the_first_in_the_same_tab(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await open_sh(app)
+        panel = app.query_one(TerminalPanel)
+        second = await panel.split_terminal(["/bin/sh"], env=SH)
+        assert await second.wait_started()
+        assert panel.views == [first, second] and second.parent is first.parent
+        await wait_for(pilot, lambda: app.focused is second)
+        assert panel.active_view is second
+        assert first.region.right <= second.region.x  # side by side
+        await pilot.press(*"echo right-$((1+1))", "enter")
+        await wait_for(pilot, lambda: "right-2" in second.screen_text)
+        assert "right-2" not in first.screen_text
+        app.dispatch("terminal.kill")
+        await wait_for(pilot, lambda: panel.views == [first])
+        await wait_for(pilot, lambda: first.size.width == panel.size.width)  # it takes the whole width back
+        assert panel.is_open and app.focused is first
+
+
+async def test_split_command_starts_a_tab_when_there_is_no_terminal(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHELL", "/bin/sh")  # the user's shell may run slow start-up files
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.dispatch("terminal.split")
+        panel = app.query_one(TerminalPanel)
+        await wait_for(pilot, lambda: len(panel.views) == 1 and app.focused is panel.views[0])
+        app.dispatch("terminal.split")
+        await wait_for(pilot, lambda: len(panel.views) == 2)
+        assert len(panel.tabs.query("TabPane")) == 1
+
+
+def test_alternate_screen_program_snapshot(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    script = (
+        r"printf 'shell output before\n';"
+        r"printf '\033[?1049h\033[2J\033[H\033[7m full-screen app \033[0m\033[3;5H\033[1;33mbody text\033[0m';"
+        r"printf '\033[10;1H\033[44m status line \033[0m'; sleep 30"
+    )
+    app = SymphonyApp(workspace, watch_config=False)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        app.query_one(Explorer).focus()
+        await wait_for(pilot, lambda: "status line" in view.screen_text)
+        assert "shell output before" not in view.screen_text
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_search_highlights_and_selection_snapshot(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    script = r"printf 'one apple\ntwo apples\nthree pears\n'; sleep 30"
+    app = SymphonyApp(workspace, watch_config=False)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: "pears" in view.screen_text)
+        top = view.session.snapshot().viewport_top
+        view.select(TextRange(ScreenPoint(top + 2, 0), ScreenPoint(top + 2, 4)))
+        app.dispatch("terminal.find")
+        await wait_for(pilot, lambda: isinstance(app.focused, Input))
+        await pilot.press(*"apple")
+        await wait_for(pilot, lambda: count_label(app) == "2 of 2")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
