@@ -169,6 +169,13 @@ class NodeBuilder:
             handler = props.pop(name)
             if handler is not None:
                 handlers[name[3:]] = _handler_id(self._type, name[3:], handler)
+        for name, value in props.items():
+            # A copy, so state mutated in place (``self.state["lines"].append(...)``) still differs from the
+            # value the last render sent; nested values are the author's to replace rather than mutate.
+            if isinstance(value, list):
+                props[name] = list(value)
+            elif isinstance(value, dict):
+                props[name] = dict(value)
         return Node(self._type, None if key is None else str(key), props, text, handlers, tuple(children))
 
 
