@@ -126,6 +126,8 @@ class HostSupervisor:
                 self._host_of[spec.id] = host
         self._serving = False
         self._closing = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        """Supervisor-level background work (event-driven activations)."""
         self._stderr: IO[bytes] | None = None
         api.commands = self
         api.install(self.bus.methods, self._resolve)
@@ -144,6 +146,7 @@ class HostSupervisor:
 
     async def start(self) -> None:
         """Listen for hosts and spawn them; returns at once (hosts connect in the background)."""
+        self._closing = False
         if not self._serving:
             await self.bus.serve(self.socket_path)
             self._serving = True
@@ -162,6 +165,9 @@ class HostSupervisor:
     async def stop(self) -> None:
         """Deactivate extensions politely, then end every host and stop listening."""
         self._closing = True
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for host in self._hosts.values():
             await self._end_host(host)
         await self.bus.close()
@@ -335,7 +341,9 @@ class HostSupervisor:
         if name == "document.opened" and document is not None:
             event = f"onLanguage:{document.language}"
             if any(s.wakes_on(event) and self.status[s.id] is ExtensionStatus.INACTIVE for s in self.specs.values()):
-                self._background(next(iter(self._hosts.values())), self._activate_quietly(event))
+                task = asyncio.ensure_future(self._activate_quietly(event))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
 
     async def _activate_quietly(self, event: str) -> None:
         try:
