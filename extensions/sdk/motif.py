@@ -83,10 +83,16 @@ class HandlerTable:
         self._by_id: dict[str, Callable[..., Any]] = {}
         self._next = 1
         self._previous: dict[Callable[..., Any], str] = {}
+        self._saved: tuple[dict[Callable[..., Any], str], dict[str, Callable[..., Any]]] = ({}, {})
 
     def begin_render(self) -> None:
         """Start a render: ids not used again by its end are forgotten."""
+        self._saved = (self._ids, self._by_id)
         self._previous, self._ids, self._by_id = self._ids, {}, {}
+
+    def abort_render(self) -> None:
+        """The render failed: the UI still shows the last good tree, so its handlers stay reachable."""
+        self._ids, self._by_id = self._saved
 
     def id_for(self, handler: Callable[..., Any]) -> str:
         """The id of ``handler``, reusing the last render's id for an equal callable (bound methods compare equal)."""
@@ -237,9 +243,17 @@ class Motif:
         self._handlers.begin_render()
         try:
             tree = self.render()
+            if not isinstance(tree, Node):
+                raise ValidationError(
+                    f"Motif {self.id or type(self).__qualname__}.render() returned {type(tree).__name__}, not a Node",
+                    hint="Return an h.* node, e.g. h.vertical(...).",
+                )
+            validate_tree(tree, max_nodes=self.max_nodes)
         except ValidationError:
+            self._handlers.abort_render()
             raise
         except Exception as exc:
+            self._handlers.abort_render()
             raise ExtensionError(
                 f"Motif {self.id or type(self).__qualname__} failed to render: {type(exc).__name__}: {exc}",
                 hint="Fix the extension's render(); the panel keeps showing its last good tree.",
@@ -247,12 +261,6 @@ class Motif:
             ) from exc
         finally:
             _RENDERING.reset(token)
-        if not isinstance(tree, Node):
-            raise ValidationError(
-                f"Motif {self.id or type(self).__qualname__}.render() returned {type(tree).__name__}, not a Node",
-                hint="Return an h.* node, e.g. h.vertical(...).",
-            )
-        validate_tree(tree, max_nodes=self.max_nodes)
         return tree
 
     def first_render(self) -> dict[str, Any]:

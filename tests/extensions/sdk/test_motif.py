@@ -173,3 +173,30 @@ def test_an_invalid_render_names_the_node_path() -> None:
     with pytest.raises(ValidationError) as caught:
         motif.update()
     assert caught.value.data["path"] == "vertical/progress_bar[0]"
+
+
+class Flaky(Motif):
+    id = "acme.flaky"
+
+    def initial_state(self) -> dict[str, Any]:
+        return {"fail": False, "presses": 0}
+
+    def render(self) -> Node:
+        if self.state["fail"]:
+            raise RuntimeError("half-way")
+        return h.vertical(h.button("Go", on_press=self.press), h.label(str(self.state["presses"])))
+
+    async def press(self, event: MotifEvent) -> None:
+        self.set_state(presses=self.state["presses"] + 1, fail=self.state["presses"] == 0)
+
+
+async def test_after_a_failed_render_the_shown_tree_still_routes_its_events() -> None:
+    motif = Flaky()
+    motif.first_render()
+    assert motif.mounted is not None
+    button = motif.mounted.children[0].id
+    with pytest.raises(ExtensionError, match="half-way"):
+        await motif.handle_event(button, "press")
+    motif.state["fail"] = False
+    assert await motif.handle_event(button, "press")
+    assert motif.state["presses"] == 2
