@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from core.errors import ExtensionError, ValidationError
+from core.errors import ExtensionError, NotFoundError, ProtocolError, ValidationError
 from core.vdom import (
     DEFAULT_MAX_NODES,
     NODE_TYPES,
@@ -38,6 +38,7 @@ from core.vdom import (
     Node,
     PatchOp,
     WireNode,
+    WireTree,
     diff,
     mount,
     validate_tree,
@@ -73,6 +74,62 @@ class MotifView(Protocol):
 
     async def patch(self, params: dict[str, Any]) -> None:
         """Apply a patch list: ``{"schema", "motif", "revision", "ops"}`` (method ``motif.patch``)."""
+
+
+class LocalView:
+    """A MotifView that keeps the tree in-process exactly as the UI would, for tests of Motifs.
+
+    Renders and patches go through ``core.vdom.WireTree`` (which validates them as core does), and revisions must
+    follow each other: what a reconciler receives, minus the widgets.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, dict[str, Any]]] = []
+        """Every ``("render" | "patch", params)`` received, in order."""
+        self._tree: WireTree | None = None
+        self._revision = 0
+
+    async def render(self, params: dict[str, Any]) -> None:
+        """Replace the tree."""
+        self.messages.append(("render", params))
+        self._check_revision(params)
+        self._tree = WireTree(params["root"])
+
+    async def patch(self, params: dict[str, Any]) -> None:
+        """Apply a patch to the tree."""
+        self.messages.append(("patch", params))
+        if self._tree is None:
+            raise ProtocolError("motif.patch before motif.render", hint="Call Motif.show() first.")
+        self._check_revision(params)
+        self._tree.apply(params["ops"])
+
+    def _check_revision(self, params: dict[str, Any]) -> None:
+        if params.get("schema") != SCHEMA_VERSION:
+            raise ProtocolError(f"Motif message has schema {params.get('schema')!r}, expected {SCHEMA_VERSION}")
+        if params["revision"] != self._revision + 1:
+            raise ProtocolError(
+                f"Motif revision {params['revision']} follows {self._revision}",
+                hint="Send patches in order, each once.",
+            )
+        self._revision = params["revision"]
+
+    @property
+    def tree(self) -> Node:
+        """What the UI shows now."""
+        if self._tree is None:
+            raise NotFoundError("nothing was rendered yet", hint="Call Motif.show() first.")
+        return self._tree.to_node()
+
+    def node_id(self, key: str) -> int:
+        """The id of the first node (depth first) with ``key``, to send it events in tests."""
+        if self._tree is not None:
+            stack: list[WireNode] = [self._tree.root]
+            while stack:
+                node = stack.pop()
+                if node.get("key") == key:
+                    return node["id"]
+                stack.extend(reversed(node.get("children", [])))
+        raise NotFoundError(f"no node with key {key!r} is shown", data={"key": key})
 
 
 class HandlerTable:
@@ -338,4 +395,15 @@ class Motif:
         return True
 
 
-__all__ = ["Builders", "Child", "Handler", "HandlerTable", "Motif", "MotifEvent", "MotifView", "NodeBuilder", "h"]
+__all__ = [
+    "Builders",
+    "Child",
+    "Handler",
+    "HandlerTable",
+    "LocalView",
+    "Motif",
+    "MotifEvent",
+    "MotifView",
+    "NodeBuilder",
+    "h",
+]

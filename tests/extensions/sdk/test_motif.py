@@ -7,26 +7,9 @@ from typing import Any
 
 import pytest
 
-from core.errors import ExtensionError, ValidationError
-from core.vdom import Node, WireTree
-from extensions.sdk.motif import Motif, MotifEvent, h
-
-
-class RecordingView:
-    """A stand-in for the UI: keeps the tree as the reconciler would, by applying every patch."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, dict[str, Any]]] = []
-        self.tree: WireTree | None = None
-
-    async def render(self, params: dict[str, Any]) -> None:
-        self.sent.append(("render", params))
-        self.tree = WireTree(params["root"])
-
-    async def patch(self, params: dict[str, Any]) -> None:
-        self.sent.append(("patch", params))
-        assert self.tree is not None
-        self.tree.apply(params["ops"])
+from core.errors import ExtensionError, NotFoundError, ProtocolError, ValidationError
+from core.vdom import Node
+from extensions.sdk.motif import LocalView, Motif, MotifEvent, h
 
 
 class Tasks(Motif):
@@ -94,54 +77,54 @@ def test_handlers_outside_a_render_are_rejected() -> None:
 
 
 async def test_show_sends_the_whole_tree_with_schema_and_revision() -> None:
-    view = RecordingView()
+    view = LocalView()
     await Tasks(view).show()
-    kind, params = view.sent[0]
+    kind, params = view.messages[0]
     assert kind == "render" and params["schema"] == 1 and params["motif"] == "acme.tasks" and params["revision"] == 1
-    assert view.tree is not None and view.tree.to_node().children[0] == Node("label", "title", text="Tasks")
+    assert view.tree.children[0] == Node("label", "title", text="Tasks")
 
 
 async def test_a_handler_with_two_set_state_calls_sends_one_minimal_patch() -> None:
-    view = RecordingView()
+    view = LocalView()
     motif = Tasks(view)
     await motif.show()
     list_id = node_by_key(motif, "list")
     assert await motif.handle_event(list_id, "selected", "b")
-    patches = [params for kind, params in view.sent if kind == "patch"]
+    patches = [params for kind, params in view.messages if kind == "patch"]
     assert len(patches) == 1 and patches[0]["revision"] == 2
     assert sorted(op["op"] for op in patches[0]["ops"]) == ["insert", "insert"]  # the "d" item and the label
-    assert view.tree is not None and view.tree.to_node() == motif.render_tree()
+    assert view.tree == motif.render_tree()
 
 
 async def test_filtering_removes_items_without_touching_the_others_and_handler_ids_stay() -> None:
-    view = RecordingView()
+    view = LocalView()
     motif = Tasks(view)
     await motif.show()
     kept = node_by_key(motif, "c")
     await motif.handle_event(node_by_key(motif, "filter"), "changed", "c")
-    ops = view.sent[-1][1]["ops"]
+    ops = view.messages[-1][1]["ops"]
     assert {op["op"] for op in ops} == {"set_props", "remove"}
     assert [op["set"] for op in ops if op["op"] == "set_props"] == [{"value": "c"}]
     assert node_by_key(motif, "c") == kept
 
 
 async def test_events_for_nodes_a_patch_removed_are_ignored() -> None:
-    motif = Tasks(RecordingView())
+    motif = Tasks(LocalView())
     await motif.show()
     assert not await motif.handle_event(9999, "selected", "x")
     assert not await motif.handle_event(node_by_key(motif, "title"), "press")
 
 
 async def test_set_state_outside_a_handler_sends_the_patch_on_the_next_loop_turn() -> None:
-    view = RecordingView()
+    view = LocalView()
     motif = Tasks(view)
     await motif.show()
     motif.set_state(items=["z"])
     motif.set_state(picked="z")
     for _ in range(3):
         await asyncio.sleep(0)
-    assert [kind for kind, _ in view.sent] == ["render", "patch"]
-    assert view.tree is not None and view.tree.to_node() == motif.render_tree()
+    assert [kind for kind, _ in view.messages] == ["render", "patch"]
+    assert view.tree == motif.render_tree()
 
 
 class Broken(Motif):
@@ -200,3 +183,14 @@ async def test_after_a_failed_render_the_shown_tree_still_routes_its_events() ->
     motif.state["fail"] = False
     assert await motif.handle_event(button, "press")
     assert motif.state["presses"] == 2
+
+
+async def test_the_local_view_refuses_patches_out_of_order_and_finds_nodes_by_key() -> None:
+    view = LocalView()
+    motif = Tasks(view)
+    await motif.show()
+    assert view.node_id("list") == node_by_key(motif, "list")
+    with pytest.raises(NotFoundError):
+        view.node_id("nope")
+    with pytest.raises(ProtocolError, match="revision 5 follows 1"):
+        await view.patch({"schema": 1, "motif": "acme.tasks", "revision": 5, "ops": []})
