@@ -10,16 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.segment import Segment
-from rich.style import Style
-from textual import events
 from textual._tree_sitter import get_language
 from textual.content import Content
 from textual.content import Style as ContentStyle
 from textual.document._document import Document
 from textual.document._document_navigator import DocumentNavigator
-from textual.document._edit import Edit
-from textual.expand_tabs import expand_tabs_inline
 from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
@@ -30,49 +25,13 @@ from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.textfile import read_text_file
-from symphony_tui.widgets.editor_cursors import (
-    GroupingHistory,
-    Location,
-    find_all,
-    find_occurrence,
-    map_selection,
-    word_at,
-)
+from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
+from symphony_tui.widgets.editor_lines import LineCommandsMixin
+from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.highlights import LazyHighlights
-
-LINE_COMMENTS = {
-    "python": "#",
-    "bash": "#",
-    "toml": "#",
-    "yaml": "#",
-    "ruby": "#",
-    "perl": "#",
-    "r": "#",
-    "dockerfile": "#",
-    "make": "#",
-    "javascript": "//",
-    "typescript": "//",
-    "tsx": "//",
-    "go": "//",
-    "rust": "//",
-    "java": "//",
-    "c": "//",
-    "cpp": "//",
-    "csharp": "//",
-    "kotlin": "//",
-    "swift": "//",
-    "scala": "//",
-    "php": "//",
-    "sql": "--",
-    "lua": "--",
-    "haskell": "--",
-    "elixir": "#",
-    "ini": ";",
-}
-"""Line-comment token per language id (languages without one, like JSON, cannot toggle)."""
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -125,7 +84,7 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(TextArea):
+class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -358,6 +317,11 @@ class Editor(TextArea):
         self._adopt_line_endings(endings)
 
     @property
+    def language_id(self) -> str:
+        """The file's language id, highlighted or not (decides the comment token)."""
+        return self.state.language
+
+    @property
     def is_syntax_aware(self) -> bool:
         """True when the document is parsed for highlighting."""
         return self._syntax is not None
@@ -506,342 +470,6 @@ class Editor(TextArea):
         self._line_cache[cache_key] = line
         return line
 
-    def _extras_on_row(self, row: int) -> tuple[Selection, ...]:
-        if not self.extra_selections or self.soft_wrap:
-            return ()
-        return tuple(s for s in self.extra_selections if min(s)[0] <= row <= max(s)[0])
-
-    def _render_line(self, y: int) -> Strip:
-        strip = super()._render_line(y)
-        extras = self._extras_on_row(self.scroll_offset[1] + y)
-        theme = self._theme
-        if not extras or theme is None:
-            return strip
-        row = self.scroll_offset[1] + y
-        line = self.document[row]
-        offset = self.gutter_width - self.scroll_offset[0]
-
-        def cell(column: int) -> int:
-            return offset + len(expand_tabs_inline(line[:column], self.indent_width))
-
-        for extra in extras:
-            top, bottom = sorted(extra)
-            if top != bottom and theme.selection_style is not None:
-                first = cell(top[1]) if top[0] == row else offset
-                last = cell(bottom[1]) if bottom[0] == row else cell(len(line)) + 1
-                strip = _restyle(strip, first, last, theme.selection_style)
-            if extra.end[0] == row and theme.cursor_style is not None:
-                at = cell(extra.end[1])
-                strip = _restyle(strip, at, at + 1, theme.cursor_style)
-        return strip
-
-    # ----------------------------------------------------------------- multiple cursors
-
-    @property
-    def all_selections(self) -> list[Selection]:
-        """Every selection, primary first."""
-        return [self.selection, *self.extra_selections]
-
-    def set_selections(self, selections: list[Selection]) -> None:
-        """Make the first selection primary and the rest secondary (duplicates dropped)."""
-        primary, *extras = selections
-        seen = {primary}
-        unique = []
-        for extra in extras:
-            if extra not in seen:
-                seen.add(extra)
-                unique.append(extra)
-        self.extra_selections = unique
-        self.selection = primary
-        self.refresh()
-
-    def clear_extra_cursors(self) -> bool:
-        """Back to one cursor; False if there was only one."""
-        if not self.extra_selections:
-            return False
-        self.extra_selections = []
-        self.refresh()
-        return True
-
-    def add_cursor_vertically(self, direction: int) -> None:
-        """Add a cursor on the line above (-1) or below (+1) the outermost cursor, at the same column (the
-        repeated form is a column selection)."""
-        cursors = [s.end for s in self.all_selections]
-        origin = min(cursors) if direction < 0 else max(cursors)
-        row = origin[0] + direction
-        if not 0 <= row < self.document.line_count:
-            return
-        column = min(origin[1], len(self.document[row]))
-        self.set_selections([Selection.cursor((row, column)), *self.all_selections])
-        self.scroll_cursor_visible()
-
-    def add_next_occurrence(self) -> None:
-        """Ctrl+D: select the word at the cursor, or add the next occurrence of the selected text."""
-        selection = self.selection
-        if selection.is_empty:
-            row, column = selection.end
-            word = word_at(self.document[row], column)
-            if word is not None:
-                self.selection = Selection((row, word[0]), (row, word[1]))
-            return
-        needle = self.selected_text
-        after = max(max(s) for s in self.all_selections)
-        found = find_occurrence(self.document.lines, needle, after)
-        if found is None:
-            return
-        new = Selection(*found)
-        if any(sorted(s) == sorted(new) for s in self.all_selections):
-            return
-        self.set_selections([new, *self.all_selections])
-        self.scroll_cursor_visible()
-
-    def select_all_occurrences(self) -> None:
-        """Select every occurrence of the selection (or of the word at the cursor)."""
-        if self.selection.is_empty:
-            self.add_next_occurrence()
-        needle = self.selected_text
-        matches = find_all(self.document.lines, needle)
-        if not matches:
-            return
-        current = sorted(self.selection)
-        primary = next((Selection(*m) for m in matches if list(m) == current), Selection(*matches[0]))
-        self.set_selections([primary, *(Selection(*m) for m in matches if Selection(*m) != primary)])
-
-    def edit_each(self, replacement: str | list[str], *, delete: str | None = None) -> None:
-        """Apply one edit per cursor as a single undo step: replace each selection with ``replacement`` (one
-        text per cursor when a list), or, for empty selections and ``delete`` = 'left'/'right', delete a character.
-        """
-        selections = self.all_selections
-        texts = replacement if isinstance(replacement, list) else [replacement] * len(selections)
-        plan: list[tuple[Location, Location, str, int]] = []
-        for index, (selection, text) in enumerate(zip(selections, texts, strict=True)):
-            start, end = sorted(selection)
-            if start == end and delete == "left":
-                start = self.navigator.get_location_left(start)
-            elif start == end and delete == "right":
-                end = self.navigator.get_location_right(end)
-            plan.append((start, end, text, index))
-        plan.sort(reverse=True)
-        results: dict[int, Selection] = {}
-        last_start: Location | None = None
-        with self.history.group():
-            for start, end, text, index in plan:
-                if last_start is not None and end > last_start:
-                    end = max(start, last_start)  # overlapping cursors: never edit the same text twice
-                result = self.edit(Edit(text, start, end, False))
-                new_end = result.end_location
-                for key, placed in results.items():
-                    results[key] = map_selection(placed, start, end, new_end)
-                results[index] = Selection.cursor(new_end)
-                last_start = start
-        self.set_selections([results[i] for i in range(len(selections))])
-        self.scroll_cursor_visible()
-
-    def _move_extras(self, how: str, select: bool) -> None:
-        navigator = self.navigator
-        moved = []
-        for extra in self.extra_selections:
-            head = extra.end
-            if how == "left":
-                target = navigator.get_location_left(head) if select or extra.is_empty else min(extra)
-            elif how == "right":
-                target = navigator.get_location_right(head) if select or extra.is_empty else max(extra)
-            elif how == "up":
-                target = navigator.get_location_above(head)
-            elif how == "down":
-                target = navigator.get_location_below(head)
-            elif how == "home":
-                target = (head[0], 0)
-            else:
-                target = (head[0], len(self.document[head[0]]))
-            moved.append(Selection(extra.start if select else target, target))
-        self.extra_selections = moved
-
-    def action_cursor_left(self, select: bool = False) -> None:
-        self._move_extras("left", select)
-        super().action_cursor_left(select)
-
-    def action_cursor_right(self, select: bool = False) -> None:
-        self._move_extras("right", select)
-        super().action_cursor_right(select)
-
-    def action_cursor_up(self, select: bool = False) -> None:
-        self._move_extras("up", select)
-        super().action_cursor_up(select)
-
-    def action_cursor_down(self, select: bool = False) -> None:
-        self._move_extras("down", select)
-        super().action_cursor_down(select)
-
-    def action_cursor_line_start(self, select: bool = False) -> None:
-        self._move_extras("home", select)
-        super().action_cursor_line_start(select)
-
-    def action_cursor_line_end(self, select: bool = False) -> None:
-        self._move_extras("end", select)
-        super().action_cursor_line_end(select)
-
-    def action_delete_left(self) -> None:
-        if self.extra_selections and not self.read_only:
-            self.edit_each("", delete="left")
-            return
-        super().action_delete_left()
-
-    def action_delete_right(self) -> None:
-        if self.extra_selections and not self.read_only:
-            self.edit_each("", delete="right")
-            return
-        super().action_delete_right()
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.clear_extra_cursors():
-            event.stop()
-            event.prevent_default()
-            return
-        if event.key in ("tab", "shift+tab") and not self.read_only:
-            start, end = sorted(self.selection)
-            if event.key == "shift+tab" or start[0] != end[0]:
-                event.stop()
-                event.prevent_default()
-                self.indent_lines(1 if event.key == "tab" else -1)
-                return
-        if self.extra_selections and not self.read_only:
-            inserts = {"enter": "\n", "tab": "\t" if self.indent_type == "tabs" else " " * self.indent_width}
-            if event.is_printable or event.key in inserts:
-                event.stop()
-                event.prevent_default()
-                self.edit_each(inserts.get(event.key) or event.character or "")
-        # Otherwise Textual goes on to call TextArea._on_key itself (handlers run along the MRO).
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        if self.extra_selections and not self.read_only:
-            event.stop()
-            event.prevent_default()  # TextArea._on_paste would paste again at the primary cursor
-            lines = event.text.splitlines()
-            count = len(self.all_selections)
-            # As in VS Code: as many pasted lines as cursors puts one line at each cursor.
-            self.edit_each(lines if len(lines) == count else event.text)
-
-    def undo(self) -> None:
-        self.clear_extra_cursors()
-        super().undo()
-
-    def redo(self) -> None:
-        self.clear_extra_cursors()
-        super().redo()
-
-    # ----------------------------------------------------------------- line operations
-
-    def _selected_rows(self) -> tuple[int, int]:
-        """First and last rows touched by the primary selection (a selection ending at column 0 stops above)."""
-        start, end = sorted(self.selection)
-        last = end[0] - 1 if end[0] > start[0] and end[1] == 0 else end[0]
-        return start[0], last
-
-    def _replace_rows(self, first: int, last: int, lines: list[str], selection: Selection) -> None:
-        """Replace rows first..last with ``lines`` as one undo step, then select ``selection``."""
-        end = (last, len(self.document[last]))
-        with self.history.group():
-            self.edit(Edit("\n".join(lines), (first, 0), end, False))
-        self.selection = selection
-        self.scroll_cursor_visible()
-
-    def toggle_line_comment(self) -> None:
-        """Comment the selected lines with the language's line comment, or uncomment them if all are."""
-        token = LINE_COMMENTS.get(self.state.language)
-        if token is None or self.read_only:
-            return
-        first, last = self._selected_rows()
-        lines = [self.document[row] for row in range(first, last + 1)]
-        code = [line for line in lines if line.strip()]
-        indent = min((len(line) - len(line.lstrip()) for line in code), default=0)
-        commented = bool(code) and all(line.lstrip().startswith(token) for line in code)
-        new_lines = []
-        for line in lines:
-            if not line.strip():
-                new_lines.append(line)
-            elif commented:
-                at = line.index(token)
-                rest = line[at + len(token) :]
-                new_lines.append(line[:at] + (rest[1:] if rest.startswith(" ") else rest))
-            else:
-                new_lines.append(line[:indent] + token + " " + line[indent:])
-        shift = len(new_lines[0]) - len(lines[0])
-        start, end = self.selection
-        self._replace_rows(
-            first,
-            last,
-            new_lines,
-            Selection(
-                (start[0], max(0, start[1] + (shift if start[0] == first else 0))),
-                (
-                    end[0],
-                    max(
-                        0,
-                        end[1]
-                        + (
-                            len(new_lines[end[0] - first]) - len(lines[end[0] - first])
-                            if first <= end[0] <= last
-                            else 0
-                        ),
-                    ),
-                ),
-            ),
-        )
-
-    def move_lines(self, direction: int) -> None:
-        """Move the selected lines up (-1) or down (+1) past their neighbour."""
-        first, last = self._selected_rows()
-        if self.read_only or first + direction < 0 or last + direction >= self.document.line_count:
-            return
-        lines = [self.document[row] for row in range(first, last + 1)]
-        if direction < 0:
-            neighbour = self.document[first - 1]
-            top, bottom, new = first - 1, last, [*lines, neighbour]
-        else:
-            neighbour = self.document[last + 1]
-            top, bottom, new = first, last + 1, [neighbour, *lines]
-        start, end = self.selection
-        self._replace_rows(top, bottom, new, Selection((start[0] + direction, start[1]), (end[0] + direction, end[1])))
-
-    def duplicate_lines(self, direction: int = 1) -> None:
-        """Copy the selected lines below (+1) or above (-1); the cursor goes with the copy below."""
-        first, last = self._selected_rows()
-        if self.read_only:
-            return
-        lines = [self.document[row] for row in range(first, last + 1)]
-        start, end = self.selection
-        offset = len(lines) if direction > 0 else 0
-        self._replace_rows(
-            first, last, [*lines, *lines], Selection((start[0] + offset, start[1]), (end[0] + offset, end[1]))
-        )
-
-    def indent_lines(self, direction: int) -> None:
-        """Indent (+1) or outdent (-1) the selected lines by one indent unit."""
-        first, last = self._selected_rows()
-        if self.read_only:
-            return
-        unit = "\t" if self.indent_type == "tabs" else " " * self.indent_width
-        lines = [self.document[row] for row in range(first, last + 1)]
-        if direction > 0:
-            new = [unit + line if line.strip() else line for line in lines]
-        else:
-            new = []
-            for line in lines:
-                if line.startswith(unit):
-                    new.append(line[len(unit) :])
-                else:
-                    new.append(line[len(line) - len(line.lstrip(" \t")) :] if not line[: len(unit)].strip() else line)
-        start, end = self.selection
-
-        def moved(location: Location) -> Location:
-            row, column = location
-            if not first <= row <= last:
-                return location
-            return (row, max(0, column + len(new[row - first]) - len(lines[row - first])))
-
-        self._replace_rows(first, last, new, Selection(moved(start), moved(end)))
-
     # ----------------------------------------------------------------- dirty tracking
 
     # ----------------------------------------------------------------- hot exit
@@ -911,14 +539,3 @@ class Editor(TextArea):
         if self._dirty:
             self._dirty = False
             self.post_message(self.DirtyChanged(self))
-
-
-def _restyle(strip: Strip, start: int, end: int, style: Style) -> Strip:
-    """``strip`` with ``style`` laid over cells [start, end)."""
-    start = max(0, start)
-    end = min(strip.cell_length, end)
-    if start >= end:
-        return strip
-    left, middle, right = strip.divide([start, end, strip.cell_length])
-    middle = Strip([Segment(text, (seg_style or Style()) + style, control) for text, seg_style, control in middle])
-    return Strip.join([left, middle, right])

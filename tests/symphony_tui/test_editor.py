@@ -33,6 +33,14 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def commands_done(pilot: Pilot[None]) -> None:
+    """Keys run commands in workers of the "commands" group; wait for them (none here waits on a dialog)."""
+    running = [w for w in pilot.app.workers if w.group == "commands"]
+    if running:
+        await pilot.app.workers.wait_for_complete(running)
+    await pilot.pause()
+
+
 async def run(pilot: Pilot[None], command: str) -> None:
     await pilot.app.run_command(command)  # type: ignore[attr-defined]
     await pilot.pause()
@@ -53,8 +61,10 @@ async def test_cursors_added_below_type_and_delete_together_and_undo_as_one_step
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         editor = editor_of(app)
-        await pilot.press("ctrl+alt+down", "ctrl+alt+down")
-        await settle(pilot)
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
         assert len(editor.all_selections) == 3
         await pilot.press("#", " ")
         assert editor.text == "# alpha = 1\n# beta = alpha\n# gamma = alpha + beta\n"
@@ -72,10 +82,11 @@ async def test_ctrl_d_adds_the_next_occurrence_and_typing_replaces_every_one(wor
         await settle(pilot)
         editor = editor_of(app)
         await pilot.press("ctrl+d")  # selects the word under the cursor
-        await settle(pilot)
+        await commands_done(pilot)
         assert editor.selected_text == "alpha"
-        await pilot.press("ctrl+d", "ctrl+d")
-        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("ctrl+d")
+            await commands_done(pilot)
         assert len(editor.all_selections) == 3
         await pilot.press("A")
         assert editor.text == "A = 1\nbeta = A\ngamma = A + beta\n"
@@ -105,7 +116,7 @@ async def test_find_bar_counts_matches_and_enter_moves_to_the_next(workspace: Pa
         await settle(pilot)
         editor = editor_of(app)
         await pilot.press("ctrl+f")
-        await settle(pilot)
+        await commands_done(pilot)
         bar = app.query_one(FindBar)
         assert isinstance(app.focused, Input)
         await pilot.press(*"alpha")
@@ -158,7 +169,7 @@ async def test_line_commands_comment_move_duplicate_and_indent(workspace: Path) 
         await run(pilot, "editor.toggleLineComment")
         assert editor.document[0] == "alpha = 1"
         await pilot.press("alt+down")
-        await settle(pilot)
+        await commands_done(pilot)
         assert editor.document.lines[:2] == ["beta = alpha", "alpha = 1"]
         assert editor.cursor_location[0] == 1
         await run(pilot, "editor.copyLinesDown")
@@ -209,11 +220,11 @@ async def test_an_edit_to_a_file_with_mixed_line_endings_changes_only_the_edited
         editor.move_cursor((1, 3))
         await pilot.press("!")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await commands_done(pilot)
         assert path.read_bytes() == b"one\r\ntwo!\nthree\r\nfour\rfive\r\n"
         editor.move_cursor((3, 4))
         await pilot.press("enter", "4", "½")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await commands_done(pilot)
         # The new break takes the dominant ending (CRLF); every other break is as it was.
         assert path.read_bytes() == b"one\r\ntwo!\nthree\r\nfour\r\n4\xc2\xbd\rfive\r\n"

@@ -31,6 +31,14 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def commands_done(pilot: Pilot[None]) -> None:
+    """Keys run commands in workers of the "commands" group; wait for them (none here waits on a dialog)."""
+    running = [w for w in pilot.app.workers if w.group == "commands"]
+    if running:
+        await pilot.app.workers.wait_for_complete(running)
+    await pilot.pause()
+
+
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], attempts: int = 200) -> None:
     """Let the app run until ``condition()`` holds (bounded by event-loop turns, not a deadline)."""
     for _ in range(attempts):
@@ -89,7 +97,7 @@ async def test_keep_mine_lets_the_next_save_overwrite_without_asking(workspace: 
         await pilot.pause()
         assert editor.text.startswith("Xone")
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await commands_done(pilot)
         assert (workspace / "notes.txt").read_text() == "Xone\ntwo\nthree\n"
 
 
@@ -103,7 +111,7 @@ async def test_a_deleted_file_marks_its_tab_and_saving_brings_it_back(workspace:
         label = str(app.tabs.get_tab(editor.parent.id).label)  # type: ignore[union-attr]
         assert "(deleted)" in label
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await commands_done(pilot)
         assert (workspace / "notes.txt").read_text() == "one\ntwo\nthree\n"
         assert not editor.deleted_on_disk
 

@@ -34,6 +34,14 @@ async def settle(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def commands_done(pilot: Pilot[None]) -> None:
+    """Keys run commands in workers of the "commands" group; wait for those that are not waiting on a dialog."""
+    running = [w for w in pilot.app.workers if w.group == "commands"]
+    if running:
+        await pilot.app.workers.wait_for_complete(running)
+    await pilot.pause()
+
+
 def app_on(workspace: Path, *files: str) -> SymphonyApp:
     app = SymphonyApp(workspace, open_paths=[workspace / f for f in files], watch_config=False)
     return app
@@ -54,8 +62,10 @@ def test_three_cursors_after_typing(snap_compare, workspace: Path) -> None:  # t
         await settle(pilot)
         pilot.app.query_one("#explorer").display = False
         await pilot.press("down", "down", "down", "down", "down")
-        await pilot.press("ctrl+alt+down", "ctrl+alt+down")
-        await settle(pilot)
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
         await pilot.press(*"# ")
         await settle(pilot)
 
@@ -67,7 +77,7 @@ def test_find_bar_with_matches(snap_compare, workspace: Path) -> None:  # type: 
         await settle(pilot)
         pilot.app.query_one("#explorer").display = False
         await pilot.press("ctrl+r")
-        await settle(pilot)
+        await commands_done(pilot)
         await pilot.press(*"name")
         await settle(pilot)
 
