@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextlib
+import functools
 import logging
 import threading
 from pathlib import Path
@@ -46,7 +47,9 @@ def _rich_color(color: Color) -> RichColor | None:
     return RichColor.from_rgb(*color)
 
 
+@functools.lru_cache(maxsize=4096)
 def _rich_style(style: Style, link: str | None) -> RichStyle:
+    """Rich's style for a cell style; cached because a flood repaints the same few styles 60 times a second."""
     fg, bg = _rich_color(style.fg), _rich_color(style.bg)
     if style.invisible:
         fg = bg
@@ -145,6 +148,10 @@ class TerminalView(Widget, can_focus=True):
         self.exited = False
         self.title = Path(self.session.argv[0]).name
         self._top = 0
+        self._base_style: RichStyle | None = None
+        self._mark_style_cache: dict[int, RichStyle] | None = None
+        self._styles: dict[tuple[Style, str | None, int], RichStyle] = {}
+        """Combined Rich styles per (cell style, link, mark); all three caches live until the CSS changes."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._incoming: Frame | None = None
         self._incoming_lock = threading.Lock()
@@ -274,22 +281,28 @@ class TerminalView(Widget, can_focus=True):
         line = self._lines.get(y)
         width = self.size.width
         if line is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         cursor = self._cursor
         cursor_x = cursor.x if cursor and cursor.y == y and cursor.visible and self.has_focus else -1
         marks = self._row_marks(self._top + y, len(line.cells))
         segments: list[Segment] = []
         run_text: list[str] = []
         run_key: tuple[Style, str | None, int] | None = None
-        base = self.rich_style
+        base = self._base()
         mark_styles = self._mark_styles() if marks else {}
+        styles = self._styles
 
         def flush() -> None:
             if run_text and run_key is not None:
-                style, link, mark = run_key
-                rich = base + _rich_style(style, link)
-                if mark:
-                    rich += mark_styles[mark]
+                rich = styles.get(run_key)
+                if rich is None:
+                    style, link, mark = run_key
+                    rich = base + _rich_style(style, link)
+                    if mark:
+                        rich += mark_styles[mark]
+                    if len(styles) > 4096:
+                        styles.clear()
+                    styles[run_key] = rich
                 segments.append(Segment("".join(run_text), rich))
             run_text.clear()
 
@@ -324,12 +337,29 @@ class TerminalView(Widget, can_focus=True):
                     marks[x] = max(marks[x], mark)
         return marks
 
+    def _base(self) -> RichStyle:
+        # ``rich_style`` walks the ancestors' CSS on every call, which cost more than painting a row's cells.
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def _mark_styles(self) -> dict[int, RichStyle]:
-        return {
-            _SELECTED: self.get_component_rich_style("terminal-view--selection", partial=True),
-            _MATCH: self.get_component_rich_style("terminal-view--match", partial=True),
-            _CURRENT_MATCH: self.get_component_rich_style("terminal-view--match-current", partial=True),
-        }
+        if self._mark_style_cache is None:
+            self._mark_style_cache = {
+                _SELECTED: self.get_component_rich_style("terminal-view--selection", partial=True),
+                _MATCH: self.get_component_rich_style("terminal-view--match", partial=True),
+                _CURRENT_MATCH: self.get_component_rich_style("terminal-view--match-current", partial=True),
+            }
+        return self._mark_style_cache
+
+    def notify_style_update(self) -> None:
+        """The CSS changed (theme, focus classes): forget cached styles and strips, repaint."""
+        super().notify_style_update()
+        self._base_style = None
+        self._mark_style_cache = None
+        self._styles = {}
+        self._strips.clear()
+        self.refresh()
 
     def _repaint_all(self) -> None:
         self._strips.clear()

@@ -194,3 +194,18 @@ def test_search_highlights_and_selection_snapshot(snap_compare, workspace: Path)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_switching_theme_repaints_terminal_rows_in_the_new_colours(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", "printf 'plain text\\n'; sleep 30"])
+        await wait_for(pilot, lambda: "plain text" in view.screen_text)
+
+        def background() -> object:
+            return next(iter(view.render_line(0))).style.bgcolor  # type: ignore[union-attr]
+
+        dark = background()
+        app.theme = "symphony-light"
+        await pilot.pause()
+        assert background() != dark
