@@ -107,9 +107,11 @@ class Echo(Extension):
 
     @command("t.echo.hog")
     async def hog(self):
+        # bytes(n) is calloc'd: address space is reserved at once without touching pages, so the limit trips
+        # within milliseconds instead of after seconds of page faults (which would look like a hang).
         hoard = []
         while True:
-            hoard.append(bytearray(64 * 1024 * 1024))
+            hoard.append(bytes(256 * 1024 * 1024))
 """
 
 STARTUP_MANIFEST = """\
