@@ -177,12 +177,12 @@ class HostSupervisor:
             self._stderr = None
 
     async def restart(self) -> None:
-        """The "Restart extensions" command: forget crash history and bring every host back up."""
+        """The "Restart extensions" command: forget crash history and failures, bring every host back up."""
         for host in self._hosts.values():
             host.policy.reset()
             host.stopped = False
             for ext_id in host.specs:
-                if self.status[ext_id] in (ExtensionStatus.STOPPED, ExtensionStatus.CRASHED):
+                if self.status[ext_id] in (ExtensionStatus.STOPPED, ExtensionStatus.CRASHED, ExtensionStatus.FAILED):
                     self._set(ext_id, ExtensionStatus.INACTIVE, None)
             if host.process is None:
                 await self._spawn(host)

@@ -22,7 +22,7 @@ from core.ipc import Bus
 from core.ipc.security import AuthToken
 from core.paths import runtime_dir
 from extensions.kit.permissions import Decision
-from tests.extensions.host.sample import make_supervisor, write_samples
+from tests.extensions.host.sample import STARTUP_CODE, make_supervisor, write_samples
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the host tests use Unix sockets and signals")
 
@@ -273,6 +273,9 @@ async def test_dependents_of_a_failed_extension_fail_with_the_reason(tmp_path: P
         assert await supervisor.activate("onLanguage:python") == []
         assert supervisor.status["t.lang"] is ExtensionStatus.FAILED
         assert "its dependency 't.startup' is failed" in supervisor.errors["t.lang"].message
+        (tmp_path / "exts" / "startup" / "main.py").write_text(STARTUP_CODE, encoding="utf-8")
+        await supervisor.restart()  # "Restart extensions" retries failed extensions with their fixed code
+        assert await supervisor.activate("onLanguage:python") == ["t.startup", "t.lang"]
     finally:
         await supervisor.stop()
 
