@@ -54,6 +54,11 @@ _scroll_fn = ffi.cast(
     "void(*)(GhosttyTerminal, SymphonyScrollViewport)", ffi.addressof(lib, "ghostty_terminal_scroll_viewport")
 )
 
+_TAG_GRAPHEME = lib.GHOSTTY_CELL_CONTENT_CODEPOINT_GRAPHEME
+_CELL_CACHE_LIMIT = 65_536
+"""Distinct (cell value, style) pairs kept; a flood uses a few hundred, and the cache restarts past this."""
+_STYLE_INTERN_LIMIT = 4096
+
 MAX_DIMENSION = 4096
 """Columns/rows beyond this are refused: nothing legitimate needs them and the grid memory grows with the product."""
 
@@ -172,6 +177,9 @@ class TerminalEmulator:
         self._scratch_bool = ffi.new("bool*")
 
         self._lines: dict[int, Line] = {}
+        self._cell_cache: dict[tuple[int, int], Cell] = {}
+        self._style_intern: dict[Style, Style] = {DEFAULT_STYLE: DEFAULT_STYLE}
+        """One object per distinct style, so ``id(style)`` can key the cell cache; as many as the program used."""
         self._events: list[TerminalEvent] = []
         self._replies: list[bytes] = []
         self._on_event = on_event
@@ -268,14 +276,19 @@ class TerminalEmulator:
         wrapped = bool(self._scratch_bool[0])
         cells_loaded = False
         styles: dict[int, Style] = {0: DEFAULT_STYLE}
+        cache = self._cell_cache
+        if len(cache) > _CELL_CACHE_LIMIT or len(self._style_intern) > _STYLE_INTERN_LIMIT:
+            # Together: a key holds id(style), which may be reused once the interned style is dropped.
+            cache.clear()
+            self._style_intern = {DEFAULT_STYLE: DEFAULT_STYLE}
+        style_shift, style_mask, link_shift = layout.style_shift, layout.style_mask, layout.link_shift
         out: list[Cell] = []
+        append = out.append
         for x, value in enumerate(raw_cells):
+            style_id = (value >> style_shift) & style_mask
+            style = styles.get(style_id)
             tag = (value >> layout.tag_shift) & layout.tag_mask
-            content = value >> layout.content_shift
-            style_id = (value >> layout.style_shift) & layout.style_mask
-            wide = (value >> layout.wide_shift) & layout.wide_mask
-            needs_cells = (style_id and style_id not in styles) or tag == lib.GHOSTTY_CELL_CONTENT_CODEPOINT_GRAPHEME
-            if needs_cells:
+            if style is None or tag == _TAG_GRAPHEME:
                 if not cells_loaded:
                     check(
                         lib.ghostty_render_state_row_get(it, lib.GHOSTTY_RENDER_STATE_ROW_DATA_CELLS, self._cells),
@@ -283,7 +296,6 @@ class TerminalEmulator:
                     )
                     cells_loaded = True
                 check(lib.ghostty_render_state_row_cells_select(self._cells[0], x), "row_cells_select")
-            style = styles.get(style_id)
             if style is None:
                 raw_style = self._scratch_style
                 check(
@@ -292,31 +304,49 @@ class TerminalEmulator:
                     ),
                     "cell style",
                 )
-                style = styles[style_id] = _style(raw_style)
-            if tag == lib.GHOSTTY_CELL_CONTENT_BG_COLOR_PALETTE:
-                text = " "
-                style = Style(bg=int(content & 0xFF))
-            elif tag == lib.GHOSTTY_CELL_CONTENT_BG_COLOR_RGB:
-                text = " "
-                style = Style(bg=(content & 0xFF, (content >> 8) & 0xFF, (content >> 16) & 0xFF))
-            else:
-                codepoint = content & layout.codepoint_mask
-                text = chr(codepoint) if 0 < codepoint < 0x110000 else " "
-                if tag == lib.GHOSTTY_CELL_CONTENT_CODEPOINT_GRAPHEME:
-                    text = self._grapheme(text)
-            width = 1
-            if wide == lib.GHOSTTY_CELL_WIDE_WIDE:
-                width = 2
-            elif wide == lib.GHOSTTY_CELL_WIDE_SPACER_TAIL:
-                width, text = 0, ""
-            elif wide == lib.GHOSTTY_CELL_WIDE_SPACER_HEAD:
-                text = " "
-            link = self._hyperlink(x, y) if (value >> layout.link_shift) & 1 else None
-            if text == " " and style is DEFAULT_STYLE and link is None and width == 1:
-                out.append(BLANK_CELL)
-            else:
-                out.append(Cell(text=text, width=width, style=style, hyperlink=link))
+                fresh = _style(raw_style)
+                style = styles[style_id] = self._style_intern.setdefault(fresh, fresh)
+            # The packed value holds content, style id, width and flags but no position, so (value, style) names
+            # the cell: a flood repeats a few hundred of them, and building frozen dataclasses was the cost.
+            linked = (value >> link_shift) & 1
+            key = (value, id(style))
+            if tag != _TAG_GRAPHEME and not linked:
+                cached = cache.get(key)
+                if cached is not None:
+                    append(cached)
+                    continue
+            cell = self._make_cell(value, tag, style, x, y, linked)
+            if tag != _TAG_GRAPHEME and not linked:
+                cache[key] = cell
+            append(cell)
         return Line(cells=tuple(out), wrapped=wrapped)
+
+    def _make_cell(self, value: int, tag: int, style: Style, x: int, y: int, linked: int) -> Cell:
+        layout = CELL_LAYOUT
+        content = value >> layout.content_shift
+        if tag == lib.GHOSTTY_CELL_CONTENT_BG_COLOR_PALETTE:
+            text = " "
+            style = Style(bg=int(content & 0xFF))
+        elif tag == lib.GHOSTTY_CELL_CONTENT_BG_COLOR_RGB:
+            text = " "
+            style = Style(bg=(content & 0xFF, (content >> 8) & 0xFF, (content >> 16) & 0xFF))
+        else:
+            codepoint = content & layout.codepoint_mask
+            text = chr(codepoint) if 0 < codepoint < 0x110000 else " "
+            if tag == _TAG_GRAPHEME:
+                text = self._grapheme(text)
+        width = 1
+        wide = (value >> layout.wide_shift) & layout.wide_mask
+        if wide == lib.GHOSTTY_CELL_WIDE_WIDE:
+            width = 2
+        elif wide == lib.GHOSTTY_CELL_WIDE_SPACER_TAIL:
+            width, text = 0, ""
+        elif wide == lib.GHOSTTY_CELL_WIDE_SPACER_HEAD:
+            text = " "
+        link = self._hyperlink(x, y) if linked else None
+        if text == " " and style is DEFAULT_STYLE and link is None and width == 1:
+            return BLANK_CELL
+        return Cell(text=text, width=width, style=style, hyperlink=link)
 
     def _grapheme(self, first: str) -> str:
         length = self._scratch_u32
