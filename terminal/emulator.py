@@ -498,6 +498,31 @@ class TerminalEmulator:
         check(lib.ghostty_terminal_selection_format_buf(self._t, options[0], buf, len(buf), size), "format")
         return bytes(ffi.buffer(buf, size[0])).decode("utf-8", "replace")
 
+    def word_at(self, point: ScreenPoint) -> TextRange | None:
+        """The word (or run of blanks) under ``point``, as libghostty-vt delimits words: what a double click selects.
+
+        None past the end of the row's text.
+        """
+        last_row = self.scrollback_rows + self._rows - 1
+        x, y = min(max(point.x, 0), self._cols - 1), min(max(point.y, 0), last_row)
+        options = new_sized("GhosttyTerminalSelectWordOptions")
+        screen_point = ffi.new("SymphonyPoint*", {"tag": lib.GHOSTTY_POINT_TAG_SCREEN, "value": {"x": x, "y": y}})
+        check(_grid_ref_fn(self._t, screen_point[0], ffi.addressof(options[0], "ref")), "grid_ref")
+        selection = new_sized("GhosttySelection")
+        if lib.ghostty_terminal_select_word(self._t, options, selection) != 0:
+            return None
+        return TextRange.between(self._screen_point(selection.start), self._screen_point(selection.end))
+
+    def _screen_point(self, ref: Any) -> ScreenPoint:
+        coordinate = ffi.new("GhosttyPointCoordinate*")
+        check(
+            lib.ghostty_terminal_point_from_grid_ref(
+                self._t, ffi.addressof(ref), lib.GHOSTTY_POINT_TAG_SCREEN, coordinate
+            ),
+            "point_from_grid_ref",
+        )
+        return ScreenPoint(int(coordinate.y), int(coordinate.x))
+
     def search(self, needle: str) -> list[TextRange]:
         """Every occurrence of ``needle`` in the scrollback and screen, oldest first (empty needle: none).
 
@@ -530,18 +555,9 @@ class TerminalEmulator:
         found = ffi.new("GhosttySelection[]", count)
         buffer = ffi.new("GhosttySelectionBuffer*", {"ptr": found, "cap": count, "len": 0})
         check(lib.ghostty_search_get(search, lib.GHOSTTY_SEARCH_DATA_MATCHES, buffer), "search matches")
-        coordinate = ffi.new("GhosttyPointCoordinate*")
-        matches: list[TextRange] = []
-        for i in range(int(buffer.len)):
-            ends: list[ScreenPoint] = []
-            for name in ("start", "end"):
-                ref = ffi.addressof(found[i], name)
-                check(
-                    lib.ghostty_terminal_point_from_grid_ref(self._t, ref, lib.GHOSTTY_POINT_TAG_SCREEN, coordinate),
-                    "point_from_grid_ref",
-                )
-                ends.append(ScreenPoint(int(coordinate.y), int(coordinate.x)))
-            matches.append(TextRange.between(ends[0], ends[1]))
+        matches = [
+            TextRange.between(self._screen_point(m.start), self._screen_point(m.end)) for m in found[0 : buffer.len]
+        ]
         matches.sort(key=lambda match: match.start)
         return matches
 

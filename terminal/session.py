@@ -38,7 +38,7 @@ from terminal.input import MouseEvent
 from terminal.modes import TerminalModes
 from terminal.pty import ExitStatus, Pty, spawn_pty
 from terminal.screen import Cursor, Line
-from terminal.selection import TextRange
+from terminal.selection import ScreenPoint, TextRange
 from terminal.shell import shell_argv, terminal_environment
 
 DEFAULT_MAX_FPS = 60.0
@@ -235,6 +235,11 @@ class TerminalSession:
         """Occurrences of ``needle`` in scrollback and screen, oldest first, ignoring case."""
         with self.lock:
             return self.emulator.search(needle)
+
+    def word_at(self, point: ScreenPoint) -> TextRange | None:
+        """The word under a screen point (for double-click selection)."""
+        with self.lock:
+            return self.emulator.word_at(point)
 
     def text_in(self, span: TextRange) -> str:
         """The text under a selection, as copy should put it on the clipboard."""

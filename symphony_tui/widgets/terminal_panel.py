@@ -146,6 +146,7 @@ class TerminalPanel(Vertical):
         view.close()
         if self._find_target is view:
             self._find_target = None
+            self.find_bar.remove_class("-open")
         pane = view.parent
         if isinstance(pane, TabPane) and pane.id is not None:
             others = [v for v in self.views_in_tab(view) if v is not view]

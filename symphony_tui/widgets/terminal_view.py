@@ -27,6 +27,7 @@ from textual.widget import Widget
 
 from core.errors import SymphonyError
 from terminal.input import MouseAction, MouseButton, MouseEvent
+from terminal.modes import MouseTracking
 from terminal.screen import Cell, Color, Cursor, Line, Style
 from terminal.selection import ScreenPoint, TextRange
 from terminal.session import Frame, TerminalSession
@@ -148,6 +149,7 @@ class TerminalView(Widget, can_focus=True):
         self.exited = False
         self.title = Path(self.session.argv[0]).name
         self._top = 0
+        self._mouse_tracked = False
         self._base_style: RichStyle | None = None
         self._mark_style_cache: dict[int, RichStyle] | None = None
         self._styles: dict[tuple[Style, str | None, int], RichStyle] = {}
@@ -231,6 +233,7 @@ class TerminalView(Widget, can_focus=True):
 
     def apply_frame(self, frame: Frame) -> None:
         """Take a frame from the session: repaint its rows, move the cursor, surface events."""
+        self._mouse_tracked = frame.modes.mouse_tracking is not MouseTracking.NONE
         if frame.viewport_top != self._top:
             self._top = frame.viewport_top
             if self._marks:
@@ -451,6 +454,17 @@ class TerminalView(Widget, can_focus=True):
         button = _TEXTUAL_TO_TERMINAL_BUTTON.get(event.button, MouseButton.LEFT)
         if self._mouse(event, MouseAction.RELEASE, button):
             event.stop()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.chain != 2 or not self._started:
+            return
+        if not event.shift and self._mouse_tracked:
+            return  # the program had the clicks
+        event.stop()
+        word = self.session.word_at(self._screen_point(event))
+        if word is not None:
+            self._set_selection(word)
+            self.copy_selection()
 
     def _screen_point(self, event: events.MouseEvent) -> ScreenPoint:
         width, height = self.size

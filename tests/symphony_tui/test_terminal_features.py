@@ -209,3 +209,13 @@ async def test_switching_theme_repaints_terminal_rows_in_the_new_colours(workspa
         app.theme = "symphony-light"
         await pilot.pause()
         assert background() != dark
+
+
+async def test_double_click_selects_and_copies_the_word_under_the_mouse(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", "printf 'see /tmp/some-file.txt here\\n'; sleep 30"])
+        await wait_for(pilot, lambda: "here" in view.screen_text)
+        await pilot.click(view, offset=(8, 0), times=2)
+        await wait_for(pilot, lambda: view.selection is not None)
+        assert app.clipboard == "/tmp/some-file.txt"

@@ -75,3 +75,12 @@ def test_every_match_copies_back_as_the_needle_and_none_are_missed(texts: list[s
     assert matches == sorted(matches, key=lambda m: m.start)
     for match in matches:
         assert emu.text_in(match) == "ab"
+
+
+def test_word_at_finds_the_word_under_a_point_and_nothing_past_the_text() -> None:
+    emu = TerminalEmulator(24, 3)
+    emu.feed(b"ls big-world\r\nnext")
+    word = emu.word_at(ScreenPoint(0, 7))
+    assert word == TextRange(ScreenPoint(0, 3), ScreenPoint(0, 11))
+    assert emu.text_in(word) == "big-world"
+    assert emu.word_at(ScreenPoint(0, 20)) is None
