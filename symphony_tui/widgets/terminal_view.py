@@ -440,6 +440,11 @@ class TerminalView(Widget, can_focus=True):
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._dragging and self._anchor is not None:
             event.stop()
+            # Dragging past the top or bottom edge scrolls the history a line per move, extending the selection.
+            if event.y < 0:
+                self.session.scroll(-1)
+            elif event.y >= self.size.height:
+                self.session.scroll(1)
             self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:

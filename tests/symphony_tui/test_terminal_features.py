@@ -219,3 +219,24 @@ async def test_double_click_selects_and_copies_the_word_under_the_mouse(workspac
         await pilot.click(view, offset=(8, 0), times=2)
         await wait_for(pilot, lambda: view.selection is not None)
         assert app.clipboard == "/tmp/some-file.txt"
+
+
+async def test_dragging_above_the_top_edge_scrolls_back_and_extends_the_selection(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_sh(app, ["/bin/sh", "-c", "seq 1 100; sleep 30"])
+        await wait_for(pilot, lambda: "100" in view.screen_text)
+        top = view.session.snapshot().viewport_top
+        await pilot.mouse_down(view, offset=(1, 2))
+        for _ in range(5):
+            await pilot.hover(view, offset=(0, -1))
+            await pilot.pause()
+        await wait_for(pilot, lambda: view.session.snapshot().viewport_top <= top - 4)
+        await pilot.hover(view, offset=(0, -1))
+        await pilot.mouse_up(view, offset=(0, -1))
+        await pilot.pause()
+        assert view.selection is not None and view.selection.start.y < top
+        lines = app.clipboard.splitlines()
+        anchor_number = str(top + 2 + 1)  # seq prints n on screen row n - 1; the drag began on viewport row 2, column 1
+        assert lines[-1] == anchor_number[:2]
+        assert int(lines[0]) < top + 1  # it reaches above the first number that was on screen
