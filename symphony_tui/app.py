@@ -43,7 +43,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "symphony-dark"
 
-TERMINAL_ESCAPE_COMMANDS = frozenset({"view.toggleTerminal", "view.focusEditor"})
+TERMINAL_ESCAPE_COMMANDS = frozenset(
+    {"view.toggleTerminal", "view.focusEditor", "terminal.find", "terminal.copySelection", "terminal.split"}
+)
 """Commands whose keys still reach Symphony while a terminal program has focus."""
 
 

@@ -14,6 +14,7 @@ import functools
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.color import Color as RichColor
 from rich.segment import Segment
@@ -26,15 +27,28 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from core.errors import SymphonyError
-from terminal.input import MouseAction, MouseButton, MouseEvent
 from terminal.modes import MouseTracking
 from terminal.screen import Cell, Color, Cursor, Line, Style
 from terminal.selection import ScreenPoint, TextRange
-from terminal.session import Frame, TerminalSession
+
+if TYPE_CHECKING:
+    from terminal.input import MouseAction, MouseButton
+    from terminal.session import Frame
 
 log = logging.getLogger(__name__)
 
-_TEXTUAL_TO_TERMINAL_BUTTON = {1: MouseButton.LEFT, 2: MouseButton.MIDDLE, 3: MouseButton.RIGHT}
+
+def _terminal_input() -> Any:
+    """terminal.input, imported on first use: it loads libghostty (≈0.2 s), which the first frame never needs."""
+    import terminal.input
+
+    return terminal.input
+
+
+def _terminal_button(textual_button: int) -> MouseButton:
+    buttons = _terminal_input().MouseButton
+    return {1: buttons.LEFT, 2: buttons.MIDDLE, 3: buttons.RIGHT}.get(textual_button, buttons.LEFT)
+
 
 _SELECTED, _MATCH, _CURRENT_MATCH = 1, 2, 3
 """Marks painted over cells; a higher mark wins where a selection and a match overlap."""
@@ -135,6 +149,8 @@ class TerminalView(Widget, can_focus=True):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        from terminal.session import TerminalSession  # deferred with libghostty; see _terminal_input
+
         self.session = TerminalSession(argv, cwd=cwd, env=env, scrollback=scrollback, on_frame=self._frame_from_thread)
         """The program, its PTY and its emulator."""
         self._strips: dict[int, Strip] = {}
@@ -412,7 +428,7 @@ class TerminalView(Widget, can_focus=True):
     def _mouse(self, event: events.MouseEvent, action: MouseAction, button: MouseButton) -> bool:
         if not self._started:
             return False
-        report = MouseEvent(
+        report = _terminal_input().MouseEvent(
             x=event.x,
             y=event.y,
             button=button,
@@ -425,12 +441,13 @@ class TerminalView(Widget, can_focus=True):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self.focus()
-        button = _TEXTUAL_TO_TERMINAL_BUTTON.get(event.button, MouseButton.LEFT)
+        mouse = _terminal_input()
+        button = _terminal_button(event.button)
         # Shift+drag selects even when the program tracks the mouse, as in xterm.
-        if not event.shift and self._mouse(event, MouseAction.PRESS, button):
+        if not event.shift and self._mouse(event, mouse.MouseAction.PRESS, button):
             event.stop()
             return
-        if button is MouseButton.LEFT:
+        if button is mouse.MouseButton.LEFT:
             event.stop()
             self.clear_selection()
             self._anchor = self._screen_point(event)
@@ -456,8 +473,8 @@ class TerminalView(Widget, can_focus=True):
                 self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
                 self.copy_selection()  # select-to-copy, as terminals do: no key needed
             return
-        button = _TEXTUAL_TO_TERMINAL_BUTTON.get(event.button, MouseButton.LEFT)
-        if self._mouse(event, MouseAction.RELEASE, button):
+        button = _terminal_button(event.button)
+        if self._mouse(event, _terminal_input().MouseAction.RELEASE, button):
             event.stop()
 
     def on_click(self, event: events.Click) -> None:
@@ -587,12 +604,14 @@ class TerminalView(Widget, can_focus=True):
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        if not self._mouse(event, MouseAction.PRESS, MouseButton.WHEEL_UP):
+        mouse = _terminal_input()
+        if not self._mouse(event, mouse.MouseAction.PRESS, mouse.MouseButton.WHEEL_UP):
             self.session.scroll(-3)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        if not self._mouse(event, MouseAction.PRESS, MouseButton.WHEEL_DOWN):
+        mouse = _terminal_input()
+        if not self._mouse(event, mouse.MouseAction.PRESS, mouse.MouseButton.WHEEL_DOWN):
             self.session.scroll(3)
 
     def scroll_page(self, pages: int) -> None:

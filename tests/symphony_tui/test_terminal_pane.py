@@ -39,7 +39,10 @@ async def open_sh(app: SymphonyApp, argv: list[str] | None = None) -> TerminalVi
     return view
 
 
-async def test_toggle_opens_a_shell_that_runs_commands(workspace: Path) -> None:
+async def test_toggle_opens_a_shell_that_runs_commands(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The user's shell is $SHELL; a plain sh keeps the test independent of this machine's bash start-up files.
+    monkeypatch.setenv("SHELL", "/bin/sh")
+    monkeypatch.setenv("ENV", "")
     app = SymphonyApp(workspace, watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         panel = app.query_one(TerminalPanel)
