@@ -24,18 +24,29 @@ class SearchQuery:
 
     def compile(self) -> re.Pattern[str]:
         """The compiled pattern; a malformed regex is a ValidationError that says where it breaks."""
-        source = self.pattern if self.regex else re.escape(self.pattern)
-        if self.whole_word:
-            source = rf"\b(?:{source})\b"
-        flags = re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE)
-        try:
-            return re.compile(source, flags)
-        except re.error as exc:
-            raise ValidationError(
-                f"invalid regular expression {self.pattern!r}: {exc.msg} at position {exc.pos}",
-                hint="Fix the expression, or turn regex mode off to search for the text literally.",
-                data={"pattern": self.pattern, "position": exc.pos},
-            ) from None
+        return compile_pattern(
+            self.pattern, regex=self.regex, case_sensitive=self.case_sensitive, whole_word=self.whole_word
+        )
+
+
+def compile_pattern(pattern: str, *, regex: bool, case_sensitive: bool, whole_word: bool) -> re.Pattern[str]:
+    """Find-in-file and find-in-files share one meaning of regex / case / whole word.
+
+    Whole word means "not preceded or followed by a word character" (as ripgrep's -w), so a pattern that starts
+    or ends with punctuation, like ``foo(``, still matches where ``\\b`` would refuse it.
+    """
+    body = pattern if regex else re.escape(pattern)
+    if whole_word:
+        body = rf"(?<!\w)(?:{body})(?!\w)"
+    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
+    try:
+        return re.compile(body, flags)
+    except re.error as exc:
+        raise ValidationError(
+            f"invalid regular expression {pattern!r}: {exc.msg} at position {exc.pos}",
+            hint="Fix the expression, or turn regex mode off to search for the text literally.",
+            data={"pattern": pattern, "position": exc.pos},
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from typing import Any, Literal
 from pathspec import GitIgnoreSpec
 
 from core.errors import ConflictError, NotFoundError, SymphonyError, SymphonyIOError, ValidationError
+from core.text.search import compile_pattern
 from core.workspace.ignore import IgnoreRules
 from core.workspace.listing import iter_workspace_relpaths
 from core.workspace.textfile import LoadedText, SavedText, read_text_file, save_like, save_text_file
@@ -73,18 +74,9 @@ class SearchQuery:
                 hint="Search is line by line; search for one line at a time.",
                 data={"pattern": self.pattern},
             )
-        body = self.pattern if self.regex else re.escape(self.pattern)
-        if self.whole_word:
-            body = rf"(?<!\w)(?:{body})(?!\w)"
-        flags = re.MULTILINE | (0 if self.case_sensitive else re.IGNORECASE)
-        try:
-            return re.compile(body, flags)
-        except re.error as exc:
-            raise ValidationError(
-                f"invalid regular expression {self.pattern!r}: {exc.msg} at position {exc.pos}",
-                hint="Fix the pattern, or turn off regular expressions to search for the text literally.",
-                data={"pattern": self.pattern, "position": exc.pos},
-            ) from exc
+        return compile_pattern(
+            self.pattern, regex=self.regex, case_sensitive=self.case_sensitive, whole_word=self.whole_word
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,3 +56,12 @@ def test_regex_replacement_expands_groups_and_undoes_in_one_step() -> None:
 def test_plain_replace_all_matches_str_replace_ignoring_case(text: str, needle: str, new: str) -> None:
     expected = re.sub(re.escape(needle), lambda _: new, text, flags=re.IGNORECASE)
     assert replace_all(text, SearchQuery(needle), new).apply(text) == expected
+
+
+def test_whole_word_means_the_same_in_a_file_and_across_files() -> None:
+    from core.workspace.search import SearchQuery as WorkspaceQuery
+
+    text = "call foo(); foobar(); x.foo()"
+    in_file = SearchQuery("foo(", whole_word=True).compile()
+    across = WorkspaceQuery("foo(", whole_word=True).compile()
+    assert [m.start() for m in in_file.finditer(text)] == [m.start() for m in across.finditer(text)] == [5, 24]
