@@ -8,7 +8,6 @@ import logging
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,7 @@ from core import doctor
 from core.boot import BootContext, BootError, BootPhase, Bootstrapper, standard_phases
 from core.errors import ConfigError, ErrorCode, SymphonyError, SymphonyIOError, UnsupportedError
 
-
-@pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Per-user dirs in tmp_path, and the root logger put back afterwards (boot configures logging)."""
-    for name in ("CONFIG", "LOG", "RUNTIME", "DATA", "CACHE", "STATE"):
-        monkeypatch.setenv(f"SYMPHONY_{name}_DIR", str(tmp_path / "user" / name.lower()))
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    last_resort, raise_exceptions = logging.lastResort, logging.raiseExceptions
-    capturing = logging._warnings_showwarning is not None  # type: ignore[attr-defined]
-    yield tmp_path / "user"
-    for handler in root.handlers:
-        if handler not in handlers:
-            handler.close()
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.lastResort, logging.raiseExceptions = last_resort, raise_exceptions
-    logging.captureWarnings(capturing)
+pytestmark = pytest.mark.usefixtures("isolated_environment")
 
 
 class Recorder:
