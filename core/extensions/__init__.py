@@ -5,8 +5,9 @@ events to them and restarts them when they crash; ``ExtensionApi`` answers their
 capability check. Core never imports the extensions packages: manifests arrive as ``ExtensionSpec`` data.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.extensions.api import RPC_PREFIX, CommandRouter, ExtensionApi
@@ -35,11 +36,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'core.extensions' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"core.extensions.{module}"), name)
+__getattr__ = lazy_exports("core.extensions", _WHERE)
 
 
 __all__ = [

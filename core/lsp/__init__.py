@@ -8,8 +8,9 @@ Names load on first use (PEP 562): importing lsprotocol costs most of a second, 
 before the first document is opened.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.lsp.client import ApplyEdit, LanguageServerClient
@@ -64,11 +65,7 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'core.lsp' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"core.lsp.{home}"), name)
+__getattr__ = lazy_exports("core.lsp", _HOMES)
 
 
 __all__ = [

@@ -5,8 +5,9 @@ Everything here is blocking file-system work; callers on an event loop run it in
 (``await asyncio.to_thread(read_text_file, path)``).
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.workspace.fileops import FileOperation, FileOperations
@@ -26,27 +27,23 @@ if TYPE_CHECKING:
 _LAZY = {
     name.strip(): module
     for module, names in (
-        ("core.workspace.fileops", "FileOperation, FileOperations"),
-        ("core.workspace.fuzzy", "FuzzyIndex, Match, rank_paths"),
-        ("core.workspace.git", "GitRepository, RepoStatus"),
-        ("core.workspace.ignore", "IgnoreRules"),
-        ("core.workspace.languages", "PLAIN_TEXT, detect_language, known_languages, language_label"),
-        ("core.workspace.listing", "iter_workspace_files, iter_workspace_relpaths"),
-        ("core.workspace.search", "SearchQuery, SearchResults, search_workspace"),
-        ("core.workspace.symbols", "Symbol, outline"),
-        ("core.workspace.textfile", "LoadedText, SavedText, read_text_file, save_like, save_text_file"),
-        ("core.workspace.tree", "Entry, WorkspaceTree, natural_key"),
-        ("core.workspace.watcher", "ChangeBatch, WorkspaceWatcher"),
+        ("fileops", "FileOperation, FileOperations"),
+        ("fuzzy", "FuzzyIndex, Match, rank_paths"),
+        ("git", "GitRepository, RepoStatus"),
+        ("ignore", "IgnoreRules"),
+        ("languages", "PLAIN_TEXT, detect_language, known_languages, language_label"),
+        ("listing", "iter_workspace_files, iter_workspace_relpaths"),
+        ("search", "SearchQuery, SearchResults, search_workspace"),
+        ("symbols", "Symbol, outline"),
+        ("textfile", "LoadedText, SavedText, read_text_file, save_like, save_text_file"),
+        ("tree", "Entry, WorkspaceTree, natural_key"),
+        ("watcher", "ChangeBatch, WorkspaceWatcher"),
     )
     for name in names.split(",")
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'core.workspace' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports("core.workspace", _LAZY)
 
 
 __all__ = [
