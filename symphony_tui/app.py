@@ -428,9 +428,8 @@ class SymphonyApp(App[None]):
         editor.focus()
 
     def _remember(self, path: Path) -> None:
-        try:
-            rel = str(path.resolve().relative_to(self.workspace))
-        except ValueError:
+        rel = self.workspace_relative(path)
+        if rel is None:
             return
         if rel in self._recent:
             self._recent.remove(rel)
@@ -552,12 +551,16 @@ class SymphonyApp(App[None]):
 
     # ----------------------------------------------------------------- status
 
-    def shown_path(self, path: Path) -> str:
-        """How a path is shown to the user: relative to the workspace when inside it."""
+    def workspace_relative(self, path: Path) -> str | None:
+        """``path`` relative to the workspace, or None when it lies outside."""
         try:
             return str(path.resolve().relative_to(self.workspace))
         except ValueError:
-            return str(path)
+            return None
+
+    def shown_path(self, path: Path) -> str:
+        """How a path is shown to the user: relative to the workspace when inside it."""
+        return self.workspace_relative(path) or str(path)
 
     def _update_status(self) -> None:
         editor = self.active_editor

@@ -345,7 +345,7 @@ async def goto_line(app: SymphonyApp) -> None:
 async def prompt_save_path(app: SymphonyApp, editor: Editor) -> Path | None:
     """Ask where to save an editor's text; relative answers are taken from the workspace root."""
     current = editor.state.path
-    default = str(current.relative_to(app.workspace)) if current and current.is_relative_to(app.workspace) else ""
+    default = (app.workspace_relative(current) or "") if current else ""
     answer = await app.push_screen_wait(InputDialog("Save as", value=default, placeholder="path/to/file.py"))
     if not answer:
         return None
