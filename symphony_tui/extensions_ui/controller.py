@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.extensions.spec import ExtensionStatus
     from symphony_tui.app import SymphonyApp
     from symphony_tui.extensions_service import ExtensionsService
+    from symphony_tui.extensions_ui.dev import DevReloader
     from symphony_tui.widgets.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class ExtensionsOptions:
     """Where "Always allow" answers are stored (None: the data dir)."""
     disabled_path: Path | None = None
     """Where switched-off built-in and dev extensions are listed (None: the data dir)."""
+    watch_dev: bool = True
+    """Reload development extensions whenever a file in their folder is saved."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Further ExtensionsService keyword arguments."""
 
@@ -70,6 +73,8 @@ class ExtensionsController:
         self._commands: list[str] = []
         self._reloading: asyncio.Lock | None = None
         self._stopping = False
+        self.dev: DevReloader | None = None
+        """Reloads ``ext dev`` folders on save (None without dev folders)."""
 
     @property
     def enabled(self) -> bool:
@@ -90,6 +95,11 @@ class ExtensionsController:
             self.started.set()
             return
         self.app.run_worker(self._start(), name="extensions-start", group="extensions", exit_on_error=False)
+        if self.options.dev and self.options.watch_dev:
+            from symphony_tui.extensions_ui.dev import DevReloader
+
+            self.dev = DevReloader(self.app, [Path(p) for p in self.options.dev])
+            self.dev.start()
 
     async def _start(self) -> None:
         try:
@@ -184,6 +194,8 @@ class ExtensionsController:
     async def stop(self) -> None:
         """End the hosts (the app is closing)."""
         self._stopping = True
+        if self.dev is not None:
+            self.dev.stop()
         service, self.service = self.service, None
         if service is not None:
             await service.stop()
