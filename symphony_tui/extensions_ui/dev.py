@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +77,7 @@ class DevReloader:
         controller = self.app.extensions
         await controller.started.wait()
         names = ", ".join(sorted(p.name for p in changed)) or "files"
+        self._drop_bytecode()
         try:
             service = controller.service
             manifest_changed = any(p.name == MANIFEST for p in changed)
@@ -104,6 +106,13 @@ class DevReloader:
                 listener()
         shown = ", ".join(controller.display_name(i) for i in self._extension_ids()) or "extension"
         self.app.notify(f"Reloaded {shown} after saving {names}.", title="ext dev", timeout=4)
+
+    def _drop_bytecode(self) -> None:
+        # Python trusts a cached .pyc whose source has the same size and mtime second: a quick same-length edit
+        # would reload the old code. The folders are the author's own, so their caches can simply go.
+        for folder in self.folders:
+            for cache in folder.rglob("__pycache__"):
+                shutil.rmtree(cache, ignore_errors=True)
 
     def _extension_ids(self) -> list[str]:
         service = self.app.extensions.service

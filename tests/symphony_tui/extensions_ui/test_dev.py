@@ -95,7 +95,7 @@ async def test_a_broken_save_is_reported_and_the_next_good_save_recovers(tmp_pat
         await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.FAILED, "the failure", 1500)
         assert any(n.title == "Extension failed" and "Greeter" in n.message for n in app._notifications)
 
-        (folder / "main.py").write_text(CODE.format(word="fixed"), encoding="utf-8")
+        (folder / "main.py").write_text(CODE.format(word="fixed"), encoding="utf-8")  # as long as "hello": same size
         await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.ACTIVE, "recovery", 1500)
         assert await app.run_command("dev.greeter.greet") == "fixed"
 
