@@ -32,6 +32,7 @@ from core.errors import ValidationError
 from terminal._ghostty import CELL_LAYOUT, NO_VALUE, check, ffi, lib, new_sized, owned, string_of
 from terminal.events import Bell, ClipboardTarget, ClipboardWrite, CwdChanged, TerminalEvent, TitleChanged
 from terminal.input import InputEncoder, MouseEvent
+from terminal.joining import may_change_earlier_cells
 from terminal.modes import MouseFormat, MouseTracking, TerminalModes
 from terminal.screen import BLANK_CELL, DEFAULT_STYLE, Cell, Color, Cursor, CursorShape, Line, Style, UnderlineStyle
 from terminal.selection import ScreenPoint, TextRange
@@ -156,10 +157,7 @@ class TerminalEmulator:
             ),
             "set scrollback",
         )
-        state = ffi.new("GhosttyRenderState*")
-        check(lib.ghostty_render_state_new(ffi.NULL, state), "render_state_new")
-        self._state_handle = owned(state, "ghostty_render_state_free")
-        self._state = state[0]
+        self._new_render_state()
         rows_it = ffi.new("GhosttyRenderStateRowIterator*")
         check(lib.ghostty_render_state_row_iterator_new(ffi.NULL, rows_it), "row_iterator_new")
         self._rows_it_handle = owned(rows_it, "ghostty_render_state_row_iterator_free")
@@ -193,10 +191,20 @@ class TerminalEmulator:
         """Parse program output; returns the viewport rows whose content or style changed."""
         if data:
             lib.ghostty_terminal_vt_write(self._t, data, len(data))
+            if may_change_earlier_cells(data):
+                self._new_render_state()  # see terminal.joining: the library would not mark that row dirty
         if self._callback_error is not None:
             error, self._callback_error = self._callback_error, None
             raise error
         return self._refresh()
+
+    def _new_render_state(self) -> None:
+        """A render state that copies every row on its next update (cheap: one viewport)."""
+        state = ffi.new("GhosttyRenderState*")
+        check(lib.ghostty_render_state_new(ffi.NULL, state), "render_state_new")
+        self._state_handle = owned(state, "ghostty_render_state_free")
+        self._state = state[0]
+        self._lines = {}
 
     def _refresh(self) -> frozenset[int]:
         """Pull terminal changes into the render state; drop cached lines for the rows that changed."""
