@@ -77,6 +77,8 @@ class Frame:
 class _Pending:
     damage: set[int] = field(default_factory=set)
     events: list[TerminalEvent] = field(default_factory=list)
+    fed: bool = False
+    """Output arrived: even without damaged rows it may have moved the cursor or changed modes."""
 
 
 class TerminalSession:
@@ -272,6 +274,7 @@ class TerminalSession:
                     break
                 with self.lock:
                     pending.damage |= emulator.feed(data)
+                    pending.fed = True
                     replies = emulator.drain_replies()
                     events = emulator.drain_events()
                     if events:
@@ -299,7 +302,8 @@ class TerminalSession:
             with self.lock:
                 damage, self._pending.damage = self._pending.damage, set()
                 events, self._pending.events = self._pending.events, []
-                frame = self._frame(damage, events, final=done) if (damage or events or done) else None
+                fed, self._pending.fed = self._pending.fed, False
+                frame = self._frame(damage, events, final=done) if (damage or events or fed or done) else None
             if frame is not None:
                 last = time.monotonic()
                 self._deliver(frame)

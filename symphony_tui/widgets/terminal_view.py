@@ -166,6 +166,8 @@ class TerminalView(Widget, can_focus=True):
         self.title = Path(self.session.argv[0]).name
         self._top = 0
         self._mouse_tracked = False
+        self._program_drag = False
+        """A press went to the program: the mouse is captured until the release."""
         self._base_style: RichStyle | None = None
         self._mark_style_cache: dict[int, RichStyle] | None = None
         self._styles: dict[tuple[Style, str | None, int], RichStyle] = {}
@@ -446,6 +448,8 @@ class TerminalView(Widget, can_focus=True):
         # Shift+drag selects even when the program tracks the mouse, as in xterm.
         if not event.shift and self._mouse(event, mouse.MouseAction.PRESS, button):
             event.stop()
+            self._program_drag = True
+            self.capture_mouse()  # drags that leave the pane still reach the program, as in xterm
             return
         if button is mouse.MouseButton.LEFT:
             event.stop()
@@ -463,6 +467,14 @@ class TerminalView(Widget, can_focus=True):
             elif event.y >= self.size.height:
                 self.session.scroll(1)
             self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
+            return
+        if self._mouse_tracked and not event.shift:
+            # Modes 1002/1003: motion with a button held (or any motion) is the program's; the encoder drops
+            # what the current mode does not ask for.
+            mouse = _terminal_input()
+            held = _terminal_button(event.button) if event.button and self._program_drag else mouse.MouseButton.NONE
+            if self._mouse(event, mouse.MouseAction.MOTION, held):
+                event.stop()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:
@@ -473,6 +485,9 @@ class TerminalView(Widget, can_focus=True):
                 self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
                 self.copy_selection()  # select-to-copy, as terminals do: no key needed
             return
+        if self._program_drag:
+            self._program_drag = False
+            self.capture_mouse(False)
         button = _terminal_button(event.button)
         if self._mouse(event, _terminal_input().MouseAction.RELEASE, button):
             event.stop()

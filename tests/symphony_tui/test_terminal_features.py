@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
@@ -15,6 +16,7 @@ from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.terminal_find import TerminalFindBar
 from symphony_tui.widgets.terminal_panel import TerminalPanel
+from symphony_tui.widgets.terminal_view import TerminalView
 from terminal.selection import ScreenPoint, TextRange
 from tests.symphony_tui.test_terminal_pane import SH, SIZE, open_sh, wait_for
 from tests.symphony_tui.workspace_fixture import make_demo_workspace
@@ -124,6 +126,40 @@ async def test_a_program_tracking_the_mouse_gets_the_click_and_shift_drag_still_
         assert app.clipboard == "click"
         await pilot.click(view, offset=(2, 0))
         await wait_for(pilot, lambda: "<" in view.screen_text)  # the SGR report (ESC [ < 0 ; 3 ; 1 M) reached it
+
+
+ECHO_REPORTS = r"dd bs=1 count={} 2>/dev/null | tr '\033' E; sleep 30"
+"""Echo what the program receives, ESC shown as E."""
+
+
+def _motion(view: TerminalView, x: int, y: int, button: int) -> events.MouseMove:
+    region = view.content_region
+    return events.MouseMove(view, x, y, 0, 0, button, False, False, False, region.x + x, region.y + y)
+
+
+async def test_any_motion_mode_reports_plain_mouse_movement_to_the_program(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        # The program echoes what it receives with ESC shown as E: one 1003 motion report is 10 bytes.
+        script = rf"stty raw -echo; printf '\033[?1003h\033[?1006h'; {ECHO_REPORTS.format(10)}"
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: view.session.snapshot().modes.mouse_tracking.name == "ANY")
+        await pilot.hover(view, offset=(4, 1))
+        await wait_for(pilot, lambda: "E[<35;5;2M" in view.screen_text)
+
+
+async def test_button_motion_mode_reports_drags_but_not_plain_movement(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        script = rf"stty raw -echo; printf '\033[?1002h\033[?1006h'; {ECHO_REPORTS.format(20)}"
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: view.session.snapshot().modes.mouse_tracking.name == "BUTTON")
+        view.post_message(_motion(view, 3, 0, button=0))  # no button held: not reported in this mode
+        await pilot.mouse_down(view, offset=(1, 0))
+        view.post_message(_motion(view, 6, 2, button=1))
+        await pilot.mouse_up(view, offset=(6, 2))
+        await wait_for(pilot, lambda: "E[<0;2;1ME[<32;7;3M" in view.screen_text)
+        assert not view.selection  # the program had the drag; Symphony did not select
 
 
 async def test_split_runs_a_second_shell_beside_the_first_in_the_same_tab(workspace: Path) -> None:
