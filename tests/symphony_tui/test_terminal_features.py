@@ -162,6 +162,34 @@ async def test_button_motion_mode_reports_drags_but_not_plain_movement(workspace
         assert not view.selection  # the program had the drag; Symphony did not select
 
 
+async def test_selection_and_matches_stay_on_their_text_when_old_history_is_dropped(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(TerminalPanel)
+        # libghostty-vt drops history a page (several hundred rows) at a time once past the limit; the marked line
+        # sits in the second page, and each Enter pushes 200 more lines until the first page is dropped.
+        script = "seq 1 800; printf 'keep-me\\n'; while read go; do seq 1 200; done"
+        view = await panel.new_terminal(["/bin/sh", "-c", script], scrollback=1000, env=SH)
+        assert await view.wait_started()
+        await wait_for(pilot, lambda: "keep-me" in view.screen_text)
+        assert view.find("keep") == 1
+        (match,) = view.matches
+        view.select(TextRange(match.start, ScreenPoint(match.end.y, match.end.x + 3)))
+        before = match.start.y
+        for _ in range(10):
+            top = view.session.emulator.viewport_top
+            view.session.write(b"\r")  # not a key press: typing would clear the selection
+            await wait_for(pilot, lambda top=top: view.session.emulator.viewport_top != top)
+            await pilot.pause(0.1)
+            if view.session.emulator.viewport_top < top:
+                break  # a page was dropped
+        assert view.session.emulator.viewport_top < top, "the flood never reached the scrollback limit"
+        assert view.matches and view.matches[0].start.y < before
+        assert view.selection is not None and view.session.text_in(view.selection) == "keep-me"
+        assert [view.session.text_in(m) for m in view.matches] == ["keep"]
+        assert view.current_match == view.matches[0]
+
+
 async def test_split_runs_a_second_shell_beside_the_first_in_the_same_tab(workspace: Path) -> None:
     app = SymphonyApp(workspace, watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
