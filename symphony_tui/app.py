@@ -586,8 +586,9 @@ class SymphonyApp(App[None]):
         if event.text_area is self.active_editor:
             self._update_status()
 
+    @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
-    def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
+    def _dirty_changed(self, event: Editor.DirtyChanged | Editor.LanguageChanged) -> None:
         self._refresh_tab_label(event.editor)
         self._update_status()
 

@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from textual._tree_sitter import get_language
 from textual.content import Content
 from textual.content import Style as ContentStyle
 from textual.document._document import Document
@@ -31,6 +30,7 @@ from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
+from symphony_tui.widgets.grammars import grammar_for
 from symphony_tui.widgets.highlights import LazyHighlights
 
 PREFIX_PARSE_LINES = 1000
@@ -44,25 +44,6 @@ FULL_PARSE_DELAY = 0.1
 
 REPARSE_DELAY = 0.15
 """Seconds of quiet after an edit before the syntax tree is reparsed (edits paint at once from the shifted tree)."""
-
-# Languages Textual's TextArea can highlight (textual[syntax] ships these tree-sitter grammars).
-_HIGHLIGHTABLE = {
-    "bash",
-    "css",
-    "go",
-    "html",
-    "java",
-    "javascript",
-    "json",
-    "markdown",
-    "python",
-    "regex",
-    "rust",
-    "sql",
-    "toml",
-    "xml",
-    "yaml",
-}
 
 
 @dataclass(frozen=True)
@@ -112,6 +93,13 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
             super().__init__()
             self.editor = editor
 
+    class LanguageChanged(Message):
+        """Posted when the buffer's language was changed by the user (the status bar shows it)."""
+
+        def __init__(self, editor: Editor) -> None:
+            super().__init__()
+            self.editor = editor
+
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
@@ -138,7 +126,7 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         """The file this editor is bound to and how to write it back."""
         # Build the document once, with its language, without running the language watcher (which would
         # split and parse the whole text a second time).
-        language = state.language if state.language in _HIGHLIGHTABLE else None
+        language = state.language if grammar_for(state.language) is not None else None
         self._set_document(text, language)
         self.set_reactive(TextArea.language, language)
         self._adopt_line_endings(state.line_endings)
@@ -333,24 +321,7 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self._highlight_query = None
         document = EditorDocument(text)
         self._syntax = None
-        if language:
-            tree_language = self._languages[language].language if language in self._languages else None
-            tree_language = tree_language or get_language(language)
-            query = (
-                self._languages[language].highlight_query
-                if language in self._languages
-                else self._get_builtin_highlight_query(language)
-            )
-            if tree_language is not None and query:
-                # A large file is first parsed only as far as the first screens need; the whole parse runs
-                # right after the first frame.
-                prefix = None
-                if document.line_count > self.sync_reparse_lines:
-                    prefix = document.byte_offsets.offset((PREFIX_PARSE_LINES, 0))
-                self._syntax = SyntaxTree(tree_language, query, document.text.encode("utf-8"), prefix=prefix)
-                document.track_bytes = True
-                if self._syntax.partial and self.is_attached:
-                    self._schedule_full_parse()
+        self._attach_syntax(document, language)
         document.on_replace = self._document_edited
         self._pending_rows = []
         self.document = document
@@ -360,6 +331,40 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self.extra_selections = []
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
+
+    def _attach_syntax(self, document: EditorDocument, language: str | None) -> None:
+        """Parse ``document`` with ``language``'s grammar (none: plain text)."""
+        grammar = grammar_for(language) if language else None
+        self._syntax = None
+        document.track_bytes = False
+        if grammar is None:
+            return
+        # A large file is first parsed only as far as the first screens need; the whole parse runs right after
+        # the first frame.
+        prefix = None
+        if document.line_count > self.sync_reparse_lines:
+            prefix = document.byte_offsets.offset((PREFIX_PARSE_LINES, 0))
+        source = document.text.encode("utf-8")
+        self._syntax = SyntaxTree(grammar.language, grammar.highlight_query, source, prefix=prefix)
+        document.track_bytes = True
+        if self._syntax.partial and self.is_attached:
+            self._schedule_full_parse()
+
+    def set_language(self, language_id: str) -> None:
+        """Switch this buffer to ``language_id`` (highlighting, comment token); the text and history stay."""
+        self.state = replace(self.state, language=language_id)
+        highlighted = language_id if grammar_for(language_id) is not None else None
+        self.set_reactive(TextArea.language, highlighted)
+        if self._reparse_timer is not None:
+            self._reparse_timer.stop()
+            self._reparse_timer = None
+        document = self.document
+        if isinstance(document, EditorDocument):
+            self._attach_syntax(document, highlighted)
+        self._pending_rows = []
+        self._build_highlight_map()
+        self.refresh()
+        self.post_message(self.LanguageChanged(self))
 
     def _document_edited(self, first: int, old_last: int, new_last: int, byte_edit: ByteEdit | None) -> None:
         # Runs inside each document edit: remember which rows changed (TextArea repaints after the edit) and move
