@@ -29,6 +29,7 @@ from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastW
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
+from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.grammars import grammar_for
 from symphony_tui.widgets.highlights import LazyHighlights
@@ -65,7 +66,7 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
+class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, TextArea):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in

@@ -38,6 +38,11 @@ def register_editor_commands(app: SymphonyApp) -> None:
 
     add = app.commands.add
     add("editor.changeLanguage", "Change Language Mode", "Edit", change_language)
+
+    def toggle_whitespace(editor: Editor) -> None:
+        editor.show_whitespace = not editor.show_whitespace
+
+    add("view.toggleWhitespace", "Toggle Render Whitespace", "View", on_editor(toggle_whitespace))
     add("editor.find", "Find", "Edit", find)
     add("editor.replace", "Replace", "Edit", lambda: find(replace=True))
     add("editor.addCursorAbove", "Add Cursor Above", "Selection", on_editor(lambda e: e.add_cursor_vertically(-1)))
