@@ -28,6 +28,7 @@ from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
+from symphony_tui.widgets.editor_render import WindowedRenderMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
@@ -42,6 +43,9 @@ BACKUP_DELAY = 1.0
 
 FULL_PARSE_DELAY = 0.1
 """Seconds after a large file is shown before its whole-file parse starts."""
+
+MAX_HIGHLIGHT_LINE_LENGTH = 20_000
+"""Longer rows are shown without syntax colours (VS Code's ``maxTokenizationLineLength``)."""
 
 REPARSE_DELAY = 0.15
 """Seconds of quiet after an edit before the syntax tree is reparsed (edits paint at once from the shifted tree)."""
@@ -66,7 +70,7 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, TextArea):
+class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -429,9 +433,28 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, TextArea):
                 cache.discard(key)
 
     def _query_lines(self, first: int, end: int) -> dict[str, list[object]]:
-        if self._syntax is None:
+        syntax = self._syntax
+        if syntax is None:
             return {}
-        return self._syntax.captures(first, end)  # type: ignore[return-value]
+        # Rows longer than MAX_HIGHLIGHT_LINE_LENGTH are left plain (as VS Code does): querying one costs a node
+        # per token, tens of thousands of them, on every edit of that row.
+        lines = self.document.lines
+        ranges: list[tuple[int, int]] = []
+        start = first
+        for row in range(first, min(end, len(lines))):
+            if len(lines[row]) > MAX_HIGHLIGHT_LINE_LENGTH:
+                if row > start:
+                    ranges.append((start, row))
+                start = row + 1
+        if start < end:
+            ranges.append((start, end))
+        if len(ranges) == 1 and ranges[0] == (first, end):
+            return syntax.captures(first, end)  # type: ignore[return-value]
+        merged: dict[str, list[object]] = {}
+        for range_first, range_end in ranges:
+            for name, nodes in syntax.captures(range_first, range_end).items():
+                merged.setdefault(name, []).extend(nodes)
+        return merged
 
     # ----------------------------------------------------------------- rendering
 

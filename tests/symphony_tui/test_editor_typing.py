@@ -118,3 +118,6 @@ async def test_bracket_matching_and_rendering_on_a_line_of_100000_characters(tmp
         editor.move_cursor((0, 50_000))
         await pilot.press("z")
         assert editor.document[0][50_000] == "z"
+        view = editor.scrollable_content_region.width
+        assert len(editor.render_line(0).text) == view, "a row is as wide as the view, not as the line"
+        assert "z" in editor.render_line(0).text
