@@ -237,6 +237,9 @@ class SymphonyApp(App[None]):
         editor.indent_width = s.tab_size
         editor.indent_type = "spaces" if s.insert_spaces else "tabs"
         editor.highlight_cursor_line = s.highlight_current_line
+        editor.show_whitespace = s.show_whitespace
+        editor.auto_close_pairs = s.auto_close_pairs
+        editor.auto_indent = s.auto_indent
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
@@ -586,8 +589,9 @@ class SymphonyApp(App[None]):
         if event.text_area is self.active_editor:
             self._update_status()
 
+    @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
-    def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
+    def _dirty_changed(self, event: Editor.DirtyChanged | Editor.LanguageChanged) -> None:
         self._refresh_tab_label(event.editor)
         self._update_status()
 
