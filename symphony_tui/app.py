@@ -31,6 +31,8 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.extensions_ui.commands import register_extension_commands
+from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -96,6 +98,8 @@ class SymphonyApp(App[None]):
         open_paths: Sequence[Path] = (),
         config: ConfigService | None = None,
         watch_config: bool = True,
+        extensions: bool = False,
+        extension_options: ExtensionsOptions | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace.resolve()
@@ -116,9 +120,14 @@ class SymphonyApp(App[None]):
         self._config_stop = asyncio.Event()
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        self.extension_keybindings: list[Binding] = []
+        """Keys contributed by extensions: above the defaults, below the user's own."""
         register_builtin_commands(self)
+        register_extension_commands(self)
         if not self.config.loaded:
             self.config.load()
+        self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
+        """Runs extension hosts (only when ``extensions`` is true and the setting allows it: the CLI does)."""
         self._load_themes()
         self._apply_theme(self.settings.theme, announce=False)
         self._apply_keymap()
@@ -157,11 +166,13 @@ class SymphonyApp(App[None]):
         self._report_problems()
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
+        self.call_after_refresh(self.extensions.start)  # hosts spawn after the first frame, in a worker
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._config_stop.set()
         for panel in self.query(TerminalPanel):
             panel.close_all()
+        await self.extensions.stop()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -243,7 +254,8 @@ class SymphonyApp(App[None]):
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
-        self.keybindings, problems = resolve_keymap(DEFAULT_KEYBINDINGS, overrides, known_commands=self.commands_ids)
+        defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
+        self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
             self._notify_problem(problem)
         textual_bindings = [
@@ -417,6 +429,7 @@ class SymphonyApp(App[None]):
         self.tabs.active = pane_id
         editor.focus()
         self._update_status()
+        self.extensions.document_opened(editor)
         return editor
 
     def _pane_of(self, editor: Editor) -> TabPane:
@@ -491,6 +504,7 @@ class SymphonyApp(App[None]):
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
+        self.extensions.document_saved(editor)
         self._refresh_tab_label(editor)
         self._update_status()
         self._remember(target)
@@ -515,6 +529,7 @@ class SymphonyApp(App[None]):
                 return False
         pane = self._pane_of(editor)
         assert pane.id is not None
+        self.extensions.document_closed(editor)
         await self.tabs.remove_pane(pane.id)
         self._update_welcome()
         remaining = self.active_editor
@@ -595,9 +610,20 @@ class SymphonyApp(App[None]):
         self._refresh_tab_label(event.editor)
         self._update_status()
 
-    @on(TabbedContent.TabActivated)
+    @on(TabbedContent.TabActivated, "#editors")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_status()
+        self.extensions.active_changed(self.active_editor)
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if isinstance(event.text_area, Editor):
+            self.extensions.document_changed(event.text_area)
+
+    @on(StatusBar.ItemClicked)
+    def _status_item_clicked(self, event: StatusBar.ItemClicked) -> None:
+        if event.spec.command:
+            self.dispatch(event.spec.command)
 
     @on(Explorer.OpenFile)
     async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:

@@ -115,7 +115,9 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         self._backup_timer: Timer | None = None
         self._backup_order = time.time_ns()
         self.buffer_id = uuid.uuid4().hex
-        """Identifies this buffer's hot-exit backup."""
+        """Identifies this buffer's hot-exit backup (and the document for extensions)."""
+        self.version = 0
+        """Counts every change of the text, so extensions can tell which text an edit was computed against."""
         self.deleted_on_disk = False
         """The bound file was deleted outside Symphony (the buffer is kept; saving recreates it)."""
         super().__init__(
@@ -306,6 +308,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
     def load_text(self, text: str) -> None:
         """Replace the whole text (e.g. after a save that trimmed whitespace); mixed line endings carry over."""
         endings = self.line_endings
+        self.version += 1
         super().load_text(text)
         self._adopt_line_endings(endings)
 
@@ -375,6 +378,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         # Runs inside each document edit: remember which rows changed (TextArea repaints after the edit) and move
         # the syntax tree along. Small documents reparse at once (it costs less than a frame, and what is painted
         # is then always exact); large ones wait for a pause in typing.
+        self.version += 1
         self._pending_rows.append((first, old_last, new_last))
         if self._syntax is None or byte_edit is None:
             return
