@@ -31,6 +31,9 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.lsp.commands import register_lsp_commands
+from symphony_tui.lsp.panels import LocationList
+from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -116,7 +119,10 @@ class SymphonyApp(App[None]):
         self._config_stop = asyncio.Event()
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        self.lsp = LspService(self)
+        """Language servers: document sync, diagnostics, completion and the language commands."""
         register_builtin_commands(self)
+        register_lsp_commands(self)
         if not self.config.loaded:
             self.config.load()
         self._load_themes()
@@ -158,10 +164,11 @@ class SymphonyApp(App[None]):
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._config_stop.set()
         for panel in self.query(TerminalPanel):
             panel.close_all()
+        await self.lsp.shutdown()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -270,6 +277,7 @@ class SymphonyApp(App[None]):
         s = self.settings.explorer
         explorer.display = s.visible
         explorer.styles.width = s.width
+        self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -414,6 +422,7 @@ class SymphonyApp(App[None]):
         self.tabs.active = pane_id
         editor.focus()
         self._update_status()
+        self.lsp.attach(editor)
         return editor
 
     def _pane_of(self, editor: Editor) -> TabPane:
@@ -451,6 +460,7 @@ class SymphonyApp(App[None]):
             target = await prompt_save_path(self, editor)
             if target is None:
                 return False
+        await self.lsp.format_before_save(editor)
         text = editor.text
         s = self.settings.editor
         if s.trim_trailing_whitespace:
@@ -488,6 +498,7 @@ class SymphonyApp(App[None]):
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
+        self.lsp.saved(editor)
         self._refresh_tab_label(editor)
         self._update_status()
         self._remember(target)
@@ -510,6 +521,7 @@ class SymphonyApp(App[None]):
             )
             if choice == "cancel" or (choice == "save" and not await self.save_editor(editor)):
                 return False
+        self.lsp.detach(editor)
         pane = self._pane_of(editor)
         assert pane.id is not None
         await self.tabs.remove_pane(pane.id)
@@ -585,6 +597,8 @@ class SymphonyApp(App[None]):
     def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self.active_editor:
             self._update_status()
+            if isinstance(event.text_area, Editor):
+                self.lsp.cursor_moved(event.text_area)
 
     @on(Editor.DirtyChanged)
     def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
@@ -594,6 +608,12 @@ class SymphonyApp(App[None]):
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_status()
+        self.lsp.close_popups()
+        self.lsp.refresh_status()
+
+    @on(LocationList.Selected)
+    async def _open_location(self, event: LocationList.Selected) -> None:
+        await self.lsp.reveal(event.row.path, event.row.line, event.row.column)
 
     @on(Explorer.OpenFile)
     async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:

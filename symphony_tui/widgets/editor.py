@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual._tree_sitter import get_language
 from textual.content import Content
@@ -25,6 +26,7 @@ from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.textfile import read_text_file
+from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
@@ -32,6 +34,9 @@ from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.highlights import LazyHighlights
+
+if TYPE_CHECKING:
+    from symphony_tui.lsp.sync import DocumentSync
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -84,7 +89,7 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
+class Editor(LanguageFeaturesMixin, MultiCursorMixin, LineCommandsMixin, TextArea):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -121,6 +126,8 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self._conflict_open = False
         self._backup_timer: Timer | None = None
         self._backup_order = time.time_ns()
+        self.document_sync: DocumentSync | None = None
+        """Told about every text change (a language server's incremental sync); set by the LSP service."""
         self.buffer_id = uuid.uuid4().hex
         """Identifies this buffer's hot-exit backup."""
         self.deleted_on_disk = False
@@ -352,6 +359,9 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
                 if self._syntax.partial and self.is_attached:
                     self._schedule_full_parse()
         document.on_replace = self._document_edited
+        document.on_text_replaced = self._text_replaced
+        if self.document_sync is not None:
+            self.document_sync.replaced(self)
         self._pending_rows = []
         self.document = document
         self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
@@ -377,6 +387,10 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
             self._pending_rows = []  # the next highlight rebuild must be a full one
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
+
+    def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        if self.document_sync is not None:
+            self.document_sync.edited(self, start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
