@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.content import Style as ContentStyle
@@ -24,6 +25,7 @@ from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.textfile import read_text_file
+from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
@@ -34,6 +36,9 @@ from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.grammars import grammar_for
 from symphony_tui.widgets.highlights import LazyHighlights
+
+if TYPE_CHECKING:
+    from symphony_tui.lsp.sync import DocumentSync
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -70,7 +75,9 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea):
+class Editor(
+    LanguageFeaturesMixin, SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea
+):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -114,6 +121,8 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         self._conflict_open = False
         self._backup_timer: Timer | None = None
         self._backup_order = time.time_ns()
+        self.document_sync: DocumentSync | None = None
+        """Told about every text change (a language server's incremental sync); set by the LSP service."""
         self.buffer_id = uuid.uuid4().hex
         """Identifies this buffer's hot-exit backup (and the document for extensions)."""
         self.version = 0
@@ -331,6 +340,9 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         self._syntax = None
         self._attach_syntax(document, language)
         document.on_replace = self._document_edited
+        document.on_text_replaced = self._text_replaced
+        if self.document_sync is not None:
+            self.document_sync.replaced(self)
         self._pending_rows = []
         self.document = document
         self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
@@ -391,6 +403,10 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
             self._pending_rows = []  # the next highlight rebuild must be a full one
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
+
+    def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        if self.document_sync is not None:
+            self.document_sync.edited(self, start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
