@@ -33,6 +33,9 @@ from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
+from symphony_tui.lsp.commands import register_lsp_commands
+from symphony_tui.lsp.panels import LocationList
+from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -122,8 +125,11 @@ class SymphonyApp(App[None]):
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
         self.extension_keybindings: list[Binding] = []
         """Keys contributed by extensions: above the defaults, below the user's own."""
+        self.lsp = LspService(self)
+        """Language servers: document sync, diagnostics, completion and the language commands."""
         register_builtin_commands(self)
         register_extension_commands(self)
+        register_lsp_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -173,6 +179,7 @@ class SymphonyApp(App[None]):
         for panel in self.query(TerminalPanel):
             panel.close_all()
         await self.extensions.stop()
+        await self.lsp.shutdown()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -248,6 +255,9 @@ class SymphonyApp(App[None]):
         editor.indent_width = s.tab_size
         editor.indent_type = "spaces" if s.insert_spaces else "tabs"
         editor.highlight_cursor_line = s.highlight_current_line
+        editor.show_whitespace = s.show_whitespace
+        editor.auto_close_pairs = s.auto_close_pairs
+        editor.auto_indent = s.auto_indent
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
@@ -282,6 +292,7 @@ class SymphonyApp(App[None]):
         s = self.settings.explorer
         explorer.display = s.visible
         explorer.styles.width = s.width
+        self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -427,6 +438,7 @@ class SymphonyApp(App[None]):
         editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
+        self.lsp.attach(editor)
         return editor
 
     def _pane_of(self, editor: Editor) -> TabPane:
@@ -464,6 +476,7 @@ class SymphonyApp(App[None]):
             target = await prompt_save_path(self, editor)
             if target is None:
                 return False
+        await self.lsp.format_before_save(editor)
         text = editor.text
         s = self.settings.editor
         if s.trim_trailing_whitespace:
@@ -502,6 +515,7 @@ class SymphonyApp(App[None]):
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
         self.extensions.document_saved(editor)
+        self.lsp.saved(editor)
         self._refresh_tab_label(editor)
         self._update_status()
         self._remember(target)
@@ -524,6 +538,7 @@ class SymphonyApp(App[None]):
             )
             if choice == "cancel" or (choice == "save" and not await self.save_editor(editor)):
                 return False
+        self.lsp.detach(editor)
         pane = self._pane_of(editor)
         assert pane.id is not None
         self.extensions.document_closed(editor)
@@ -600,9 +615,12 @@ class SymphonyApp(App[None]):
     def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self.active_editor:
             self._update_status()
+            if isinstance(event.text_area, Editor):
+                self.lsp.cursor_moved(event.text_area)
 
+    @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
-    def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
+    def _dirty_changed(self, event: Editor.DirtyChanged | Editor.LanguageChanged) -> None:
         self._refresh_tab_label(event.editor)
         self._update_status()
 
@@ -610,6 +628,8 @@ class SymphonyApp(App[None]):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_status()
         self.extensions.active_changed(self.active_editor)
+        self.lsp.close_popups()
+        self.lsp.refresh_status()
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
@@ -620,6 +640,10 @@ class SymphonyApp(App[None]):
     def _status_item_clicked(self, event: StatusBar.ItemClicked) -> None:
         if event.spec.command:
             self.dispatch(event.spec.command)
+
+    @on(LocationList.Selected)
+    async def _open_location(self, event: LocationList.Selected) -> None:
+        await self.lsp.reveal(event.row.path, event.row.line, event.row.column)
 
     @on(Explorer.OpenFile)
     async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:

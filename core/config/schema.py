@@ -74,6 +74,10 @@ class EditorSettings(SettingsModel):
     soft_wrap: bool = Field(False, description="Wrap long lines at the pane edge instead of scrolling sideways.")
     show_whitespace: bool = Field(False, description="Render spaces and tabs as visible marks.")
     highlight_current_line: bool = Field(True, description="Highlight the line holding the cursor.")
+    auto_close_pairs: bool = Field(
+        True, description="Type the closing bracket or quote with the opening one, step over it, delete pairs together."
+    )
+    auto_indent: bool = Field(True, description="Keep and adjust indentation on Enter; dedent a closer to its opener.")
     default_encoding: TextEncoding = Field(
         "utf-8", description="Text encoding used to open files whose encoding cannot be detected (a Python codec name)."
     )
