@@ -76,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("folder", type=Path, metavar="DIR")
     dev.add_argument("workspace", nargs="?", type=Path, default=Path("."), help="folder to open (default: here)")
 
-    test = sub.add_parser("test", help="check the manifest and run the extension's tests with the harness")
+    test = sub.add_parser(
+        "test", help="check the manifest and run the extension's tests (harness and real_host fixture)"
+    )
     test.add_argument("folder", type=Path, metavar="DIR")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     return parser
@@ -374,7 +376,20 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError(f"{folder}: no tests/ folder", hint="`symphony ext new` shows how tests look.")
     if importlib.util.find_spec("pytest") is None:
         raise ValidationError("`ext test` needs pytest", hint="Install it: pip install pytest.")
-    command = [sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider", "--rootdir", str(folder)]
+    # The real_host fixture comes from the SDK's plugin, also for folders made before their conftest loaded it.
+    plugin = ["-p", "extensions.sdk.pytest_plugin"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(tests),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *plugin,
+        "--rootdir",
+        str(folder),
+    ]
     out.flush()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run([*command, *args.pytest_args], cwd=folder, env=env, check=False).returncode

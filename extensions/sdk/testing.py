@@ -1,5 +1,8 @@
 """Run one extension in-process against a real workspace folder, for fast unit tests of extensions.
 
+For integration tests in a real host process see ``real_host`` (re-exported here from
+``extensions.sdk.real_host``) and the ``real_host`` pytest fixture (``extensions.sdk.pytest_plugin``).
+
 ``ExtensionHarness`` implements the same ``ctx`` protocols the host offers, on real files (through
 ``core.workspace``), with capability checks taken from the one API table: a call needing a capability that the
 test did not grant raises PermissionDeniedError, as it would for a user who said no. Dialogs answer from a
@@ -35,6 +38,7 @@ from extensions.sdk.context import (
     StatusItem,
 )
 from extensions.sdk.extension import Extension
+from extensions.sdk.real_host import RealHost, real_host
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,4 +444,12 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return text
 
 
-__all__ = ["ExtensionHarness", "FakeTerminal", "HarnessContext", "Notification", "apply_text_edits"]
+__all__ = [
+    "ExtensionHarness",
+    "FakeTerminal",
+    "HarnessContext",
+    "Notification",
+    "RealHost",
+    "apply_text_edits",
+    "real_host",
+]
