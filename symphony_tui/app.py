@@ -264,7 +264,8 @@ class SymphonyApp(App[None]):
         defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
         self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
-            self._notify_problem(problem)
+            if not self.extensions.defers(problem):
+                self._notify_problem(problem)
         textual_bindings = [
             TextualBinding(b.key, f"keybinding({index})", show=False, priority=True)
             for index, b in enumerate(self.keybindings)

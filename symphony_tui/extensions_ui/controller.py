@@ -87,6 +87,12 @@ class ExtensionsController:
         manifest = service.manifests.get(extension_id) if service is not None else None
         return manifest.name if manifest is not None else extension_id
 
+    def defers(self, problem: SymphonyError) -> bool:
+        """Whether a keymap problem must wait for extensions: a user binding may name a command that an
+        extension contributes once the service has read the manifests (the keymap is checked again then)."""
+        pending = self.enabled and self.service is None and not self.started.is_set()
+        return pending and problem.data.get("key") == "keybindings" and "value" in problem.data
+
     # -- lifecycle -----------------------------------------------------------------------------------------
 
     def start(self) -> None:

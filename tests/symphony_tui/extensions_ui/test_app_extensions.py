@@ -173,3 +173,16 @@ async def test_the_host_killed_ten_times_while_typing_loses_no_keystroke(workspa
         await wait_until(
             pilot, lambda: bar.items.get("symphony.wordcount/wordcount") is not None, "the item after recovery"
         )
+
+
+async def test_a_user_key_for_an_extension_command_is_not_reported_unknown(workspace: Path, tmp_path: Path) -> None:
+    bindings = [{"key": "f8", "command": "t.ui.wrap"}, {"key": "f9", "command": "no.such.command"}]
+    app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt", settings={"keybindings": bindings})
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        problems = [n.message for n in app._notifications if "unknown command" in n.message]
+        assert len(problems) == 1 and "no.such.command" in problems[0]
+        editor = app.active_editor
+        assert editor is not None
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: editor.text.startswith("<<"), "the edit from the user's key")
