@@ -301,6 +301,7 @@ class SymphonyApp(App[None]):
             explorer.reload()
             self._file_index = None
         self._report_problems()
+        self.extensions.settings_changed()
 
     def reload_settings(self) -> None:
         """Re-read every settings layer and apply the result."""
@@ -618,6 +619,7 @@ class SymphonyApp(App[None]):
             self._update_status()
             if isinstance(event.text_area, Editor):
                 self.lsp.cursor_moved(event.text_area)
+                self.extensions.selection_changed(event.text_area)
 
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)

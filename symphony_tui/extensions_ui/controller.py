@@ -73,6 +73,7 @@ class ExtensionsController:
         self._commands: list[str] = []
         self._reloading: asyncio.Lock | None = None
         self._stopping = False
+        self._applied: tuple[object, ...] = self._host_settings()
         self.dev: DevReloader | None = None
         """Reloads ``ext dev`` folders on save (None without dev folders)."""
 
@@ -123,6 +124,7 @@ class ExtensionsController:
             self._changed()
 
     def _build(self) -> ExtensionsService:
+        self._applied = self._host_settings()
         from core.extensions.spec import Isolation
         from extensions.kit.disabled import DisabledList
         from extensions.kit.permissions import PermissionStore
@@ -211,6 +213,8 @@ class ExtensionsController:
         if self._reloading is None:
             self._reloading = asyncio.Lock()
         async with self._reloading:
+            self._applied = self._host_settings()
+            self.started.clear()
             old, self.service = self.service, None
             if old is not None:
                 for ext_id in old.manifests:
@@ -220,7 +224,6 @@ class ExtensionsController:
                 self.app.commands.unregister(command_id)
             self._commands = []
             self.app.extension_keybindings = []
-            self.started.clear()
             if self._stopping or not self.enabled:
                 self.app._apply_keymap()
                 self.started.set()
@@ -292,6 +295,33 @@ class ExtensionsController:
     def active_changed(self, editor: Editor | None) -> None:
         """Another tab (or none) became the active editor."""
         self._fire("editor.active_changed", editor)
+
+    def selection_changed(self, editor: Editor) -> None:
+        """The active editor's cursors or selections moved (the event carries them, primary first)."""
+        service = self.service
+        if service is not None:
+            selections = [
+                {"anchor": {"line": s.start[0], "column": s.start[1]}, "head": {"line": s.end[0], "column": s.end[1]}}
+                for s in editor.all_selections
+            ]
+            service.fire_event(
+                "editor.selection_changed", document=document_meta(editor), data={"selections": selections}
+            )
+
+    def settings_changed(self) -> None:
+        """Settings were reloaded: restart the hosts if how they run changed, else tell extensions."""
+        if not self.requested:
+            return
+        if self._host_settings() != self._applied:
+            self.app.run_worker(self.reload(), name="extensions-reload", group="extensions", exit_on_error=False)
+            return
+        service = self.service
+        if service is not None:
+            service.fire_event("settings.changed")
+
+    def _host_settings(self) -> tuple[object, ...]:
+        s = self.app.settings.extensions
+        return (s.enabled, s.isolation, s.memory_limit_mb)
 
 
 __all__ = ["SHOW_COMMAND", "ExtensionsController", "ExtensionsOptions"]

@@ -186,3 +186,50 @@ async def test_a_user_key_for_an_extension_command_is_not_reported_unknown(works
         assert editor is not None
         await pilot.press("f8")
         await wait_until(pilot, lambda: editor.text.startswith("<<"), "the edit from the user's key")
+
+
+async def test_settings_switch_isolation_live_and_turn_extensions_off(workspace: Path, tmp_path: Path) -> None:
+    from core.config import ConfigService
+    from symphony_tui.app import SymphonyApp
+    from symphony_tui.extensions_ui.controller import ExtensionsOptions
+
+    settings = workspace / ".symphony" / "settings.toml"
+    settings.parent.mkdir()
+    settings.write_text('[extensions]\nisolation = "shared"\n', encoding="utf-8")
+    app = SymphonyApp(
+        workspace,
+        config=ConfigService(workspace),
+        watch_config=False,
+        extensions=True,
+        extension_options=ExtensionsOptions(
+            builtin=[BUILTIN_ROOT / "hello", BUILTIN_ROOT / "wordcount"], use_registry=False
+        ),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert list(app.extensions.service.supervisor.host_pids()) == ["exthost"]  # type: ignore[union-attr]
+
+        settings.write_text('[extensions]\nisolation = "per-extension"\n', encoding="utf-8")
+        app.reload_settings()
+        await wait_until(
+            pilot,
+            lambda: app.extensions.service is not None and len(app.extensions.service.supervisor.host_pids()) == 2,
+            "one host per extension",
+        )
+        assert "symphony.hello.say" in app.commands
+
+        settings.write_text("[extensions]\nenabled = false\n", encoding="utf-8")
+        app.reload_settings()
+        await wait_until(pilot, lambda: app.extensions.service is None and app.extensions.started.is_set(), "off")
+        assert "symphony.hello.say" not in app.commands
+        assert await app.run_command("extensions.restart") is None  # says they are off, does not fail
+
+
+async def test_without_the_extensions_flag_no_host_is_spawned(workspace: Path) -> None:
+    from symphony_tui.app import SymphonyApp
+
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.extensions.service is None and not app.extensions.enabled
+        assert "extensions.show" in app.commands
