@@ -114,7 +114,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, attempts: int = 3000) -> None:
     """Let the app run until ``condition()`` holds (bounded by event-loop turns, not asserted on time)."""
     for _ in range(attempts):
         if condition():

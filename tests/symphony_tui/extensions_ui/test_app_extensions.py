@@ -61,17 +61,6 @@ async def test_a_contributed_command_runs_from_the_palette_and_undoes_in_one_ste
         assert not editor.dirty
 
 
-async def test_a_contributed_keybinding_runs_the_extension_command(workspace: Path, tmp_path: Path) -> None:
-    app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt")
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
-        assert app.keys_for("t.ui.wrap") == ["f7"]
-        editor = app.active_editor
-        assert editor is not None
-        await pilot.press("f7")
-        await wait_until(pilot, lambda: editor.text.endswith(">>"), "the edit from f7")
-
-
 async def answer_permission(pilot, app, key: str) -> str:  # type: ignore[no-untyped-def]
     worker = app.dispatch("t.ui.read")
     await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the permission prompt")
@@ -175,7 +164,9 @@ async def test_the_host_killed_ten_times_while_typing_loses_no_keystroke(workspa
         )
 
 
-async def test_a_user_key_for_an_extension_command_is_not_reported_unknown(workspace: Path, tmp_path: Path) -> None:
+async def test_contributed_and_user_keys_run_extension_commands_without_unknown_command_noise(
+    workspace: Path, tmp_path: Path
+) -> None:
     bindings = [{"key": "f8", "command": "t.ui.wrap"}, {"key": "f9", "command": "no.such.command"}]
     app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt", settings={"keybindings": bindings})
     async with app.run_test(size=SIZE) as pilot:
@@ -184,8 +175,11 @@ async def test_a_user_key_for_an_extension_command_is_not_reported_unknown(works
         assert len(problems) == 1 and "no.such.command" in problems[0]
         editor = app.active_editor
         assert editor is not None
+        assert app.keys_for("t.ui.wrap") == ["f7", "f8"]  # the manifest's key and the user's own
         await pilot.press("f8")
         await wait_until(pilot, lambda: editor.text.startswith("<<"), "the edit from the user's key")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: editor.text.startswith("<<<<"), "the edit from the contributed key")
 
 
 async def test_settings_switch_isolation_live_and_turn_extensions_off(workspace: Path, tmp_path: Path) -> None:

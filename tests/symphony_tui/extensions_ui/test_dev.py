@@ -62,7 +62,7 @@ async def test_saving_the_code_reloads_it_and_saving_the_manifest_adds_its_new_c
         assert await app.run_command("dev.greeter.greet") == "hello"
 
         (folder / "main.py").write_text(CODE.format(word="bonjour"), encoding="utf-8")
-        await wait_until(pilot, lambda: reloader.reloads >= 1, "a reload after saving main.py", attempts=1500)
+        await wait_until(pilot, lambda: reloader.reloads >= 1, "a reload after saving main.py")
         assert await app.run_command("dev.greeter.greet") == "bonjour"
         assert any("Reloaded Greeter after saving main.py" in n.message for n in app._notifications)
 
@@ -74,7 +74,7 @@ async def test_saving_the_code_reloads_it_and_saving_the_manifest_adds_its_new_c
             + '\n    @command("dev.greeter.wave")\n    async def wave(self):\n        return "o/"\n',
             encoding="utf-8",
         )
-        await wait_until(pilot, lambda: "dev.greeter.wave" in app.commands, "the new command", attempts=1500)
+        await wait_until(pilot, lambda: "dev.greeter.wave" in app.commands, "the new command")
         await wait_until(pilot, lambda: app.extensions.started.is_set(), "the reloaded service")
         assert await app.run_command("dev.greeter.wave") == "o/"
         assert app.commands.get("dev.greeter.wave").label == "Greeter: Wave"
@@ -92,11 +92,11 @@ async def test_a_broken_save_is_reported_and_the_next_good_save_recovers(tmp_pat
         await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.ACTIVE, "active")
 
         (folder / "main.py").write_text("class Greeter(:\n", encoding="utf-8")
-        await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.FAILED, "the failure", 1500)
+        await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.FAILED, "the failure")
         assert any(n.title == "Extension failed" and "Greeter" in n.message for n in app._notifications)
 
         (folder / "main.py").write_text(CODE.format(word="fixed"), encoding="utf-8")  # as long as "hello": same size
-        await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.ACTIVE, "recovery", 1500)
+        await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.ACTIVE, "recovery")
         assert await app.run_command("dev.greeter.greet") == "fixed"
 
 

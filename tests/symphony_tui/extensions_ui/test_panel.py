@@ -117,27 +117,23 @@ async def test_disable_then_enable_from_the_panel(workspace: Path) -> None:
         await wait_until(pilot, lambda: "symphony.wordcount/wordcount" in bar.items, "the count item again")
 
 
-async def test_revoke_permissions_asks_again_next_time(workspace: Path, tmp_path: Path) -> None:
-    app = ext_app(workspace, [probe_extension(tmp_path / "exts")])
+async def test_revoke_permissions_then_restart_the_host_from_the_panel(workspace: Path, tmp_path: Path) -> None:
+    app = ext_app(workspace, [probe_extension(tmp_path / "exts"), BUILTIN_ROOT / "wordcount"], "notes.txt")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         service = app.extensions.service
         assert service is not None
         service.gate.store.grant("t.ui", Capability.FS_READ)
         panel = await open_panel(pilot)
+        table = panel.query_one("DataTable")
+        table.move_cursor(row=[r.id for r in panel.rows].index("t.ui"))  # type: ignore[attr-defined]
         assert row(panel, "t.ui").capabilities == "fs.read ✓"
         await pilot.press("v")
         await wait_until(pilot, lambda: row(panel, "t.ui").capabilities == "fs.read", "the grant gone")
         assert service.gate.store.granted("t.ui") == frozenset()
 
-
-async def test_restart_host_from_the_panel_starts_a_new_process(workspace: Path) -> None:
-    app = ext_app(workspace, [BUILTIN_ROOT / "wordcount"], "notes.txt")
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
-        supervisor = app.extensions.service.supervisor  # type: ignore[union-attr]
+        supervisor = service.supervisor
         before = supervisor.host_pids()["exthost"]
-        await open_panel(pilot)
         await pilot.press("r")
         await wait_until(pilot, lambda: supervisor.host_pids().get("exthost", before) != before, "a new host")
         await supervisor.wait_ready()
