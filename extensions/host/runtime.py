@@ -83,7 +83,7 @@ class HostRuntime:
         return len(self.specs)
 
     async def activate(self, params: Any, ctx: RequestContext) -> dict[str, Any]:
-        """Activate extensions by id, dependencies hosted here first: ``{activated: [...], failed: {id: error}}``."""
+        """Activate extensions by id, dependencies hosted here first: ``{activated, failed: {id: error}, events}``."""
         ids = params.get("ids") if isinstance(params, dict) else None
         if not isinstance(ids, list):
             raise InvalidParamsError(f"{hp.ACTIVATE} needs {{'ids': [extension id, ...]}}")
@@ -96,7 +96,10 @@ class HostRuntime:
                 failed[str(ext_id)] = exc.to_dict()
             else:
                 activated.append(str(ext_id))
-        return {"activated": activated, "failed": failed}
+        # The events the active extensions handle, so core sends this host only those (a keystroke need not
+        # cross the process boundary for extensions that never look at document.changed).
+        events = sorted({name for active in self.active.values() for name in type(active.instance).events})
+        return {"activated": activated, "failed": failed, "events": events}
 
     async def _activate_one(self, ext_id: str, ctx: RequestContext, chain: tuple[str, ...]) -> None:
         if ext_id in self.active:

@@ -94,7 +94,8 @@ async def test_nothing_is_imported_until_activation(runtime: HostRuntime) -> Non
 async def test_dependencies_hosted_here_activate_first(runtime: HostRuntime) -> None:
     peer = RecordingPeer()
     reply = await runtime.activate({"ids": ["t.top"]}, context(peer))
-    assert reply == {"activated": ["t.top"], "failed": {}}
+    # events: what the active extensions handle, so core sends this host nothing else
+    assert reply == {"activated": ["t.top"], "failed": {}, "events": ["document.saved"]}
     assert list(runtime.active) == ["t.base", "t.top"]
     assert [p["extension"] for m, p in peer.requests if m == "ext/window.notify"] == ["t.base", "t.top"]
 

@@ -62,6 +62,14 @@ async def test_wordcount_updates_its_status_item_as_the_document_changes() -> No
         assert len(host.supervisor.host_pids()) == 1
 
 
+async def test_a_host_is_sent_only_the_events_its_extensions_handle() -> None:
+    async with real_host(BUILTIN_ROOT / "wordcount") as host:
+        assert host.supervisor.host_events(host.id) == {"document.changed", "document.closed", "editor.active_changed"}
+    async with real_host(BUILTIN_ROOT / "hello") as host:
+        await host.run_command("symphony.hello.say", "Ada")
+        assert host.supervisor.host_events(host.id) == frozenset()
+
+
 async def test_dialog_answers_and_settings_reach_the_extension() -> None:
     async with real_host(BUILTIN_ROOT / "hello", answers=["Ada"], settings={"greeting": "Ahoy"}) as host:
         assert await host.run_command("symphony.hello.say") == "Ahoy, Ada!"
