@@ -9,6 +9,7 @@ off (tests, ``extensions.enabled = false``) every hook is a no-op and no process
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -110,6 +111,9 @@ class ExtensionsController:
 
     async def _start(self) -> None:
         try:
+            # ~60 ms of imports (the kit's models, the supervisor): off the UI loop, so typing is not held up.
+            await asyncio.to_thread(importlib.import_module, "symphony_tui.extensions_ui.prompter")
+            await asyncio.to_thread(importlib.import_module, "symphony_tui.extensions_service")
             service = self._build()
             self.service = service
             self._adopt(service)

@@ -119,6 +119,7 @@ async def test_an_invalid_manifest_is_named_in_a_notification_and_the_rest_loads
     app = ext_app(workspace, [broken, BUILTIN_ROOT / "hello"])
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
+        await wait_until(pilot, lambda: any(n.title == "Extension problem" for n in app._notifications), "problem")
         problems = [n.message for n in app._notifications if n.title == "Extension problem"]
         assert len(problems) == 1
         assert str(broken / "Symphony.toml") in problems[0] and "'version'" in problems[0]
@@ -171,6 +172,7 @@ async def test_contributed_and_user_keys_run_extension_commands_without_unknown_
     app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt", settings={"keybindings": bindings})
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
+        await wait_until(pilot, lambda: any("unknown command" in n.message for n in app._notifications), "problem")
         problems = [n.message for n in app._notifications if "unknown command" in n.message]
         assert len(problems) == 1 and "no.such.command" in problems[0]
         editor = app.active_editor

@@ -64,7 +64,11 @@ async def test_saving_the_code_reloads_it_and_saving_the_manifest_adds_its_new_c
         (folder / "main.py").write_text(CODE.format(word="bonjour"), encoding="utf-8")
         await wait_until(pilot, lambda: reloader.reloads >= 1, "a reload after saving main.py")
         assert await app.run_command("dev.greeter.greet") == "bonjour"
-        assert any("Reloaded Greeter after saving main.py" in n.message for n in app._notifications)
+        await wait_until(
+            pilot,
+            lambda: any("Reloaded Greeter after saving main.py" in n.message for n in app._notifications),
+            "the reload's notification",
+        )
 
         (folder / "Symphony.toml").write_text(
             MANIFEST + '\n[[contributes.commands]]\nid = "dev.greeter.wave"\ntitle = "Wave"\n', encoding="utf-8"
@@ -93,7 +97,11 @@ async def test_a_broken_save_is_reported_and_the_next_good_save_recovers(tmp_pat
 
         (folder / "main.py").write_text("class Greeter(:\n", encoding="utf-8")
         await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.FAILED, "the failure")
-        assert any(n.title == "Extension failed" and "Greeter" in n.message for n in app._notifications)
+        await wait_until(
+            pilot,
+            lambda: any(n.title == "Extension failed" and "Greeter" in n.message for n in app._notifications),
+            "the failure's notification",
+        )
 
         (folder / "main.py").write_text(CODE.format(word="fixed"), encoding="utf-8")  # as long as "hello": same size
         await wait_until(pilot, lambda: status(app, "dev.greeter") is ExtensionStatus.ACTIVE, "recovery")

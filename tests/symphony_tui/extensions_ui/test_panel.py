@@ -151,7 +151,9 @@ async def test_a_host_that_crashed_too_often_is_marked_until_restart_extensions(
         marked = row(panel, "symphony.wordcount")
         assert marked.state == "failed (stopped)" and "killed by signal SIGKILL" in marked.error
         assert "symphony.wordcount/wordcount" not in app.query_one(StatusBar).items
-        assert any(n.title == "Extension stopped" for n in app._notifications)
+        await wait_until(
+            pilot, lambda: any(n.title == "Extension stopped" for n in app._notifications), "the notification"
+        )
         await app.run_command("extensions.restart")
         await wait_until(pilot, lambda: row(panel, "symphony.wordcount").state == "active", "back after restart")
         assert not row(panel, "symphony.wordcount").marked
