@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from symphony_tui.app import SymphonyApp
     from symphony_tui.extensions_service import ExtensionsService
     from symphony_tui.extensions_ui.dev import DevReloader
+    from symphony_tui.extensions_ui.workspace_events import WorkspaceEvents
     from symphony_tui.widgets.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ class ExtensionsController:
         self._reloading: asyncio.Lock | None = None
         self._stopping = False
         self._applied: tuple[object, ...] = self._host_settings()
+        self.workspace_events: WorkspaceEvents | None = None
+        """Workspace file changes for the running service, while it needs them."""
         self.dev: DevReloader | None = None
         """Reloads ``ext dev`` folders on save (None without dev folders)."""
 
@@ -118,6 +121,10 @@ class ExtensionsController:
             self.service = service
             self._adopt(service)
             await service.start(await self._workspace_files(service))
+            from symphony_tui.extensions_ui.workspace_events import WorkspaceEvents
+
+            self.workspace_events = WorkspaceEvents(self.app, service)
+            self.workspace_events.ensure()
             for editor in self.app.editors:  # onLanguage activation and listeners for what is already open
                 service.fire_event("document.opened", document=document_meta(editor))
         except SymphonyError as exc:
@@ -208,6 +215,7 @@ class ExtensionsController:
         self._stopping = True
         if self.dev is not None:
             self.dev.stop()
+        self._stop_workspace_events()
         service, self.service = self.service, None
         if service is not None:
             await service.stop()
@@ -220,6 +228,7 @@ class ExtensionsController:
             self._applied = self._host_settings()
             self.started.clear()
             old, self.service = self.service, None
+            self._stop_workspace_events()
             if old is not None:
                 for ext_id in old.manifests:
                     self.ui.forget_extension(ext_id)
@@ -235,6 +244,11 @@ class ExtensionsController:
                 return
             await self._start()
 
+    def _stop_workspace_events(self) -> None:
+        if self.workspace_events is not None:
+            self.workspace_events.stop()
+            self.workspace_events = None
+
     # -- status --------------------------------------------------------------------------------------------
 
     def _status_changed(self, extension_id: str, status: ExtensionStatus, error: SymphonyError | None) -> None:
@@ -242,6 +256,8 @@ class ExtensionsController:
 
         if status in (ExtensionStatus.CRASHED, ExtensionStatus.STOPPED, ExtensionStatus.FAILED):
             self.ui.forget_extension(extension_id)
+        if self.workspace_events is not None:
+            self.workspace_events.ensure()  # a newly active extension may handle file changes
         if status is ExtensionStatus.STOPPED and error is not None:
             self.app.notify(
                 f"{self.display_name(extension_id)}: {error.message}\n{error.hint}",

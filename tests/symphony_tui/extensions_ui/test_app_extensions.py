@@ -229,3 +229,65 @@ async def test_without_the_extensions_flag_no_host_is_spawned(workspace: Path) -
         await settle(pilot)
         assert app.extensions.service is None and not app.extensions.enabled
         assert "extensions.show" in app.commands
+
+
+FILES_MANIFEST = """\
+id = "t.files"
+name = "Files"
+version = "1.0.0"
+type = "operator"
+entry = "main:Files"
+activation = ["onStartup"]
+"""
+
+FILES_CODE = """\
+from extensions.sdk import Event, Extension, on
+
+
+class Files(Extension):
+    @on("workspace.files_changed")
+    async def changed(self, event: Event):
+        paths = sorted(c["path"] for c in event.data["changes"])
+        await self.ctx.window.notify("changed: " + ", ".join(paths))
+"""
+
+LATE_MANIFEST = """\
+id = "t.late"
+name = "Late"
+version = "1.0.0"
+type = "operator"
+entry = "main:Late"
+activation = ["workspaceContains:**/*.late"]
+"""
+
+LATE_CODE = """\
+from extensions.sdk import Extension
+
+
+class Late(Extension):
+    async def activate(self, ctx):
+        await ctx.window.notify("a .late file appeared")
+"""
+
+
+async def test_file_changes_reach_extensions_and_wake_workspace_contains(workspace: Path, tmp_path: Path) -> None:
+    files = write_extension(tmp_path / "exts", "files", FILES_MANIFEST, FILES_CODE)
+    late = write_extension(tmp_path / "exts", "late", LATE_MANIFEST, LATE_CODE)
+    app = ext_app(workspace, [files, late])
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert status(app, "t.late") is ExtensionStatus.INACTIVE
+        await wait_until(pilot, lambda: any(w.group == "ext-watch" for w in app.workers), "the workspace watch")
+        seen = lambda: any(n.message == "changed: data/new.late" for n in app._notifications)  # noqa: E731
+        for attempt in range(50):  # the OS watch arms asynchronously: write until a change is seen
+            (workspace / "data" / "new.late").write_text(str(attempt), encoding="utf-8")
+            await pilot.pause(0.1)
+            if seen():
+                break
+        await wait_until(
+            pilot, lambda: any(n.message == "changed: data/new.late" for n in app._notifications), "the event"
+        )
+        await wait_until(pilot, lambda: status(app, "t.late") is ExtensionStatus.ACTIVE, "workspaceContains")
+        await wait_until(
+            pilot, lambda: any(n.message == "a .late file appeared" for n in app._notifications), "its notice"
+        )
