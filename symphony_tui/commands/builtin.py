@@ -41,6 +41,9 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     async def close() -> None:
         if (editor := app.active_editor) is not None:
             await app.close_editor(editor)
+        elif (pane := app.tabs.active_pane) is not None and pane.id is not None:
+            await app.tabs.remove_pane(pane.id)  # a diff view: nothing to save
+            app._update_welcome()
 
     def cycle(step: int) -> None:
         editors = app.editors
@@ -51,21 +54,10 @@ def register_builtin_commands(app: SymphonyApp) -> None:
         app._activate(target)
 
     def toggle_explorer() -> None:
-        from symphony_tui.widgets.explorer import Explorer
-
-        explorer = app.query_one(Explorer)
-        explorer.display = not explorer.display
-        if explorer.display:
-            explorer.focus()
-        elif (editor := app.active_editor) is not None:
-            editor.focus()
+        app.workspace_ui.toggle_side()  # the side bar: the explorer or whichever view was shown last
 
     def focus_explorer() -> None:
-        from symphony_tui.widgets.explorer import Explorer
-
-        explorer = app.query_one(Explorer)
-        explorer.display = True
-        explorer.focus()
+        app.workspace_ui.show_side("explorer")
 
     def toggle_soft_wrap() -> None:
         if (editor := app.active_editor) is not None:

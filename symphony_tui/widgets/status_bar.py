@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
@@ -41,6 +42,13 @@ class StatusBar(Horizontal):
     StatusBar > #status-path {
         width: 1fr;
     }
+    StatusBar > #status-branch {
+        color: $text-muted;
+    }
+    StatusBar > #status-blame {
+        color: $text-muted;
+        max-width: 50%;
+    }
     StatusBar > #status-dirty {
         color: $warning;
         text-style: bold;
@@ -55,8 +63,10 @@ class StatusBar(Horizontal):
         self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="status-branch")
         yield Static("", id="status-dirty")
         yield Static("", id="status-path")
+        yield Static("", id="status-blame")
         yield Static("", id="status-cursor")
         yield Static("", id="status-language")
         yield Static("", id="status-encoding")
@@ -64,7 +74,15 @@ class StatusBar(Horizontal):
 
     def on_mount(self) -> None:
         # Until a file is active only the (empty) path field takes room.
-        for widget_id in ("#status-dirty", "#status-cursor", "#status-language", "#status-encoding", "#status-eol"):
+        for widget_id in (
+            "#status-branch",
+            "#status-blame",
+            "#status-dirty",
+            "#status-cursor",
+            "#status-language",
+            "#status-encoding",
+            "#status-eol",
+        ):
             self.query_one(widget_id, Static).display = False
 
     def watch_info(self, old: StatusInfo, info: StatusInfo) -> None:
@@ -88,3 +106,29 @@ class StatusBar(Horizontal):
                 widget = self.query_one(widget_id, Static)
                 widget.update(value)
                 widget.display = has_file or widget_id == "#status-path"
+
+    def show_branch(self, text: str) -> None:
+        """The git branch and ahead/behind counts ("" outside git hides the field)."""
+        self._show_extra("#status-branch", text)
+
+    def show_blame(self, text: str) -> None:
+        """Who last changed the cursor's line ("" hides the field)."""
+        self._show_extra("#status-blame", text)
+
+    def _show_extra(self, widget_id: str, text: str) -> None:
+        if self._shown.get(widget_id, "") == text:
+            return
+        self._shown[widget_id] = text
+        widget = self.query_one(widget_id, Static)
+        widget.update(Text(text))  # commit summaries may contain '[': never markup
+        widget.display = bool(text)
+
+    @property
+    def branch_text(self) -> str:
+        """What the branch field shows."""
+        return self._shown.get("#status-branch", "")
+
+    @property
+    def blame_text(self) -> str:
+        """What the blame field shows."""
+        return self._shown.get("#status-blame", "")
