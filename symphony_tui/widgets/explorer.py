@@ -60,13 +60,13 @@ class Explorer(Tree[Entry]):
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", show=False),
         Binding("a", "command('explorer.newFile')", "New file", show=False),
-        Binding("shift+a", "command('explorer.newFolder')", "New folder", show=False),
+        Binding("A", "command('explorer.newFolder')", "New folder", show=False),
         Binding("f2,r", "command('explorer.rename')", "Rename", show=False),
         Binding("delete,d", "command('explorer.delete')", "Delete", show=False),
         Binding("ctrl+x,x", "command('explorer.cut')", "Cut", show=False),
         Binding("ctrl+v,p", "command('explorer.paste')", "Paste", show=False),
-        Binding("shift+d", "command('explorer.duplicate')", "Duplicate", show=False),
-        Binding("ctrl+z,u", "command('explorer.undo')", "Undo file operation", show=False),
+        Binding("D", "command('explorer.duplicate')", "Duplicate", show=False),
+        Binding("ctrl+z", "command('explorer.undo')", "Undo file operation", show=False),
     ]
 
     class OpenFile(Message):
@@ -211,6 +211,7 @@ class Explorer(Tree[Entry]):
             if found is None:
                 return False
             node = found
+        _ = self._tree_lines  # expanding invalidated the line numbers move_cursor reads: rebuild them now
         self.move_cursor(node)
         self.call_after_refresh(self.scroll_to_node, node, animate=False)
         return True

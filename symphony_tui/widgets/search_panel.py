@@ -54,8 +54,11 @@ class SearchPanel(Vertical):
         border: none;
         height: 1;
         padding: 0 1;
-        margin: 0 0 1 0;
+        margin: 0 1 1 1;
         background: $surface;
+    }
+    SearchPanel > #search-replace, SearchPanel > #search-include {
+        margin-bottom: 0;
     }
     SearchPanel > #search-toggles, SearchPanel > #search-summary {
         height: 1;
@@ -121,14 +124,10 @@ class SearchPanel(Vertical):
 
     def _toggles_text(self) -> Text:
         text = Text()
-        for key, label, hint in (
-            ("case_sensitive", "Aa", "alt+c"),
-            ("regex", ".*", "alt+r"),
-            ("whole_word", "ab", "alt+w"),
-        ):
-            on_ = self.options[key]
-            text.append(f" {label} ", style="reverse bold" if on_ else "dim")
-            text.append(f" {hint}  ", style="dim")
+        for key, label in (("case_sensitive", "Aa"), ("whole_word", "ab"), ("regex", ".*")):
+            text.append(f" {label} ", style="reverse bold" if self.options[key] else "dim")
+            text.append(" ")
+        text.append(" alt+c/w/r", style="dim")
         return text
 
     def action_toggle(self, option: str) -> None:
@@ -252,12 +251,24 @@ class SearchPanel(Vertical):
         self.post_message(self.Preview(self.root / item.path, line.number, column, focus=focus))
 
 
+SHOWN_BEFORE_MATCH = 12
+"""A line whose first match starts further in is shown from this many characters before it, after an ellipsis."""
+
+
 def _line_label(line: ResultLine, width: int) -> Text:
-    text = line.text.replace("\t", " ")  # same length: the match spans still line up
+    """``NUMBER text`` with the matches highlighted; leading indentation is dropped so the match shows."""
+    raw = line.text.replace("\t", " ")  # same length: the match spans still line up
+    start = len(raw) - len(raw.lstrip(" "))
+    if line.spans and line.spans[0][0] - start > SHOWN_BEFORE_MATCH:
+        start = line.spans[0][0] - SHOWN_BEFORE_MATCH
+        prefix = "…"
+    else:
+        prefix = ""
     shown = Text(f"{line.number:>{width}} ", style="dim")
-    body = Text(text[:300], style="" if line.is_match else "dim")
-    for start, end in line.spans:
-        body.stylize("reverse", start, min(end, 300))
+    body = Text(prefix + raw[start : start + 300], style="" if line.is_match else "dim")
+    for begin, end in line.spans:
+        if end > start:
+            body.stylize("reverse", len(prefix) + max(begin - start, 0), len(prefix) + min(end - start, 300))
     shown.append_text(body)
     return shown
 
