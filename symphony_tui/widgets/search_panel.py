@@ -5,6 +5,7 @@ path order by ``SearchResults``. Moving over a result previews it in the editor;
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
@@ -191,7 +192,10 @@ class SearchPanel(Vertical):
         query = self.current_query()
         if query is not None and query == self.query_used and not self.searching and self._worker is not None:
             return self._worker
-        self._worker = self.run_worker(self._search(query), name="find-in-files", group="search", exclusive=True)
+        # A partial, not a coroutine: a search replaced before it started leaves no un-awaited coroutine behind.
+        self._worker = self.run_worker(
+            partial(self._search, query), name="find-in-files", group="search", exclusive=True
+        )
         return self._worker
 
     async def _search(self, query: SearchQuery | None) -> None:

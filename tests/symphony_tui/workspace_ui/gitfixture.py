@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from core.config import ConfigService
 from symphony_tui.app import SymphonyApp
@@ -41,9 +43,9 @@ def make_app(workspace: Path, *files: str, settings: dict[str, Any] | None = Non
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for background work (twice: loading can start more); commands waiting on a dialog keep waiting."""
     for _ in range(2):
-        background = [w for w in pilot.app.workers if w.group != "commands"]
-        if background:  # an empty list would mean "all workers" to Textual
-            await pilot.app.workers.wait_for_complete(background)
+        for worker in [w for w in pilot.app.workers if w.group != "commands"]:
+            with contextlib.suppress(WorkerCancelled):  # a newer search replaced it: that is normal
+                await worker.wait()
         await pilot.pause()
 
 
