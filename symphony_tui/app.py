@@ -43,6 +43,9 @@ from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
 from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
+from symphony_tui.workspace_ui.commands import register_workspace_commands
+from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ TERMINAL_ESCAPE_COMMANDS = frozenset(
 """Commands whose keys still reach Symphony while a terminal program has focus."""
 
 
-class SymphonyApp(App[None]):
+class SymphonyApp(WorkspaceMessages, App[None]):
     """The Symphony workbench: explorer, editor tabs, status bar, palette."""
 
     CSS = """
@@ -127,9 +130,13 @@ class SymphonyApp(App[None]):
         """Keys contributed by extensions: above the defaults, below the user's own."""
         self.lsp = LspService(self)
         """Language servers: document sync, diagnostics, completion and the language commands."""
+        self._applied_visible = True
+        self.workspace_ui = WorkspaceUI(self)
+        """Side bar views, file operations, git and the workspace watcher."""
         register_builtin_commands(self)
         register_extension_commands(self)
         register_lsp_commands(self)
+        register_workspace_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -148,11 +155,13 @@ class SymphonyApp(App[None]):
     def compose(self) -> ComposeResult:
         explorer_settings = self.settings.explorer
         self._applied_filters = self._explorer_filters()
+        self._applied_visible = explorer_settings.visible
         with Horizontal(id="workbench"):
-            explorer = Explorer(self._workspace_tree(), id="explorer")
+            explorer = Explorer(self._workspace_tree(), icons=explorer_settings.icons, id="explorer")
             explorer.display = explorer_settings.visible
             explorer.styles.width = explorer_settings.width
             yield explorer
+            yield from side_views(self, explorer_settings.width)
             with Vertical(id="editor-area"):
                 yield TabbedContent(id="editors")
                 yield Static(self._welcome_text(), id="welcome")
@@ -173,6 +182,7 @@ class SymphonyApp(App[None]):
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
         self.call_after_refresh(self.extensions.start)  # hosts spawn after the first frame, in a worker
+        self.call_after_refresh(self.workspace_ui.start)  # after the editors took focus
 
     async def on_unmount(self) -> None:
         self._config_stop.set()
@@ -180,6 +190,7 @@ class SymphonyApp(App[None]):
             panel.close_all()
         await self.extensions.stop()
         await self.lsp.shutdown()
+        await self.workspace_ui.stop()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -290,9 +301,14 @@ class SymphonyApp(App[None]):
             self._configure_editor(editor)
         explorer = self.query_one(Explorer)
         s = self.settings.explorer
-        explorer.display = s.visible
-        explorer.styles.width = s.width
         self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
+        if s.visible != self._applied_visible:
+            self._applied_visible = s.visible
+            self.workspace_ui.set_side_visible(s.visible)
+        self.workspace_ui.set_side_width(s.width)
+        if explorer.icons != s.icons:
+            explorer.icons = s.icons
+            explorer.refresh_labels()
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
