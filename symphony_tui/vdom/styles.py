@@ -46,15 +46,29 @@ _CLASS_PREFIX: Final = "motif-id-"
 _CLASS_NAME: Final = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 
 
-def resolve_colour(value: str, variables: Mapping[str, str]) -> Color | None:
-    """``$name`` -> the theme's colour, None when the theme has no such variable (the prop is then ignored)."""
+def resolve_colour(value: str, variables: Mapping[str, str]) -> tuple[Color, bool] | None:
+    """``$name`` -> (the theme's colour, whether it is ``auto``: a contrast colour such as ``$text-muted``);
+    None when the theme has no such variable or it is not a colour (the prop is then ignored)."""
     raw = variables.get(value.removeprefix("$"))
     if raw is None:
         return None
+    colour: Color | None = None
+    alpha: float | None = None
+    auto = False
     try:
-        return Color.parse(raw)
-    except ColorParseError:
+        for token in raw.split():
+            if token == "auto":
+                auto = True
+            elif token.endswith("%"):
+                alpha = float(token[:-1]) / 100
+            else:
+                colour = Color.parse(token)
+    except (ColorParseError, ValueError):
         return None
+    if colour is None and alpha is None:
+        return None
+    base = colour or Color(255, 255, 255)
+    return (base.multiply_alpha(alpha) if alpha is not None else base), auto
 
 
 def _spacing(value: Any) -> tuple[int, ...]:
@@ -67,6 +81,8 @@ def apply_style_props(
     """Apply ``changed`` and clear ``unset`` style props; ``props`` is the node's whole new prop map."""
     styles = widget.styles
     for name in unset:
+        if name == "color":
+            styles.clear_rule("auto_color")
         if name in _SIZE_RULES or name in ("padding", "margin", "align", "dock", "color", "background", "text_style"):
             styles.clear_rule(name)
         elif name in ("border", "border_color"):
@@ -94,12 +110,14 @@ def apply_style_props(
         elif name == "dock":
             styles.dock = value
         elif name in ("color", "background"):
-            colour = resolve_colour(value, variables)
-            if colour is None:
-                log.warning("Motif prop %s=%s: the theme has no such variable", name, value)
+            resolved = resolve_colour(value, variables)
+            if resolved is None:
+                log.warning("Motif prop %s=%s: the theme has no such colour variable", name, value)
                 styles.clear_rule(name)
             else:
-                setattr(styles, name, colour)
+                setattr(styles, name, resolved[0])
+                if name == "color":
+                    styles.auto_color = resolved[1]
         elif name == "text_style":
             styles.text_style = value
         elif name == "tooltip":
@@ -117,10 +135,9 @@ def _apply_border(widget: Widget, props: Mapping[str, Any], variables: Mapping[s
     if kind is None:
         widget.styles.clear_rule("border")
         return
-    colour = resolve_colour(props["border_color"], variables) if "border_color" in props else None
-    if colour is None:
-        colour = resolve_colour("$border", variables) or Color(128, 128, 128)
-    widget.styles.border = (kind, colour)
+    resolved = resolve_colour(props["border_color"], variables) if "border_color" in props else None
+    resolved = resolved or resolve_colour("$border", variables)
+    widget.styles.border = (kind, resolved[0] if resolved is not None else Color(128, 128, 128))
 
 
 def _apply_classes(widget: Widget, props: Mapping[str, Any]) -> None:
