@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from extensions.sdk.motif import Motif
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+M = TypeVar("M", bound=Callable[..., Any])
 
 _ENTITY_ID: TypeAdapter[str] = TypeAdapter(EntityId)
 _COMMAND_ATTR = "__symphony_command__"
@@ -81,7 +82,7 @@ def on(event: str) -> Callable[[F], F]:
     return mark
 
 
-def motif_factory(motif_id: str) -> Callable[[Callable[[Any], Motif]], Callable[[Any], Motif]]:
+def motif_factory(motif_id: str) -> Callable[[M], M]:
     """Mark a method ``def make(self) -> Motif`` as the factory of contributed Motif ``motif_id``.
 
     The host calls it when the user opens the Motif (declare it in Symphony.toml under ``contributes.motifs``).
@@ -92,7 +93,7 @@ def motif_factory(motif_id: str) -> Callable[[Callable[[Any], Motif]], Callable[
         reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         raise ValidationError(f"@motif_factory: {reason}", hint="Use an id like 'myext.panel'.") from None
 
-    def mark(fn: Callable[[Any], Motif]) -> Callable[[Any], Motif]:
+    def mark(fn: M) -> M:
         setattr(fn, _MOTIF_ATTR, motif_id)
         return fn
 

@@ -22,11 +22,14 @@ from textual.widget import Widget
 from textual.widgets import TabbedContent, TabPane
 
 from core.errors import ExtensionError, NotFoundError, SymphonyError
-from core.extensions import ExtensionApi, ExtensionStatus, HostSupervisor
+from core.extensions.spec import ExtensionStatus
 from symphony_tui.vdom.motif_view import MotifView
 
 if TYPE_CHECKING:
     from textual.content import Content
+
+    from core.extensions.api import ExtensionApi
+    from core.extensions.supervisor import HostSupervisor
 
 log = logging.getLogger("symphony.motif")
 
