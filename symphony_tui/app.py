@@ -37,6 +37,8 @@ from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.vdom.commands import register_motif_commands
+from symphony_tui.vdom.placements import MotifPlacements
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
@@ -137,6 +139,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        self.motifs = MotifPlacements(self)
+        """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
+        register_motif_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -212,7 +217,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors
+        empty = not self.editors and not self.tabs.query("MotifView")
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
