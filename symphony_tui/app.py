@@ -469,10 +469,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)
