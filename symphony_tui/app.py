@@ -37,12 +37,17 @@ from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.vdom.commands import register_motif_commands
+from symphony_tui.vdom.placements import MotifPlacements
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
 from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
+from symphony_tui.workspace_ui.commands import register_workspace_commands
+from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +59,7 @@ TERMINAL_ESCAPE_COMMANDS = frozenset(
 """Commands whose keys still reach Symphony while a terminal program has focus."""
 
 
-class SymphonyApp(App[None]):
+class SymphonyApp(WorkspaceMessages, App[None]):
     """The Symphony workbench: explorer, editor tabs, status bar, palette."""
 
     CSS = """
@@ -127,9 +132,16 @@ class SymphonyApp(App[None]):
         """Keys contributed by extensions: above the defaults, below the user's own."""
         self.lsp = LspService(self)
         """Language servers: document sync, diagnostics, completion and the language commands."""
+        self._applied_visible = True
+        self.workspace_ui = WorkspaceUI(self)
+        """Side bar views, file operations, git and the workspace watcher."""
         register_builtin_commands(self)
         register_extension_commands(self)
         register_lsp_commands(self)
+        register_workspace_commands(self)
+        self.motifs = MotifPlacements(self)
+        """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
+        register_motif_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -148,11 +160,13 @@ class SymphonyApp(App[None]):
     def compose(self) -> ComposeResult:
         explorer_settings = self.settings.explorer
         self._applied_filters = self._explorer_filters()
+        self._applied_visible = explorer_settings.visible
         with Horizontal(id="workbench"):
-            explorer = Explorer(self._workspace_tree(), id="explorer")
+            explorer = Explorer(self._workspace_tree(), icons=explorer_settings.icons, id="explorer")
             explorer.display = explorer_settings.visible
             explorer.styles.width = explorer_settings.width
             yield explorer
+            yield from side_views(self, explorer_settings.width)
             with Vertical(id="editor-area"):
                 yield TabbedContent(id="editors")
                 yield Static(self._welcome_text(), id="welcome")
@@ -173,6 +187,7 @@ class SymphonyApp(App[None]):
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
         self.call_after_refresh(self.extensions.start)  # hosts spawn after the first frame, in a worker
+        self.call_after_refresh(self.workspace_ui.start)  # after the editors took focus
 
     async def on_unmount(self) -> None:
         self._config_stop.set()
@@ -180,6 +195,7 @@ class SymphonyApp(App[None]):
             panel.close_all()
         await self.extensions.stop()
         await self.lsp.shutdown()
+        await self.workspace_ui.stop()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -201,7 +217,7 @@ class SymphonyApp(App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors
+        empty = not self.editors and not self.tabs.query("MotifView")
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -291,9 +307,14 @@ class SymphonyApp(App[None]):
             self._configure_editor(editor)
         explorer = self.query_one(Explorer)
         s = self.settings.explorer
-        explorer.display = s.visible
-        explorer.styles.width = s.width
         self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
+        if s.visible != self._applied_visible:
+            self._applied_visible = s.visible
+            self.workspace_ui.set_side_visible(s.visible)
+        self.workspace_ui.set_side_width(s.width)
+        if explorer.icons != s.icons:
+            explorer.icons = s.icons
+            explorer.refresh_labels()
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -334,11 +355,27 @@ class SymphonyApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+        if action == "keybinding" and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+                binding = self.keybindings[index]
+                if isinstance(self.focused, TerminalView):
+                    return binding.command in TERMINAL_ESCAPE_COMMANDS
+                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
+                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
         return True
+
+    def _focused_widget_binds(self, key: str) -> bool:
+        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
+        node = self.focused
+        if node is None or isinstance(node, Editor):
+            return False
+        for widget in (node, *node.ancestors):
+            if widget is self or widget is self.screen:
+                break
+            if key in widget._bindings.key_to_bindings:
+                return True
+        return False
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -434,10 +471,12 @@ class SymphonyApp(App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)

@@ -96,6 +96,8 @@ class ExplorerSettings(SettingsModel):
         description="File and folder names (glob patterns) never shown in the explorer.",
     )
     respect_gitignore: bool = Field(True, description="Hide files ignored by the workspace's .gitignore files.")
+    icons: bool = Field(False, description="Show Nerd Font file and folder icons (needs a Nerd Font in the terminal).")
+    git_status: bool = Field(True, description="Colour changed files and show git status letters (M, A, U, D...).")
 
 
 class KeyBinding(SettingsModel):

@@ -576,6 +576,13 @@ class Editor(
         else:
             self._discard_backup()
 
+    def follow_move(self, path: Path) -> None:
+        """The file was renamed or moved (by the explorer): bind the buffer, unsaved text and all, to ``path``."""
+        self.state = replace(self.state, path=path)
+        self.deleted_on_disk = False
+        self._watch_file()
+        self.post_message(self.DirtyChanged(self))  # the tab label and status bar show the new name
+
     def mark_saved(self, text: str, state: FileState) -> None:
         """Record a successful save of ``text``."""
         self._saved_lines = list(self.document.lines) if text == self.text else list(Document(text).lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -88,6 +89,13 @@ class StatusBar(Horizontal):
     StatusBar > #status-path {
         width: auto;
     }
+    StatusBar > #status-branch {
+        color: $text-muted;
+    }
+    StatusBar > #status-blame {
+        color: $text-muted;
+        max-width: 50%;
+    }
     StatusBar > #status-dirty {
         color: $warning;
         text-style: bold;
@@ -126,9 +134,11 @@ class StatusBar(Horizontal):
         self._order = 0
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="status-branch")
         yield Static("", id="status-dirty")
         yield Static("", id="status-path")
         yield Horizontal(id="status-left-items", classes="status-items")
+        yield Static("", id="status-blame")
         yield Horizontal(id="status-right-items", classes="status-items")
         yield Static("", id="status-cursor")
         yield Static("", id="status-language")
@@ -137,7 +147,15 @@ class StatusBar(Horizontal):
 
     def on_mount(self) -> None:
         # Until a file is active only the (empty) path field takes room.
-        for widget_id in ("#status-dirty", "#status-cursor", "#status-language", "#status-encoding", "#status-eol"):
+        for widget_id in (
+            "#status-branch",
+            "#status-blame",
+            "#status-dirty",
+            "#status-cursor",
+            "#status-language",
+            "#status-encoding",
+            "#status-eol",
+        ):
             self.query_one(widget_id, Static).display = False
 
     def watch_info(self, old: StatusInfo, info: StatusInfo) -> None:
@@ -203,3 +221,29 @@ class StatusBar(Horizontal):
     def _next_order(self) -> int:
         self._order += 1
         return self._order
+
+    def show_branch(self, text: str) -> None:
+        """The git branch and ahead/behind counts ("" outside git hides the field)."""
+        self._show_extra("#status-branch", text)
+
+    def show_blame(self, text: str) -> None:
+        """Who last changed the cursor's line ("" hides the field)."""
+        self._show_extra("#status-blame", text)
+
+    def _show_extra(self, widget_id: str, text: str) -> None:
+        if self._shown.get(widget_id, "") == text:
+            return
+        self._shown[widget_id] = text
+        widget = self.query_one(widget_id, Static)
+        widget.update(Text(text))  # commit summaries may contain '[': never markup
+        widget.display = bool(text)
+
+    @property
+    def branch_text(self) -> str:
+        """What the branch field shows."""
+        return self._shown.get("#status-branch", "")
+
+    @property
+    def blame_text(self) -> str:
+        """What the blame field shows."""
+        return self._shown.get("#status-blame", "")
