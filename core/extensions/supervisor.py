@@ -316,6 +316,10 @@ class HostSupervisor:
                 groups.append((host, [ext_id]))
         return groups
 
+    def command_owner(self, command_id: str) -> str | None:
+        """The id of the extension contributing ``command_id``, if any."""
+        return self._commands.get(command_id)
+
     def owns_command(self, command_id: str) -> bool:
         """Whether an extension contributes ``command_id``."""
         return command_id in self._commands
