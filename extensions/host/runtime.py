@@ -8,6 +8,7 @@ alone; only running out of memory ends the process (with EXIT_MEMORY, so core ca
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -39,9 +40,11 @@ def _out_of_memory() -> None:
 
 
 def _plain(value: Any) -> Any:
-    """A command result as IPC can carry it (pydantic models become their JSON form)."""
+    """A command result as IPC can carry it (pydantic models and dataclasses become their JSON form)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

@@ -140,3 +140,17 @@ async def test_events_reach_active_extensions_and_deactivation_runs_last_activat
 def test_configure_refuses_anything_but_a_list_of_specs() -> None:
     with pytest.raises(InvalidParamsError):
         HostRuntime().configure({"extensions": "all of them"})
+
+
+def test_command_results_are_made_plain_for_ipc() -> None:
+    from dataclasses import dataclass
+
+    from core.types.text import Position
+    from extensions.host.runtime import _plain
+
+    @dataclass(frozen=True, slots=True)
+    class Item:
+        path: str
+        at: Position
+
+    assert _plain([Item("a.py", Position(line=1, column=2))]) == [{"path": "a.py", "at": {"line": 1, "column": 2}}]
