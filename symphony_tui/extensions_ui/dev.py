@@ -76,7 +76,9 @@ class DevReloader:
         """Reload after ``changed`` files were saved: manifests again if one changed, else restart the host."""
         controller = self.app.extensions
         await controller.started.wait()
-        names = ", ".join(sorted(p.name for p in changed)) or "files"
+        # Editors save through temp files that are gone by now; name only what is still there (or was deleted).
+        shown = [p for p in changed if p.exists() or p.name == MANIFEST or p.suffix == ".py"]
+        names = ", ".join(sorted({p.name for p in shown})) or "files"
         self._drop_bytecode()
         try:
             service = controller.service
