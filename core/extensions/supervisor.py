@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import math
 import os
 import signal
 import sys
@@ -341,7 +342,9 @@ class HostSupervisor:
             if ext_id not in host.active:
                 raise self.errors.get(ext_id) or ExtensionError(f"extension {ext_id!r} did not activate")
         peer = await self._ready_peer(host)
-        reply = await peer.request(hp.COMMAND, {"extension": ext_id, "command": command_id, "args": list(args)})
+        # No deadline: a command may wait on the user (a quick pick); a hung host is caught by its heartbeat.
+        params = {"extension": ext_id, "command": command_id, "args": list(args)}
+        reply = await peer.request(hp.COMMAND, params, timeout=math.inf)
         cpu_ms = float(reply.get("cpu_ms", 0.0))
         self.cpu_ms[ext_id] = cpu_ms
         if cpu_ms > self.cpu_budget_ms:

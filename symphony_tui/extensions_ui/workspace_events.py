@@ -76,7 +76,7 @@ class WorkspaceEvents:
         changes = [{"kind": c.kind.value, "path": c.path} for c in batch.changes]
         if not changes:
             return
-        self.service.fire_event(EVENT, data={"changes": changes})
+        self.service.fire_event(EVENT, data={"paths": [c["path"] for c in changes], "changes": changes})
         added = [c.path for c in batch.changes if c.kind.value != "deleted"]
         if not added:
             return

@@ -70,6 +70,17 @@ async def test_a_host_is_sent_only_the_events_its_extensions_handle() -> None:
         assert host.supervisor.host_events(host.id) == frozenset()
 
 
+async def test_a_two_second_stall_of_cores_loop_does_not_take_the_host_down() -> None:
+    import time
+
+    async with real_host(BUILTIN_ROOT / "hello") as host:
+        pid = host.supervisor.host_pids()["exthost"]
+        time.sleep(2.0)  # the UI loop (core's) busy with something long: no pongs, no pings for 2 s
+        assert await host.run_command("symphony.hello.say", "Ada") == "Hello, Ada!"
+        assert host.supervisor.host_pids()["exthost"] == pid
+        assert host.status is ExtensionStatus.ACTIVE
+
+
 async def test_dialog_answers_and_settings_reach_the_extension() -> None:
     async with real_host(BUILTIN_ROOT / "hello", answers=["Ada"], settings={"greeting": "Ahoy"}) as host:
         assert await host.run_command("symphony.hello.say") == "Ahoy, Ada!"

@@ -247,7 +247,8 @@ from extensions.sdk import Event, Extension, on
 class Files(Extension):
     @on("workspace.files_changed")
     async def changed(self, event: Event):
-        paths = sorted(c["path"] for c in event.data["changes"])
+        paths = sorted(event.data["paths"])
+        assert all(c["kind"] in ("added", "modified") for c in event.data["changes"])
         await self.ctx.window.notify("changed: " + ", ".join(paths))
 """
 

@@ -96,7 +96,7 @@ async def test_panel_lists_state_version_capabilities_and_the_invalid_manifest(w
         probe = row(panel, "t.ui")
         shown = (probe.name, probe.version, probe.state, probe.capabilities)
         assert shown == ("UI Probe", "1.2.0", "installed", "fs.read")
-        assert row(panel, "symphony.wordcount").state == "active"
+        await wait_until(pilot, lambda: row(panel, "symphony.wordcount").state == "active", "word count active")
 
 
 async def test_disable_then_enable_from_the_panel(workspace: Path) -> None:
