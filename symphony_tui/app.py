@@ -409,7 +409,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def active_editor(self) -> Editor | None:
-        """The editor in the active tab, if any."""
+        """The editor in the active tab, if any (None while the app is closing and the tabs are gone)."""
+        found_tabs = self.query("#editors")
+        if not found_tabs:
+            return None  # messages handled during shutdown, after the screen went, must not crash the exit
         pane = self.tabs.active_pane
         if pane is None:
             return None
@@ -615,6 +618,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                     self._activate(editor)
                     if not await self.save_editor(editor):
                         return
+        await self.extensions.stop()  # extensions deactivate while the workbench they talk to still exists
         self.exit()
 
     async def action_quit(self) -> None:

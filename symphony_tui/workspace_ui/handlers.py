@@ -118,8 +118,11 @@ class WorkspaceMessages:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
         app: Any = self
+        found = app.query(OutlinePanel)
+        if not found:
+            return  # the timer fired while the app was closing: the panel is already gone
         editor = app.active_editor
-        panel = app.query_one(OutlinePanel)
+        panel = found.first()
         key = (id(editor), editor.document.line_count) if editor is not None else None
         if key != self._outline_for:
             self._outline_for = key
