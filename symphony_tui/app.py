@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding as TextualBinding
 from textual.binding import BindingsMap
@@ -31,6 +31,7 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.idle_gc import IdleCollector
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -116,6 +117,7 @@ class SymphonyApp(App[None]):
         self._config_stop = asyncio.Event()
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        self._idle_gc = IdleCollector()
         register_builtin_commands(self)
         if not self.config.loaded:
             self.config.load()
@@ -146,6 +148,7 @@ class SymphonyApp(App[None]):
 
     async def on_mount(self) -> None:
         self._ui_ready = True
+        self._idle_gc.start(self)
         for path in self._open_paths:
             await self.open_file(path)
         from symphony_tui.widgets.editor_hotexit import restore_unsaved
@@ -160,6 +163,7 @@ class SymphonyApp(App[None]):
 
     def on_unmount(self) -> None:
         self._config_stop.set()
+        self._idle_gc.stop()
         for panel in self.query(TerminalPanel):
             panel.close_all()
 
@@ -308,6 +312,11 @@ class SymphonyApp(App[None]):
         self.notify(f"{problem.message}\n{problem.hint}", title="Settings problem", severity="error", timeout=12)
 
     # ----------------------------------------------------------------- commands and keys
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
+            self._idle_gc.input_seen()
+        await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);

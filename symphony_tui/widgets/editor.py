@@ -29,6 +29,7 @@ from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastW
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
+from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
@@ -70,7 +71,7 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea):
+class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMixin, WindowedRenderMixin, TextArea):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -109,6 +110,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
         self._pending_rows: list[tuple[int, int, int]] = []
+        self._edited_since_parse: list[tuple[int, int]] = []
         self._painted_gutter = -1
         self._file_watch: FileWatch | None = None
         self._conflict_open = False
@@ -378,13 +380,23 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         self._pending_rows.append((first, old_last, new_last))
         if self._syntax is None or byte_edit is None:
             return
+        # Rows typed into since the last parse were highlighted from the shifted tree; the reparse must redo them
+        # even where the syntax did not change.
+        shift = new_last - old_last
+        self._edited_since_parse = [
+            (a + shift, b + shift) if a > old_last else (a, b) for a, b in self._edited_since_parse
+        ] + [(first, new_last)]
         self._syntax.edit(*byte_edit)
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
             self._reparse_timer = None
         if self.document.line_count <= self.sync_reparse_lines:
-            self._syntax.reparse(self.document.text.encode("utf-8"))
-            self._pending_rows = []  # the next highlight rebuild must be a full one
+            changed = self._syntax.reparse(self.document.text.encode("utf-8"))
+            self._edited_since_parse = []
+            if changed is None:
+                self._pending_rows = []  # the next highlight rebuild must be a full one
+            else:  # rows whose syntax changed (an opened string...) are forgotten along with the edited ones
+                self._pending_rows.extend((first, last, last) for first, last in changed)
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
 
@@ -394,10 +406,21 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
         if self._syntax is None or not self._syntax.stale:
             return
         first_full_parse = self._syntax.partial
-        self._syntax.reparse(self.document.text.encode("utf-8"))
+        changed = self._syntax.reparse(self.document.text.encode("utf-8"))
+        edited, self._edited_since_parse = self._edited_since_parse, []
+        if changed is not None:
+            changed = changed + edited
+        self._pending_rows = [] if changed is None else [(first, last, last) for first, last in changed]
+        if changed == []:
+            return
         self._build_highlight_map()
-        self.refresh()
+        if changed is None:
+            self.refresh()
         if first_full_parse:
+            # Sum the byte offsets of every line now, while the user is looking, not on the first edit far down.
+            document = self.document
+            if isinstance(document, EditorDocument):
+                document.byte_offsets.offset((document.line_count - 1, 0))
             # A large file has just finished loading. A full (generation 2) garbage collection walks every object
             # the app holds and took 60-80 ms, landing on a random keystroke every ~15 keys; freezing what exists
             # now (after collecting what is already garbage) keeps those walks short.
@@ -414,9 +437,11 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRend
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
                 self._forget_painted_rows(first, None if old_last != new_last else new_last)
+                self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
             return
         self._painted_gutter = gutter
         self._line_cache.clear()
+        self.refresh()
         if self._syntax is None:
             self._highlights = defaultdict(list)
             return
