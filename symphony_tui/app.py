@@ -32,6 +32,7 @@ from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
 from symphony_tui.idle_gc import IdleCollector
+from symphony_tui.session import SessionKeeper
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -118,6 +119,8 @@ class SymphonyApp(App[None]):
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
         self._idle_gc = IdleCollector()
+        self.session = SessionKeeper(self)
+        """Open tabs and layout, saved while running and restored on the next start in this workspace."""
         register_builtin_commands(self)
         if not self.config.loaded:
             self.config.load()
@@ -151,10 +154,16 @@ class SymphonyApp(App[None]):
         self._idle_gc.start(self)
         for path in self._open_paths:
             await self.open_file(path)
+        # Without files named on the command line, come back as the last session in this workspace left off.
+        session_active = None if self._open_paths else await self.session.restore()
         from symphony_tui.widgets.editor_hotexit import restore_unsaved
 
         await restore_unsaved(self)  # hot exit: unsaved buffers from a run that ended without saving
-        if not self._open_paths and not self.editors:
+        if session_active is not None:
+            # After the tab activations that opening each file queued, or one of those would win.
+            self.call_after_refresh(self._activate_if_open, session_active)
+        self.session.start()
+        if not self._open_paths and not self.editors and self.query_one(Explorer).display:
             self.query_one(Explorer).focus()
         self._update_welcome()
         self._report_problems()
@@ -439,6 +448,10 @@ class SymphonyApp(App[None]):
         self.tabs.active = pane.id
         editor.focus()
 
+    def _activate_if_open(self, editor: Editor) -> None:
+        if editor.is_attached:
+            self._activate(editor)
+
     def _remember(self, path: Path) -> None:
         rel = self.workspace_relative(path)
         if rel is None:
@@ -556,6 +569,7 @@ class SymphonyApp(App[None]):
                     self._activate(editor)
                     if not await self.save_editor(editor):
                         return
+        self.session.save_if_changed()
         self.exit()
 
     async def action_quit(self) -> None:

@@ -146,6 +146,8 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
         )
         self.extra_selections: list[Selection] = []
         """Secondary cursors/selections; ``selection`` stays the primary one the view follows."""
+        self.language_overridden = False
+        """True once the user picked this buffer's language (session restore brings the choice back)."""
 
     def on_mount(self) -> None:
         if self._syntax is not None and self._syntax.partial:
@@ -360,6 +362,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
     def set_language(self, language_id: str) -> None:
         """Switch this buffer to ``language_id`` (highlighting, comment token); the text and history stay."""
         self.state = replace(self.state, language=language_id)
+        self.language_overridden = True
         highlighted = language_id if grammar_for(language_id) is not None else None
         self.set_reactive(TextArea.language, highlighted)
         if self._reparse_timer is not None:
