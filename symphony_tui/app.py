@@ -31,15 +31,25 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.extensions_ui.commands import register_extension_commands
+from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
 from symphony_tui.idle_gc import IdleCollector
+from symphony_tui.lsp.commands import register_lsp_commands
+from symphony_tui.lsp.panels import LocationList
+from symphony_tui.lsp.service import LspService
 from symphony_tui.session import SessionKeeper
 from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.vdom.commands import register_motif_commands
+from symphony_tui.vdom.placements import MotifPlacements
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
 from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
+from symphony_tui.workspace_ui.commands import register_workspace_commands
+from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +61,7 @@ TERMINAL_ESCAPE_COMMANDS = frozenset(
 """Commands whose keys still reach Symphony while a terminal program has focus."""
 
 
-class SymphonyApp(App[None]):
+class SymphonyApp(WorkspaceMessages, App[None]):
     """The Symphony workbench: explorer, editor tabs, status bar, palette."""
 
     CSS = """
@@ -98,6 +108,8 @@ class SymphonyApp(App[None]):
         open_paths: Sequence[Path] = (),
         config: ConfigService | None = None,
         watch_config: bool = True,
+        extensions: bool = False,
+        extension_options: ExtensionsOptions | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace.resolve()
@@ -121,9 +133,24 @@ class SymphonyApp(App[None]):
         self._idle_gc = IdleCollector()
         self.session = SessionKeeper(self)
         """Open tabs and layout, saved while running and restored on the next start in this workspace."""
+        self.extension_keybindings: list[Binding] = []
+        """Keys contributed by extensions: above the defaults, below the user's own."""
+        self.lsp = LspService(self)
+        """Language servers: document sync, diagnostics, completion and the language commands."""
+        self._applied_visible = True
+        self.workspace_ui = WorkspaceUI(self)
+        """Side bar views, file operations, git and the workspace watcher."""
         register_builtin_commands(self)
+        register_extension_commands(self)
+        register_lsp_commands(self)
+        register_workspace_commands(self)
+        self.motifs = MotifPlacements(self)
+        """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
+        register_motif_commands(self)
         if not self.config.loaded:
             self.config.load()
+        self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
+        """Runs extension hosts (only when ``extensions`` is true and the setting allows it: the CLI does)."""
         self._load_themes()
         self._apply_theme(self.settings.theme, announce=False)
         self._apply_keymap()
@@ -138,11 +165,13 @@ class SymphonyApp(App[None]):
     def compose(self) -> ComposeResult:
         explorer_settings = self.settings.explorer
         self._applied_filters = self._explorer_filters()
+        self._applied_visible = explorer_settings.visible
         with Horizontal(id="workbench"):
-            explorer = Explorer(self._workspace_tree(), id="explorer")
+            explorer = Explorer(self._workspace_tree(), icons=explorer_settings.icons, id="explorer")
             explorer.display = explorer_settings.visible
             explorer.styles.width = explorer_settings.width
             yield explorer
+            yield from side_views(self, explorer_settings.width)
             with Vertical(id="editor-area"):
                 yield TabbedContent(id="editors")
                 yield Static(self._welcome_text(), id="welcome")
@@ -169,12 +198,17 @@ class SymphonyApp(App[None]):
         self._report_problems()
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
+        self.call_after_refresh(self.extensions.start)  # hosts spawn after the first frame, in a worker
+        self.call_after_refresh(self.workspace_ui.start)  # after the editors took focus
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._config_stop.set()
         self._idle_gc.stop()
         for panel in self.query(TerminalPanel):
             panel.close_all()
+        await self.extensions.stop()
+        await self.lsp.shutdown()
+        await self.workspace_ui.stop()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -196,7 +230,7 @@ class SymphonyApp(App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors
+        empty = not self.editors and not self.tabs.query("MotifView")
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -256,7 +290,8 @@ class SymphonyApp(App[None]):
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
-        self.keybindings, problems = resolve_keymap(DEFAULT_KEYBINDINGS, overrides, known_commands=self.commands_ids)
+        defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
+        self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
             self._notify_problem(problem)
         textual_bindings = [
@@ -284,8 +319,14 @@ class SymphonyApp(App[None]):
             self._configure_editor(editor)
         explorer = self.query_one(Explorer)
         s = self.settings.explorer
-        explorer.display = s.visible
-        explorer.styles.width = s.width
+        self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
+        if s.visible != self._applied_visible:
+            self._applied_visible = s.visible
+            self.workspace_ui.set_side_visible(s.visible)
+        self.workspace_ui.set_side_width(s.width)
+        if explorer.icons != s.icons:
+            explorer.icons = s.icons
+            explorer.refresh_labels()
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -330,11 +371,27 @@ class SymphonyApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+        if action == "keybinding" and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+                binding = self.keybindings[index]
+                if isinstance(self.focused, TerminalView):
+                    return binding.command in TERMINAL_ESCAPE_COMMANDS
+                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
+                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
         return True
+
+    def _focused_widget_binds(self, key: str) -> bool:
+        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
+        node = self.focused
+        if node is None or isinstance(node, Editor):
+            return False
+        for widget in (node, *node.ancestors):
+            if widget is self or widget is self.screen:
+                break
+            if key in widget._bindings.key_to_bindings:
+                return True
+        return False
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -435,6 +492,8 @@ class SymphonyApp(App[None]):
         self.tabs.active = pane_id
         editor.focus()
         self._update_status()
+        self.extensions.document_opened(editor)
+        self.lsp.attach(editor)
         return editor
 
     def _pane_of(self, editor: Editor) -> TabPane:
@@ -476,6 +535,7 @@ class SymphonyApp(App[None]):
             target = await prompt_save_path(self, editor)
             if target is None:
                 return False
+        await self.lsp.format_before_save(editor)
         text = editor.text
         s = self.settings.editor
         if s.trim_trailing_whitespace:
@@ -513,6 +573,8 @@ class SymphonyApp(App[None]):
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
+        self.extensions.document_saved(editor)
+        self.lsp.saved(editor)
         self._refresh_tab_label(editor)
         self._update_status()
         self._remember(target)
@@ -535,8 +597,10 @@ class SymphonyApp(App[None]):
             )
             if choice == "cancel" or (choice == "save" and not await self.save_editor(editor)):
                 return False
+        self.lsp.detach(editor)
         pane = self._pane_of(editor)
         assert pane.id is not None
+        self.extensions.document_closed(editor)
         await self.tabs.remove_pane(pane.id)
         self._update_welcome()
         remaining = self.active_editor
@@ -611,6 +675,8 @@ class SymphonyApp(App[None]):
     def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self.active_editor:
             self._update_status()
+            if isinstance(event.text_area, Editor):
+                self.lsp.cursor_moved(event.text_area)
 
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
@@ -618,9 +684,26 @@ class SymphonyApp(App[None]):
         self._refresh_tab_label(event.editor)
         self._update_status()
 
-    @on(TabbedContent.TabActivated)
+    @on(TabbedContent.TabActivated, "#editors")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_status()
+        self.extensions.active_changed(self.active_editor)
+        self.lsp.close_popups()
+        self.lsp.refresh_status()
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if isinstance(event.text_area, Editor):
+            self.extensions.document_changed(event.text_area)
+
+    @on(StatusBar.ItemClicked)
+    def _status_item_clicked(self, event: StatusBar.ItemClicked) -> None:
+        if event.spec.command:
+            self.dispatch(event.spec.command)
+
+    @on(LocationList.Selected)
+    async def _open_location(self, event: LocationList.Selected) -> None:
+        await self.lsp.reveal(event.row.path, event.row.line, event.row.column)
 
     @on(Explorer.OpenFile)
     async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:

@@ -64,12 +64,14 @@ class SessionKeeper:
         explorer = app.query_one(Explorer)
         width = explorer.styles.width
         panel = app.query_one(TerminalPanel)
+        side = app.workspace_ui
         return SessionState(
             tabs=tuple(tabs),
             active=active_index,
-            explorer_visible=bool(explorer.display),
+            explorer_visible=side.side_visible,
             explorer_width=int(width.value) if width is not None and width.is_cells else None,
             terminal_visible=panel.is_open,
+            extra={"side_view": side.side_view},
         )
 
     def save_if_changed(self) -> None:
@@ -103,13 +105,19 @@ class SessionKeeper:
             self._last_saved = state
 
     async def _restore(self, state: SessionState) -> Editor | None:
-        from symphony_tui.widgets.explorer import Explorer
+        from symphony_tui.workspace_ui.controller import SIDE_VIEWS
 
         app = self._app
-        explorer = app.query_one(Explorer)
-        explorer.display = state.explorer_visible
+        side = app.workspace_ui
         if state.explorer_width is not None:
-            explorer.styles.width = state.explorer_width
+            for name in SIDE_VIEWS:
+                side.side_widget(name).styles.width = state.explorer_width
+        view = state.extra.get("side_view")
+        if state.explorer_visible:
+            side.show_side(view if view in SIDE_VIEWS else "explorer", focus=False)
+        elif side.side_visible:
+            for name in SIDE_VIEWS:
+                side.side_widget(name).display = False
         active: Editor | None = None
         for index, tab in enumerate(state.tabs):
             path = Path(tab.path)

@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.content import Style as ContentStyle
@@ -24,6 +25,7 @@ from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.textfile import read_text_file
+from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
@@ -35,6 +37,9 @@ from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.grammars import grammar_for
 from symphony_tui.widgets.highlights import LazyHighlights
+
+if TYPE_CHECKING:
+    from symphony_tui.lsp.sync import DocumentSync
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -71,7 +76,15 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMixin, WindowedRenderMixin, TextArea):
+class Editor(
+    LanguageFeaturesMixin,
+    SmartTypingMixin,
+    MultiCursorMixin,
+    LineCommandsMixin,
+    DirtyRowsMixin,
+    WindowedRenderMixin,
+    TextArea,
+):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -116,8 +129,12 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
         self._conflict_open = False
         self._backup_timer: Timer | None = None
         self._backup_order = time.time_ns()
+        self.document_sync: DocumentSync | None = None
+        """Told about every text change (a language server's incremental sync); set by the LSP service."""
         self.buffer_id = uuid.uuid4().hex
-        """Identifies this buffer's hot-exit backup."""
+        """Identifies this buffer's hot-exit backup (and the document for extensions)."""
+        self.version = 0
+        """Counts every change of the text, so extensions can tell which text an edit was computed against."""
         self.deleted_on_disk = False
         """The bound file was deleted outside Symphony (the buffer is kept; saving recreates it)."""
         super().__init__(
@@ -310,6 +327,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
     def load_text(self, text: str) -> None:
         """Replace the whole text (e.g. after a save that trimmed whitespace); mixed line endings carry over."""
         endings = self.line_endings
+        self.version += 1
         super().load_text(text)
         self._adopt_line_endings(endings)
 
@@ -332,6 +350,9 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
         self._syntax = None
         self._attach_syntax(document, language)
         document.on_replace = self._document_edited
+        document.on_text_replaced = self._text_replaced
+        if self.document_sync is not None:
+            self.document_sync.replaced(self)
         self._pending_rows = []
         self.document = document
         self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
@@ -380,6 +401,7 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
         # Runs inside each document edit: remember which rows changed (TextArea repaints after the edit) and move
         # the syntax tree along. Small documents reparse at once (it costs less than a frame, and what is painted
         # is then always exact); large ones wait for a pause in typing.
+        self.version += 1
         self._pending_rows.append((first, old_last, new_last))
         if self._syntax is None or byte_edit is None:
             return
@@ -402,6 +424,10 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
                 self._pending_rows.extend((first, last, last) for first, last in changed)
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
+
+    def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        if self.document_sync is not None:
+            self.document_sync.edited(self, start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
@@ -583,6 +609,13 @@ class Editor(SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, DirtyRowsMix
             self._schedule_backup()
         else:
             self._discard_backup()
+
+    def follow_move(self, path: Path) -> None:
+        """The file was renamed or moved (by the explorer): bind the buffer, unsaved text and all, to ``path``."""
+        self.state = replace(self.state, path=path)
+        self.deleted_on_disk = False
+        self._watch_file()
+        self.post_message(self.DirtyChanged(self))  # the tab label and status bar show the new name
 
     def mark_saved(self, text: str, state: FileState) -> None:
         """Record a successful save of ``text``."""
