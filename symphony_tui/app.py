@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from core.commands import CommandRegistry
 from core.config import ConfigService, Settings
-from core.errors import ConfigError, SymphonyError
+from core.errors import ConfigError, EncodingError, SymphonyError
 from core.keymap import Binding, resolve_keymap
 from core.theming import ThemeSpec, builtin_theme_dir, discover_themes
 from core.workspace.languages import detect_language, language_label
@@ -449,10 +449,19 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             return existing
         try:
             loaded = read_text_file(path, default_encoding=self.settings.editor.default_encoding)
+        except EncodingError:
+            return await self._open_binary(path)
         except SymphonyError as exc:
             self.notify(f"{exc.message}\n{exc.hint}", title="Cannot open file", severity="error", timeout=8)
             return None
         first_line = loaded.text.split("\n", 1)[0]
+        limit_mb = self.settings.editor.large_file_mb
+        highlight = loaded.size <= limit_mb * 1_000_000
+        if not highlight:
+            self.notify(
+                f"{path.name} is larger than {limit_mb:g} MB: syntax highlighting is off for it.",
+                title="Large file",
+            )
         state = FileState(
             path=path,
             language=detect_language(path, first_line),
@@ -462,6 +471,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             mtime_ns=loaded.mtime_ns,
             encoding_guessed=loaded.encoding_guessed,
             line_endings=loaded.line_endings,
+            highlight=highlight,
         )
         if loaded.encoding_guessed:
             self.notify(
@@ -470,6 +480,23 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 severity="warning",
             )
         editor = await self._add_editor(loaded.text, state)
+        self._remember(path)
+        return editor
+
+    async def _open_binary(self, path: Path) -> Editor | None:
+        """A binary file opens as a read-only hex view; its bytes are never written back."""
+        from core.workspace.hexdump import read_hex_view
+
+        try:
+            text, size, truncated = read_hex_view(path)
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Cannot open file", severity="error", timeout=8)
+            return None
+        shown = f"the first {len(text.splitlines()) * 16:,} of {size:,} bytes" if truncated else f"{size:,} bytes"
+        self.notify(f"{path.name} is a binary file: showing {shown} as hex, read-only.", title="Binary file")
+        state = FileState(path=path, language="text", encoding="binary", mtime_ns=mtime_ns, binary=True)
+        editor = await self._add_editor(text, state)
         self._remember(path)
         return editor
 
@@ -528,6 +555,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def save_editor(self, editor: Editor, *, path: Path | None = None, force: bool = False) -> bool:
         """Write the editor's text to disk; returns False (after telling the user) if it could not."""
+        if editor.state.binary:
+            self.notify(
+                f"{editor.display_name} is shown as a read-only hex view; it is never written back.",
+                title="Not saved",
+                severity="warning",
+            )
+            return False
         target = path or editor.state.path
         if target is None:
             from symphony_tui.commands.builtin import prompt_save_path

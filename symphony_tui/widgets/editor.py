@@ -70,6 +70,10 @@ class FileState:
     encoding_guessed: bool = False
     line_endings: tuple[LineEnding, ...] | None = None
     """For a file that mixed line endings: the ending of each line break as read (None otherwise)."""
+    binary: bool = False
+    """The buffer is a read-only hex view of a binary file (saving is refused: the bytes are never rewritten)."""
+    highlight: bool = True
+    """False for files over the large-file limit: shown without syntax highlighting."""
 
     def saved_as(self, path: Path, mtime_ns: int) -> FileState:
         """The state after a save to ``path``."""
@@ -150,7 +154,7 @@ class Editor(
         """The file this editor is bound to and how to write it back."""
         # Build the document once, with its language, without running the language watcher (which would
         # split and parse the whole text a second time).
-        language = state.language if grammar_for(state.language) is not None else None
+        language = state.language if state.highlight and grammar_for(state.language) is not None else None
         self._set_document(text, language)
         self.set_reactive(TextArea.language, language)
         self._adopt_line_endings(state.line_endings)
@@ -165,6 +169,8 @@ class Editor(
         """Secondary cursors/selections; ``selection`` stays the primary one the view follows."""
         self.language_overridden = False
         """True once the user picked this buffer's language (session restore brings the choice back)."""
+        if state.binary:
+            self.read_only = True
 
     def on_mount(self) -> None:
         if self._syntax is not None and self._syntax.partial:
@@ -230,6 +236,8 @@ class Editor(
         path = self.state.path
         if path is None:
             return False
+        if self.state.binary:
+            return self._reload_hex_view(path)
         try:
             loaded = read_text_file(path, default_encoding=self.state.encoding)
         except SymphonyError as exc:
@@ -250,6 +258,23 @@ class Editor(
         row = min(cursor[0], self.document.line_count - 1)
         self.move_cursor((row, min(cursor[1], len(self.document[row]))))
         self.scroll_to(scroll.x, scroll.y, animate=False)
+        return True
+
+    def _reload_hex_view(self, path: Path) -> bool:
+        from core.workspace.hexdump import read_hex_view
+
+        try:
+            text, _, _ = read_hex_view(path)
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Cannot reload", severity="warning")
+            return False
+        cursor = self.cursor_location
+        self.load_text(text)
+        self.state = replace(self.state, mtime_ns=mtime_ns)
+        self.mark_saved(text, self.state)
+        row = min(cursor[0], self.document.line_count - 1)
+        self.move_cursor((row, min(cursor[1], len(self.document[row]))))
         return True
 
     def _ask_about_conflict(self) -> None:
