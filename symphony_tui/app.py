@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding as TextualBinding
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
@@ -31,6 +32,7 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, load_editorconfig, whitespace_rules
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
 from symphony_tui.idle_gc import IdleCollector
@@ -287,6 +289,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         editor.show_whitespace = s.show_whitespace
         editor.auto_close_pairs = s.auto_close_pairs
         editor.auto_indent = s.auto_indent
+        apply_indentation(editor, editor.editorconfig)
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
@@ -425,8 +428,11 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def active_editor(self) -> Editor | None:
-        """The editor in the active tab, if any."""
-        pane = self.tabs.active_pane
+        """The editor in the active tab, if any (None too while the app closes and the tabs are gone)."""
+        try:
+            pane = self.tabs.active_pane
+        except NoMatches:
+            return None
         if pane is None:
             return None
         found = pane.query(Editor)
@@ -480,6 +486,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 severity="warning",
             )
         editor = await self._add_editor(loaded.text, state)
+        editor.editorconfig = load_editorconfig(self, path)
+        apply_indentation(editor, editor.editorconfig)
         self._remember(path)
         return editor
 
@@ -571,10 +579,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 return False
         await self.lsp.format_before_save(editor)
         text = editor.text
-        s = self.settings.editor
-        if s.trim_trailing_whitespace:
+        config = editor.editorconfig if target == editor.state.path else load_editorconfig(self, target)
+        if not target.exists():
+            format_new_file(editor, config)
+        trim, final_newline = whitespace_rules(self.settings, config)
+        if trim:
             text = "\n".join(line.rstrip() for line in text.split("\n"))
-        if s.insert_final_newline and text and not text.endswith("\n"):
+        if final_newline and text and not text.endswith("\n"):
             text += "\n"
         expected = None if (force or target != editor.state.path) else editor.state.mtime_ns
         try:
@@ -606,6 +617,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         new_state = editor.state.saved_as(target, saved.mtime_ns)
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
+            editor.editorconfig = config
+            apply_indentation(editor, config)
         editor.mark_saved(text, new_state)
         self.extensions.document_saved(editor)
         self.lsp.saved(editor)

@@ -24,6 +24,7 @@ from textual.widgets.text_area import Selection
 from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
+from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
@@ -167,6 +168,8 @@ class Editor(
         )
         self.extra_selections: list[Selection] = []
         """Secondary cursors/selections; ``selection`` stays the primary one the view follows."""
+        self.editorconfig = EditorConfig()
+        """The .editorconfig properties for this file (indentation, whitespace on save)."""
         self.language_overridden = False
         """True once the user picked this buffer's language (session restore brings the choice back)."""
         if state.binary:

@@ -49,3 +49,28 @@ async def test_a_file_over_the_large_file_limit_opens_without_highlighting(tmp_p
         assert big_editor.language_id == "python" and not big_editor.is_syntax_aware
         assert small_editor.is_syntax_aware
         assert any("syntax highlighting is off" in n.message for n in app._notifications)
+
+
+async def test_editorconfig_sets_indentation_whitespace_on_save_and_the_format_of_new_files(tmp_path: Path) -> None:
+    (tmp_path / ".editorconfig").write_text(
+        "root = true\n[*.go]\nindent_style = tab\ntab_width = 8\n"
+        "[*.txt]\ntrim_trailing_whitespace = true\ninsert_final_newline = true\nend_of_line = crlf\n",
+        encoding="utf-8",
+    )
+    go, notes = tmp_path / "main.go", tmp_path / "notes.txt"
+    go.write_text("package main\n", encoding="utf-8")
+    notes.write_bytes(b"keep\nthese  \nbytes")
+    app = SymphonyApp(tmp_path, open_paths=[go, notes], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        go_editor, notes_editor = app.editors
+        assert (go_editor.indent_type, go_editor.indent_width) == ("tabs", 8)
+        assert notes_editor.indent_type == "spaces"
+        notes_editor.insert("!", (0, 4))
+        assert await app.save_editor(notes_editor)
+        untitled = await app.new_file()
+        untitled.insert("one  \ntwo")
+        assert await app.save_editor(untitled, path=tmp_path / "new.txt")
+    # The existing file keeps its LF endings; trailing blanks go and a final newline comes, as configured.
+    assert notes.read_bytes() == b"keep!\nthese\nbytes\n"
+    assert (tmp_path / "new.txt").read_bytes() == b"one\r\ntwo\r\n"
