@@ -423,8 +423,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order."""
-        return list(self.tabs.query(Editor))
+        """Open editors in tab order (one per tab: the second pane of a split is not listed)."""
+        return [editor for editor in self.tabs.query(Editor) if not editor.is_split_pane]
 
     @property
     def active_editor(self) -> Editor | None:
@@ -436,6 +436,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         if pane is None:
             return None
         found = pane.query(Editor)
+        if isinstance(self.focused, Editor) and self.focused in found:
+            return self.focused  # in a split tab, the pane the user is in
         return found.first() if found else None
 
     def editor_for(self, path: Path) -> Editor | None:
@@ -630,6 +632,11 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def close_editor(self, editor: Editor) -> bool:
         """Close a tab, asking first if it has unsaved changes. Returns False if the user cancelled."""
+        if editor.is_split_pane:
+            from symphony_tui.widgets.editor_commands import close_split_pane
+
+            await close_split_pane(editor)  # the text stays open in the first pane: nothing to ask
+            return True
         if editor.dirty:
             choice = await self.push_screen_wait(
                 ChoiceDialog(

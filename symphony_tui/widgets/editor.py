@@ -33,6 +33,7 @@ from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
 from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
+from symphony_tui.widgets.editor_split import SplitPeersMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
@@ -87,6 +88,7 @@ class Editor(
     MultiCursorMixin,
     LineCommandsMixin,
     DirtyRowsMixin,
+    SplitPeersMixin,
     WindowedRenderMixin,
     TextArea,
 ):
@@ -104,6 +106,9 @@ class Editor(
     }
     Editor:focus {
         border: none;
+    }
+    Editor.-split-pane, Editor.-split-pane:focus {
+        border-left: vkey $panel-lighten-2;
     }
     """
 
@@ -125,6 +130,7 @@ class Editor(
             self.editor = editor
 
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
+        self._init_split()
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
         self._pending_rows: list[tuple[int, int, int]] = []
@@ -181,6 +187,7 @@ class Editor(
         self._watch_file()
 
     async def on_unmount(self) -> None:
+        self.unlink_split()
         # Closing a tab or quitting only happens once the user saved or chose to discard: no backup is needed.
         if self._backup_timer is not None:
             self._backup_timer.stop()
@@ -194,6 +201,8 @@ class Editor(
     def _watch_file(self) -> None:
         """Watch the bound file (again, after a save-as) for outside changes."""
         path = self.state.path
+        if self.is_split_pane:
+            return  # the first pane of the split watches the file
         if self._file_watch is not None and self._file_watch.path == path:
             return
         if self._file_watch is not None:
@@ -358,6 +367,13 @@ class Editor(
         self.version += 1
         super().load_text(text)
         self._adopt_line_endings(endings)
+        if self._peers and not self._mirroring:
+            for peer in self._peers:  # the other pane of a split shows the same text
+                peer._mirroring = True
+                try:
+                    peer.load_text(text)
+                finally:
+                    peer._mirroring = False
 
     @property
     def language_id(self) -> str:
@@ -456,6 +472,8 @@ class Editor(
     def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
         if self.document_sync is not None:
             self.document_sync.edited(self, start, end, text)
+        if self._peers:
+            self._forward_to_split_peers(start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
@@ -593,7 +611,7 @@ class Editor(
         """Back up unsaved text shortly after the last edit (hot exit restores it after a crash or kill)."""
         if self._backup_timer is not None:
             self._backup_timer.stop()
-        if self.is_attached:
+        if self.is_attached and not self.is_split_pane:  # the first pane backs the shared text up
             self._backup_timer = self.set_timer(BACKUP_DELAY, self.write_backup, name="backup")
 
     def write_backup(self) -> None:
@@ -657,3 +675,10 @@ class Editor(
         if self._dirty:
             self._dirty = False
             self.post_message(self.DirtyChanged(self))
+        if self._peers and not self._mirroring:
+            for peer in self._peers:  # the other pane of a split shows the same, now saved, text
+                peer._mirroring = True
+                try:
+                    peer.mark_saved(text, self.state)
+                finally:
+                    peer._mirroring = False
