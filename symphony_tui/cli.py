@@ -176,9 +176,15 @@ def _run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+TEXTUAL_FPS = "120"
+"""Frames a second Textual may paint. Its default of 60 alone adds up to 16.7 ms before a typed key shows
+(measured through tmux: 16.5 ms at 60, 8.5 ms at 120); a user's own TEXTUAL_FPS wins."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `symphony` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("TEXTUAL_FPS", TEXTUAL_FPS)  # read when Textual is first imported, below
     if argv and argv[0] == "ext":
         from symphony_tui.cli_ext import main as ext_main
 

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
@@ -118,11 +119,11 @@ class WorkspaceMessages:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
         app: Any = self
-        editor = app.active_editor
-        panels = app.query(OutlinePanel)
-        if not panels:
-            return  # a timer that fired while the workbench was being torn down
-        panel = panels.first()
+        try:
+            editor = app.active_editor
+            panel = app.query_one(OutlinePanel)
+        except NoMatches:
+            return  # the timer fired while the app was closing: its widgets are gone
         key = (id(editor), editor.document.line_count) if editor is not None else None
         if key != self._outline_for:
             self._outline_for = key
