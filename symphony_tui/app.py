@@ -296,7 +296,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
         self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
-            self._notify_problem(problem)
+            if not self.extensions.defers(problem):
+                self._notify_problem(problem)
         textual_bindings = [
             TextualBinding(b.key, f"keybinding({index})", show=False, priority=True)
             for index, b in enumerate(self.keybindings)
@@ -337,6 +338,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             explorer.reload()
             self._file_index = None
         self._report_problems()
+        self.extensions.settings_changed()
 
     def reload_settings(self) -> None:
         """Re-read every settings layer and apply the result."""
@@ -736,6 +738,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             self._update_status()
             if isinstance(event.text_area, Editor):
                 self.lsp.cursor_moved(event.text_area)
+                self.extensions.selection_changed(event.text_area)
 
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)

@@ -153,6 +153,12 @@ def _run_tui(args: argparse.Namespace) -> int:
     if isinstance(overrides, str):
         return _fail(overrides)
     workspace, file = target
+    return launch(workspace, [file] if file else [], overrides)
+
+
+def launch(workspace: Path, open_paths: list[Path], overrides: dict[str, Any], *, dev: Sequence[Path] = ()) -> int:
+    """Boot and run the workbench on ``workspace`` with extensions (``dev``: folders to load and reload on save,
+    for `symphony ext dev`); returns the exit status."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         return _fail("needs an interactive terminal (stdin and stdout must be a TTY)")
 
@@ -167,8 +173,15 @@ def _run_tui(args: argparse.Namespace) -> int:
         return _fail(f"start-up failed: {exc.message} ({exc.hint})")
 
     from symphony_tui.app import SymphonyApp
+    from symphony_tui.extensions_ui.controller import ExtensionsOptions
 
-    app = SymphonyApp(workspace, open_paths=[file] if file else [], config=ctx.config, extensions=True)
+    app = SymphonyApp(
+        workspace,
+        open_paths=open_paths,
+        config=ctx.config,
+        extensions=True,
+        extension_options=ExtensionsOptions(dev=tuple(dev)),
+    )
     try:
         app.run()
     finally:

@@ -87,7 +87,7 @@ class StatusBar(Horizontal):
         padding: 0 1;
     }
     StatusBar > #status-path {
-        width: 1fr;
+        width: auto;
     }
     StatusBar > #status-branch {
         color: $text-muted;
@@ -103,6 +103,9 @@ class StatusBar(Horizontal):
     StatusBar > .status-items {
         width: auto;
         height: 1;
+    }
+    StatusBar > #status-left-items {
+        width: 1fr;
     }
     StatusBar .status-item {
         width: auto;
