@@ -44,7 +44,7 @@ SYMBOL_KINDS = {
 }
 
 
-def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: str) -> _P:
+async def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: str) -> _P:
     """The panel above the terminal panel, created on first use and shown."""
     found = app.query(f"#{panel_id}")
     if found:
@@ -54,7 +54,7 @@ def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: s
         panel = panel_type(title, id=panel_id)
         area = app.query_one("#editor-area")
         terminal = app.query("#terminal-panel")
-        area.mount(panel, before=terminal.first() if terminal else None)
+        await area.mount(panel, before=terminal.first() if terminal else None)
     for other in app.query(LocationList):
         other.display = other is panel
     return panel
@@ -81,7 +81,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
         return Position(line=row, column=column)
 
     async def show_problems() -> None:
-        panel = bottom_panel(app, ProblemsPanel, "problems-panel", "PROBLEMS")
+        panel = await bottom_panel(app, ProblemsPanel, "problems-panel", "PROBLEMS")
         panel.show_problems(service.problems(), app.shown_path)
         panel.focus_list()
 
@@ -107,7 +107,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             if len(rows) == 1:
                 await service.reveal(rows[0].path, rows[0].line, rows[0].column)
                 return
-            panel = bottom_panel(app, ReferencesPanel, "references-panel", "")
+            panel = await bottom_panel(app, ReferencesPanel, "references-panel", "")
             panel.set_title(f"{kind.replace('_', ' ').upper()}  ({len(rows)})")
             panel.show_rows(rows, app.shown_path, "")
             panel.focus_list()
@@ -123,7 +123,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             word = editor.document[row][span[0] : span[1]] if span else "symbol"
             locations = await server.references(service.document(editor).uri, cursor(editor))  # type: ignore[union-attr]
             rows = rows_for(server, locations)
-            panel = bottom_panel(app, ReferencesPanel, "references-panel", "")
+            panel = await bottom_panel(app, ReferencesPanel, "references-panel", "")
             panel.set_title(f"REFERENCES to {word}  ({len(rows)})")
             panel.show_rows(rows, app.shown_path, f"No references to {word}.")
             panel.focus_list()

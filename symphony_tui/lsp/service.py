@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
+
 from core.errors import SymphonyError
 from core.types.text import Position, Range, TextEdit
 from symphony_tui.lsp.decorations import EditorDecorations, Mark
@@ -135,6 +137,14 @@ class LspService:
         self._tasks.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
             log.warning("language server task %s failed: %s", task.get_name(), error, exc_info=error)
+
+    @property
+    def active_editor(self) -> Editor | None:
+        """The app's active editor; None also while the workbench is being built or torn down."""
+        try:
+            return self.app.active_editor
+        except NoMatches:
+            return None
 
     # ----------------------------------------------------------------- documents
 
@@ -479,7 +489,8 @@ class LspService:
         from symphony_tui.lsp.panels import ProblemsPanel
 
         for panel in self.app.query(ProblemsPanel):
-            panel.show_problems(self.problems(), self.app.shown_path)
+            if panel.is_mounted:
+                panel.show_problems(self.problems(), self.app.shown_path)
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -490,7 +501,7 @@ class LspService:
             return  # starting up or shutting down: there is no status bar to update
         counts = self.manager.diagnostics.counts() if self.manager is not None else None
         state = ""
-        editor = self.app.active_editor
+        editor = self.active_editor
         document = self.document(editor) if editor is not None else None
         if document is not None and self.manager is not None:
             server = self.manager.server_for(document.uri)

@@ -39,7 +39,7 @@ class SignatureController:
         """Open on a trigger character; while open, follow each edit."""
         manager = self.service.manager
         server = manager.server_for(document.uri) if manager is not None else None
-        if server is None or server.pid is None or document.editor is not self.service.app.active_editor:
+        if server is None or server.pid is None or document.editor is not self.service.active_editor:
             return
         provider = server.capabilities.signature_help_provider if server.capabilities else None
         if provider is None:
