@@ -230,7 +230,8 @@ class CompletionController:
             self.close(keep_state=False)
             return
         popup.list.show(state.ranked)
-        popup.display = True
+        if not popup.display:
+            popup.display = True
         popup.anchor(state.document.editor, state.start)
         self._show_docs()
         for callback in list(self.shown_callbacks):
@@ -338,7 +339,7 @@ class CompletionController:
                 except (SymphonyError, TimeoutError):
                     resolved = None
         item = resolved or item
-        self.service.flush(document)
+        await self.service.synced(document)
         cursor = editor.cursor_location
         start: Location = state.start
         end: Location = cursor

@@ -50,6 +50,8 @@ class TrackedDocument:
     opened: bool = False
     pending: list[TextEdit] = field(default_factory=list)
     flush_scheduled: bool = False
+    last_change: asyncio.Task[None] | None = None
+    """The latest didChange in flight; awaiting it means the server's copy is up to date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,14 @@ class LspService:
             return
         edits, document.pending = document.pending, []
         document.version += 1
-        self._spawn(self._change(document, document.version, edits), "lsp-change")
+        document.last_change = self._spawn(self._change(document, document.version, edits), "lsp-change")
+
+    async def synced(self, document: TrackedDocument) -> None:
+        """Send pending edits and wait until the server's copy of the document has them all."""
+        self.flush(document)
+        task = document.last_change
+        if task is not None and not task.done():
+            await asyncio.wait([task])
 
     async def _change(self, document: TrackedDocument, version: int, edits: list[TextEdit]) -> None:
         assert self.manager is not None
@@ -271,13 +280,13 @@ class LspService:
         document = self.document(editor)
         if document is None or self.manager is None or not self.app.settings.lsp.format_on_save:
             return
-        self.flush(document)
+        await self.synced(document)
         version = document.version
         s = self.app.settings.editor
         edits = await self.manager.format_on_save(document.uri, tab_size=s.tab_size, insert_spaces=s.insert_spaces)
         if edits and document.version == version and not document.pending:
             apply_to_editor(editor, edits)
-            self.flush(document)
+            await self.synced(document)
 
     # ----------------------------------------------------------------- servers
 
@@ -292,7 +301,7 @@ class LspService:
             if document.opened:
                 break
             await asyncio.sleep(0.05)
-        self.flush(document)
+        await self.synced(document)
         server = await manager.ready(document.uri, wait)
         if server is None:
             self.app.notify(
@@ -426,7 +435,7 @@ class LspService:
         server = manager.server_for(document.uri) if manager is not None else None
         if server is None or server.pid is None or generation != self._cursor_generation:
             return
-        self.flush(document)
+        await self.synced(document)
         row, column = editor.cursor_location
         decorations: EditorDecorations = editor.decorations
         highlights: list[Mark] = []

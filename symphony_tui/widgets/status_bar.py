@@ -83,8 +83,11 @@ class StatusBar(Horizontal):
             "#status-eol": info.line_ending,
         }
         for widget_id, value in fields.items():
-            if value != self._shown.get(widget_id):
+            previous = self._shown.get(widget_id)
+            if value != previous:
                 self._shown[widget_id] = value
                 widget = self.query_one(widget_id, Static)
-                widget.update(value)
+                # Same length, same width: repaint the field without re-laying out the screen (a layout repaints
+                # every widget, which cost most of a keystroke's time when only the column number changed).
+                widget.update(value, layout=previous is None or len(value) != len(previous) or not value.isascii())
                 widget.display = has_file or widget_id == "#status-path"
