@@ -64,9 +64,17 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     Binding("ctrl+full_stop", "editor.codeActions"),
     Binding("alt+enter", "editor.codeActions"),
     Binding("alt+k", "editor.showHover"),
-    Binding("ctrl+t", "workbench.workspaceSymbols"),
-    Binding("ctrl+shift+o", "editor.documentSymbols"),
-    Binding("alt+o", "editor.documentSymbols"),
     Binding("ctrl+shift+m", "lsp.showProblems"),
     Binding("alt+m", "lsp.showProblems"),
+    # The side bar's views, like VS Code's activity bar. ctrl+shift+letter arrives as ctrl+letter or not at all
+    # and alt+digit as odd characters in common terminals (checked in tmux), so each view has an alt+letter.
+    Binding("ctrl+shift+e", "view.showExplorer"),
+    Binding("alt+e", "view.showExplorer"),
+    Binding("alt+s", "view.showSearch"),  # alt+f arrives as ctrl+right (readline word motion)
+    Binding("ctrl+shift+g", "view.showSourceControl"),
+    Binding("alt+g", "view.showSourceControl"),
+    Binding("alt+t", "view.showOutline"),
+    Binding("ctrl+shift+o", "workbench.gotoSymbol"),
+    Binding("alt+o", "workbench.gotoSymbol"),
+    Binding("ctrl+t", "workbench.gotoWorkspaceSymbol"),
 )
