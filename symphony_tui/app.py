@@ -33,7 +33,7 @@ from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
-from symphony_tui.lsp.commands import register_lsp_commands
+from symphony_tui.lsp.commands import EDITOR_FOCUS_COMMANDS, register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
@@ -352,6 +352,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
                 return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        if action == "keybinding" and parameters and not isinstance(self.focused, Editor):
+            # Language keys (f2, f12, alt+enter ...) act on the editor under the keyboard; elsewhere (f2 in the
+            # explorer renames a file) the key goes on to the focused widget.
+            index = parameters[0]
+            if isinstance(index, int) and 0 <= index < len(self.keybindings):
+                return self.keybindings[index].command not in EDITOR_FOCUS_COMMANDS
         return True
 
     async def action_keybinding(self, index: int) -> None:

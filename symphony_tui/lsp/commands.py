@@ -24,6 +24,24 @@ if TYPE_CHECKING:
 
 _P = TypeVar("_P", bound=LocationList)
 
+EDITOR_FOCUS_COMMANDS = frozenset(
+    {
+        "editor.triggerSuggest",
+        "editor.triggerParameterHints",
+        "editor.goToDefinition",
+        "editor.goToDeclaration",
+        "editor.goToTypeDefinition",
+        "editor.goToImplementation",
+        "editor.findReferences",
+        "editor.rename",
+        "editor.formatDocument",
+        "editor.formatSelection",
+        "editor.codeActions",
+        "editor.showHover",
+    }
+)
+"""Commands whose keys only apply while an editor has focus (elsewhere the key reaches the focused widget)."""
+
 SYMBOL_KINDS = {
     1: "file",
     2: "module",
@@ -226,19 +244,6 @@ def register_lsp_commands(app: SymphonyApp) -> None:
 
         await with_server(run)
 
-    async def workspace_symbols(initial: str = "") -> None:
-        from symphony_tui.lsp.symbols import pick_workspace_symbol
-
-        await pick_workspace_symbol(app, initial)
-
-    async def document_symbols() -> None:
-        from symphony_tui.lsp.symbols import pick_document_symbol
-
-        async def run(editor: Editor, server: LanguageServerClient, document: Any) -> None:
-            await pick_document_symbol(app, editor, server, document.uri)
-
-        await with_server(run)
-
     async def show_hover() -> None:
         from symphony_tui.lsp.hover import show_hover_at_cursor
 
@@ -301,8 +306,6 @@ def register_lsp_commands(app: SymphonyApp) -> None:
     add("editor.formatSelection", "Format Selection", "Edit", lambda: format_document(selection_only=True))
     add("editor.codeActions", "Quick Fix / Code Actions", "Edit", code_actions)
     add("editor.showHover", "Show Hover", "Edit", show_hover)
-    add("workbench.workspaceSymbols", "Go to Symbol in Workspace", "Go", workspace_symbols)
-    add("editor.documentSymbols", "Go to Symbol in Editor", "Go", document_symbols)
     add("lsp.showLog", "Show Language Server Log", "Language Server", show_log)
     add("lsp.restartServers", "Restart Language Servers", "Language Server", restart_servers)
     add("lsp.openLocation", "Open Location", "Go", open_location)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from core.lsp.client import LanguageServerClient
     from core.lsp.events import LspEvent
     from core.lsp.manager import LanguageServerManager
+    from core.workspace.symbols import Symbol
     from symphony_tui.app import SymphonyApp
     from symphony_tui.widgets.editor import Editor
 
@@ -95,6 +96,7 @@ class LspService:
         """The hover popup while it shows (any key closes it)."""
         self._cursor_timer: Timer | None = None
         self._cursor_generation = 0
+        self._outlines: dict[int, tuple[int, tuple[Symbol, ...]]] = {}
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -184,6 +186,7 @@ class LspService:
     def detach(self, editor: Editor) -> None:
         """Stop syncing ``editor`` (its tab closed); the server forgets the document."""
         document = self._documents.pop(id(editor), None)
+        self._outlines.pop(id(editor), None)
         editor.document_sync = None
         if document is not None and document.opened and self.manager is not None:
             self._spawn(self.manager.close(document.uri), "lsp-close")
@@ -387,6 +390,45 @@ class LspService:
         start = Position(line=span.start.line, column=span.start.character)
         end = Position(line=max(span.end.line, span.start.line), column=span.end.character)
         return Range(start=start, end=max(start, end, key=lambda p: (p.line, p.column)))
+
+    # ----------------------------------------------------------------- symbols
+
+    async def workspace_symbols(self, query: str) -> list[Any]:
+        """Symbols matching ``query`` from every running server (quick open's '#'); [] before any server runs."""
+        if self.manager is None:
+            return []
+        return await self.manager.workspace_symbols(query)
+
+    async def document_outline(self, editor: Editor, timeout: float = 3.0) -> tuple[Symbol, ...] | None:
+        """The editor's outline from its language server, or None when no running server offers symbols (the
+        caller falls back to tree-sitter)."""
+        from symphony_tui.lsp.outline import outline_from_lsp
+
+        document = self.document(editor)
+        manager = self.manager
+        if document is None or not document.opened or manager is None:
+            return None
+        server = manager.server_for(document.uri)
+        if server is None or server.pid is None or not server.supports("document_symbol_provider"):
+            return None
+        await self.synced(document)
+        version = document.version
+        try:
+            raw = await asyncio.wait_for(server.document_symbols(document.uri), timeout)
+        except (SymphonyError, TimeoutError) as exc:
+            log.info("document symbols of %s failed: %s", document.uri, exc)
+            return None
+        symbols = outline_from_lsp(server, document.uri, raw)
+        self._outlines[id(editor)] = (version, symbols)
+        return symbols
+
+    def cached_outline(self, editor: Editor) -> tuple[Symbol, ...] | None:
+        """The last server outline of ``editor`` if its text has not changed since (None otherwise)."""
+        document = self.document(editor)
+        entry = self._outlines.get(id(editor))
+        if document is None or entry is None or entry[0] != document.version or document.pending:
+            return None
+        return entry[1]
 
     # ----------------------------------------------------------------- popups and the cursor
 

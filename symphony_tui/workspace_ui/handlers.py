@@ -81,6 +81,12 @@ class WorkspaceMessages:
         app: Any = self
         panel = app.query_one(OutlinePanel)
         language = editor.state.language
+        served = await app.lsp.document_outline(editor)  # the language server's symbols, when it offers them
+        if served is not None:
+            if editor is app.active_editor:
+                panel.show_symbols(served)
+                panel.follow_cursor(*editor.cursor_location)
+            return
         if not has_outline(language):
             panel.show_symbols((), f"No outline for {language} files.")
             return
