@@ -92,6 +92,10 @@ class LspService:
         """The completion popup and snippet tab stops."""
         self.signature = SignatureController(self)
         """Signature help while typing a call."""
+        from symphony_tui.lsp.semantic import SemanticTokensController
+
+        self.semantic = SemanticTokensController(self)
+        """Semantic-token colours over tree-sitter's."""
         self.hover: Widget | None = None
         """The hover popup while it shows (any key closes it)."""
         self._cursor_timer: Timer | None = None
@@ -182,6 +186,7 @@ class LspService:
         await manager.open(document.uri, document.language, document.version, document.editor.text)
         document.opened = True
         self._show_diagnostics(document)
+        self.semantic.schedule(document, delay=0)
 
     def detach(self, editor: Editor) -> None:
         """Stop syncing ``editor`` (its tab closed); the server forgets the document."""
@@ -221,7 +226,7 @@ class LspService:
             text = newline.join(lines)
         document.pending.append(TextEdit(range=Range.of(*start, *end), new_text=text))
         decorations: EditorDecorations | None = getattr(editor, "decorations", None)
-        if decorations is not None and (decorations.diagnostics or decorations.highlights):
+        if decorations is not None and not decorations.empty:
             decorations.highlights = []
             decorations.shift(start[0], end[0], start[0] + text.count(newline))
             editor.decorations_changed()

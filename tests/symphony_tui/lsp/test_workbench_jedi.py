@@ -84,6 +84,10 @@ async def test_a_syntax_error_shows_in_the_problems_panel_gutter_and_status_bar(
         mark = editor.decorations.diagnostics[0]
         assert mark.severity == 1 and mark.start[0] in (1, 2)
         assert editor.decorations.line_severity(mark.start[0]) == 1
+        painted = editor._render_line(mark.start[0])
+        assert any(segment.style and segment.style.underline for segment in painted)  # the error is underlined
+        gutter = "".join(segment.text for segment in painted)[: editor.gutter_width]
+        assert gutter.rstrip().endswith("●")  # and signed in the gutter
         counts = app.query_one(ProblemCounts)
         assert "✖ 1" in str(counts.render())
         await app.run_command("lsp.showProblems")
@@ -194,3 +198,31 @@ async def test_a_killed_server_comes_back_and_its_diagnostics_are_shown_again(wo
         await app.run_command("lsp.showProblems")
         rows = [row for row in app.query_one(ProblemsPanel).rows if row is not None]
         assert [(row.path.name, row.line, row.column) for row in rows] == [("broken.py", 1, 6)]
+
+
+async def test_semantic_tokens_recolour_names_after_tree_sitter(workspace: Path) -> None:
+    (workspace / ".symphony" / "settings.toml").write_text(
+        '[lsp.servers.jedi-language-server]\ncommand = ["jedi-language-server"]\nlanguages = ["python"]\n'
+        "initialization_options = { semanticTokens = { enable = true } }\n",
+        encoding="utf-8",
+    )
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "main.py")
+        await wait_until(pilot, lambda: 3 in editor.decorations.semantic)
+        # cfg = Config(): jedi knows Config is a class, which tree-sitter sees only as a call.
+        assert (6, 12, "class") in editor.decorations.semantic[3]
+        class_colour = editor._theme.syntax_styles.get("class").color  # type: ignore[union-attr]
+        assert class_colour != editor._theme.syntax_styles.get("function.call").color  # type: ignore[union-attr]
+        editor.decorations_changed()
+        painted = "".join(
+            segment.text
+            for segment in editor._render_line(3)
+            if segment.style is not None and segment.style.color == class_colour
+        )
+        assert painted == "Config"  # the class colour, not tree-sitter's call colour
+        # An edit on the line drops its tokens until the server sends fresh ones.
+        editor.insert("x", (3, 0))
+        assert 3 not in editor.decorations.semantic
+        await wait_until(pilot, lambda: 3 in editor.decorations.semantic)
+        assert (7, 13, "class") in editor.decorations.semantic[3]
