@@ -58,11 +58,13 @@ class EditorDecorations:
     lightbulb_line: int | None = None
     semantic: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     """Semantic-token colours per line: (start column, end column, style name), code points."""
+    inlay: dict[int, list[str]] = field(default_factory=dict)
+    """Inlay hints per line, drawn after the line's end (virtual text never shifts the columns the cursor uses)."""
 
     @property
     def empty(self) -> bool:
         """Nothing to draw."""
-        return not (self.diagnostics or self.highlights or self.semantic) and self.lightbulb_line is None
+        return not (self.diagnostics or self.highlights or self.semantic or self.inlay) and self.lightbulb_line is None
 
     def shift(self, first: int, old_last: int, new_last: int) -> None:
         """Move marks below an edit of rows ``first..old_last`` (now ``first..new_last``) by the line delta;
@@ -72,6 +74,12 @@ class EditorDecorations:
             self.semantic = {
                 (line + delta if line > old_last else line): spans
                 for line, spans in self.semantic.items()
+                if not first <= line <= old_last
+            }
+        if self.inlay:
+            self.inlay = {
+                (line + delta if line > old_last else line): hints
+                for line, hints in self.inlay.items()
                 if not first <= line <= old_last
             }
         if not delta:
@@ -142,6 +150,9 @@ class LspDecorationsMixin(TextArea):
             left, right = clip(start), clip(end)
             if right > left:
                 line.stylize(style, left, right)
+        hints = decorations.inlay.get(line_index)
+        if hints and clip(length) == len(line) - 1:  # the painted part reaches the line's end
+            line.append("  " + "  ".join(hints), style=Style(dim=True, italic=True))
 
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RETRY_DELAY = 1.0
+"""Seconds before asking a just-started server once more whether it offers the feature."""
+
 SEMANTIC_DELAY = 0.3
 """Seconds after the last edit before semantic tokens are asked for again."""
 
@@ -83,7 +86,7 @@ class SemanticTokensController:
         """Typing: ask again once the user pauses."""
         self.schedule(document)
 
-    def schedule(self, document: TrackedDocument, delay: float = SEMANTIC_DELAY) -> None:
+    def schedule(self, document: TrackedDocument, delay: float = SEMANTIC_DELAY, *, retry: bool = False) -> None:
         """Fetch tokens for ``document`` after ``delay`` seconds (a later call replaces an earlier one)."""
         key = id(document)
         handle = self._pending.pop(key, None)
@@ -91,10 +94,10 @@ class SemanticTokensController:
             handle.cancel()
         loop = asyncio.get_running_loop()
         self._pending[key] = loop.call_later(
-            delay, lambda: self.service._spawn(self.fetch(document), "lsp-semantic-tokens")
+            delay, lambda: self.service._spawn(self.fetch(document, retry=retry), "lsp-semantic-tokens")
         )
 
-    async def fetch(self, document: TrackedDocument) -> None:
+    async def fetch(self, document: TrackedDocument, *, retry: bool = False) -> None:
         """Ask the server and repaint the editor with the answer (dropped if the text changed meanwhile)."""
         self._pending.pop(id(document), None)
         manager = self.service.manager
@@ -102,6 +105,9 @@ class SemanticTokensController:
             return
         server = await manager.ready(document.uri, 30)
         if server is None or not server.supports("semantic_tokens_provider"):
+            if retry and server is not None:
+                # Servers may register the capability just after initialize: look once more a moment later.
+                self.schedule(document, RETRY_DELAY)
             return
         await self.service.synced(document)
         version = document.version

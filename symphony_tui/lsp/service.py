@@ -96,6 +96,10 @@ class LspService:
 
         self.semantic = SemanticTokensController(self)
         """Semantic-token colours over tree-sitter's."""
+        from symphony_tui.lsp.inlay import InlayHintsController
+
+        self.inlay = InlayHintsController(self)
+        """Inlay hints after line ends."""
         self.hover: Widget | None = None
         """The hover popup while it shows (any key closes it)."""
         self._cursor_timer: Timer | None = None
@@ -186,7 +190,8 @@ class LspService:
         await manager.open(document.uri, document.language, document.version, document.editor.text)
         document.opened = True
         self._show_diagnostics(document)
-        self.semantic.schedule(document, delay=0)
+        self.semantic.schedule(document, delay=0, retry=True)
+        self.inlay.schedule(document, delay=0, retry=True)
 
     def detach(self, editor: Editor) -> None:
         """Stop syncing ``editor`` (its tab closed); the server forgets the document."""

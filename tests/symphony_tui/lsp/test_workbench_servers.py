@@ -3,6 +3,8 @@ when a language's server is not installed."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 from core.lsp.settings import LspSettings
@@ -53,3 +55,26 @@ async def test_a_missing_server_is_reported_once_with_its_install_hint(tmp_path:
         assert len(notices) == 1
         assert "gopls" in notices[0].message and "go install golang.org/x/tools/gopls@latest" in notices[0].message
         assert LspSettings().resolved_servers()["gopls"].install_hint in notices[0].message
+
+
+async def test_inlay_hints_from_a_server_are_drawn_after_the_line_end(tmp_path: Path) -> None:
+    # The scripted pygls server registers inlay hints after initialize and answers ': int' at the range start.
+    script = Path(__file__).parents[2] / "core" / "lsp" / "scripted_server.py"
+    root = tmp_path / "ws"
+    (root / ".symphony").mkdir(parents=True)
+    (root / ".symphony" / "settings.toml").write_text(
+        f"[lsp.servers.scripted]\ncommand = [{json.dumps(sys.executable)}, {json.dumps(str(script))}]\n"
+        'languages = ["python"]\nsettings = { scripted = { answer = "hello" } }\n',
+        encoding="utf-8",
+    )
+    (root / "hinted.py").write_text("x = 1\ny = 2\n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "hinted.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: editor.decorations.inlay)
+        assert editor.decorations.inlay == {0: [": int"]}
+        editor.decorations_changed()
+        painted = "".join(segment.text for segment in editor._render_line(0))
+        assert "x = 1   : int" in painted  # after the line (and the cursor's cell), never inside it
+        assert editor.document[0] == "x = 1"  # virtual text: not in the document
