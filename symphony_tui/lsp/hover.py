@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.errors import CancelledError, SymphonyError
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_TEXT_WIDTH = 78
+MAX_TEXT_HEIGHT = 16
 _SEVERITY_STYLE = {1: "bold red", 2: "yellow", 3: "blue", 4: "dim"}
 _SEVERITY_NAME = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -32,18 +33,14 @@ class HoverPopup(CursorPopup):
 
     DEFAULT_CSS = """
     HoverPopup {
+        max-width: 82;
+        max-height: 18;
+    }
+    HoverPopup > Static {
+        width: auto;
         max-width: 80;
-        max-height: 16;
-    }
-    HoverPopup > VerticalScroll {
-        width: auto;
-        max-width: 78;
         height: auto;
-        max-height: 14;
-    }
-    HoverPopup Static {
-        width: auto;
-        max-width: 76;
+        max-height: 16;
         padding: 0 1;
     }
     """
@@ -53,8 +50,19 @@ class HoverPopup(CursorPopup):
         self._body = body
 
     def compose(self):  # type: ignore[no-untyped-def]
-        with VerticalScroll():
-            yield Static(self._body, id="hover-body")
+        yield Static(self._body, id="hover-body")
+
+    def on_mount(self) -> None:
+        self.fit(self._body)
+
+    def fit(self, body: RenderableType) -> None:
+        """Size the text to its content: markdown has no natural width, so measure it rendered at the maximum."""
+        static = self.query_one("#hover-body", Static)
+        console = self.app.console
+        lines = console.render_lines(body, console.options.update(width=MAX_TEXT_WIDTH), pad=False)
+        widest = max((sum(segment.cell_length for segment in line) for line in lines), default=1)
+        static.styles.width = min(MAX_TEXT_WIDTH, max(widest, 1)) + 2  # padding
+        static.styles.height = min(MAX_TEXT_HEIGHT, max(len(lines), 1))
 
 
 class SignaturePopup(HoverPopup):

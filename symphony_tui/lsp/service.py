@@ -577,8 +577,15 @@ class LspService:
             return None
         last = editor.document.line_count - 1
         row = min(max(line, 0), last)
-        editor.move_cursor((row, min(column, len(editor.document[row]))), center=True)
+        column = min(column, len(editor.document[row]))
+        editor.move_cursor((row, column))
+        # Centre the line vertically; scroll sideways only if the column is out of view (Textual's centring
+        # would cut off the start of every line).
+        width = editor.scrollable_content_region.width - editor.gutter_width
+        x = 0 if column < max(width - 8, 1) else max(0, column - width // 2)
+        editor.scroll_to(x=x, y=max(0, row - editor.scrollable_content_region.height // 2), animate=False)
         editor.focus()
+        self.app.call_after_refresh(self.app._update_status)  # the tab switch may land after the cursor moved
         return editor
 
     async def _apply_server_edit(self, edit: lsp.WorkspaceEdit) -> bool:

@@ -84,6 +84,7 @@ class SignatureController:
             return
         if self.popup is not None and self.popup.is_attached:
             self.popup.query_one("#hover-body").update(body)  # type: ignore[attr-defined]
+            self.popup.fit(body)
         else:
             self.popup = SignaturePopup(body, id="signature-popup")
             await mount_popup(editor, self.popup)
