@@ -126,7 +126,7 @@ async def test_typing_a_dot_after_an_object_offers_its_attributes_and_enter_inse
         assert not completion.visible
 
 
-async def test_f12_goes_to_the_definition_in_another_file(workspace: Path) -> None:
+async def test_f12_goes_to_the_definition_in_another_file_and_shift_f12_lists_its_uses(workspace: Path) -> None:
     app = SymphonyApp(workspace, watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_and_wait(pilot, app, workspace / "main.py")
@@ -136,6 +136,11 @@ async def test_f12_goes_to_the_definition_in_another_file(workspace: Path) -> No
         target = app.active_editor
         assert target is not None and target.state.path == workspace / "util.py"
         assert target.cursor_location == (3, 4)  # def |greet
+        await pilot.press("shift+f12")
+        await wait_until(pilot, lambda: app.query(ReferencesPanel) and app.query_one(ReferencesPanel).rows[1:])
+        rows = [row for row in app.query_one(ReferencesPanel).rows if row is not None]
+        assert {(row.path.name, row.line) for row in rows} >= {("util.py", 3), ("main.py", 0), ("main.py", 2)}
+        assert any(row.text.startswith("def greet(") for row in rows)  # each use shows its line
 
 
 async def test_rename_changes_both_files_after_the_preview_is_accepted(workspace: Path) -> None:
@@ -159,17 +164,6 @@ async def test_rename_changes_both_files_after_the_preview_is_accepted(workspace
         assert util.document[3].startswith("def welcome(")
         await wait_until(pilot, lambda: app.active_editor is util)  # the user stays where they renamed
         assert main.dirty and util.dirty  # changed, left for the user to save
-
-
-async def test_find_references_lists_uses_across_files(workspace: Path) -> None:
-    app = SymphonyApp(workspace, watch_config=False)
-    async with app.run_test(size=SIZE) as pilot:
-        util = await open_and_wait(pilot, app, workspace / "util.py")
-        util.move_cursor((3, 5))
-        await pilot.press("shift+f12")
-        await wait_until(pilot, lambda: app.query(ReferencesPanel) and app.query_one(ReferencesPanel).rows[1:])
-        rows = [row for row in app.query_one(ReferencesPanel).rows if row is not None]
-        assert {(row.path.name, row.line) for row in rows} >= {("util.py", 3), ("main.py", 0), ("main.py", 2)}
 
 
 async def test_a_killed_server_comes_back_and_its_diagnostics_are_shown_again(workspace: Path) -> None:
