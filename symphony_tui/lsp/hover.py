@@ -89,8 +89,16 @@ def markup_to_renderable(contents: object) -> RenderableType | None:
 
 async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup | None:
     """Show what is known about the cursor's position: diagnostics there, then the server's hover."""
+    return await show_hover(app, editor, editor.cursor_location, explicit=True)
+
+
+async def show_hover(
+    app: SymphonyApp, editor: Editor, location: tuple[int, int], *, explicit: bool = False
+) -> HoverPopup | None:
+    """Hover for a document location (the cursor's, or the mouse's after it rests): diagnostics, then the
+    server's markdown. ``explicit`` (a key press) says so when there is nothing to show."""
     service = app.lsp
-    row, column = editor.cursor_location
+    row, column = location
     parts: list[RenderableType] = []
     for mark in editor.decorations.diagnostics_at((row, column)):
         line = Text(f"{_SEVERITY_NAME.get(mark.severity, 'error')}: ", style=_SEVERITY_STYLE.get(mark.severity, ""))
@@ -99,8 +107,9 @@ async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup |
             line.append(f"  {mark.source}", style="dim")
         parts.append(line)
     document = service.document(editor)
-    if document is not None:
-        server = await service.server(editor, wait=2.0)
+    version = document.version if document is not None else None
+    if document is not None and (explicit or document.opened):
+        server = await service.server(editor, wait=2.0) if explicit else service.running_server(document)
         if server is not None:
             try:
                 hover = await server.hover(document.uri, Position(line=row, column=column))
@@ -114,14 +123,15 @@ async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup |
                 if parts:
                     parts.append(Text("─" * 20, style="dim"))
                 parts.append(body)
-    if not parts or editor.cursor_location != (row, column):
-        if not parts:
+    moved = editor.cursor_location != location if explicit else (document is not None and document.version != version)
+    if not parts or moved:
+        if not parts and explicit:
             app.notify("Nothing to show here.", title="Hover", timeout=2)
         return None
     service.close_popups()
     popup = HoverPopup(Group(*parts))
     await mount_popup(editor, popup)
-    popup.anchor(editor)
+    popup.anchor(editor, location)
     service.hover = popup
     return popup
 

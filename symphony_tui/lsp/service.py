@@ -324,6 +324,11 @@ class LspService:
             )
         return server
 
+    def running_server(self, document: TrackedDocument) -> LanguageServerClient | None:
+        """The document's server if it is running now (no waiting, no notice)."""
+        server = self.manager.server_for(document.uri) if self.manager is not None else None
+        return server if server is not None and server.pid is not None else None
+
     def _on_event(self, event: LspEvent) -> None:
         from core.lsp.events import DiagnosticsChanged, ServerMessage, ServerMissing, ServerState, ServerStateChanged
 
@@ -456,6 +461,20 @@ class LspService:
             self.signature.close()
             return key == "escape"
         return False
+
+    def mouse_rested(self, editor: Editor, location: tuple[int, int]) -> None:
+        """The mouse stopped over ``location`` in ``editor``: show its hover (diagnostics, documentation)."""
+        from symphony_tui.lsp.hover import show_hover
+
+        if self.completion.visible or self.document(editor) is None:
+            return
+        self._spawn(show_hover(self.app, editor, location), "lsp-mouse-hover")
+
+    def mouse_left(self) -> None:
+        """The mouse moved on: a hover it opened goes away."""
+        if self.hover is not None and self.hover.is_attached:
+            self.hover.remove()
+        self.hover = None
 
     def close_popups(self) -> None:
         """Close completion, signature help and hover (tab switch, focus change)."""

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from core.lsp.registry import resolve_argv
 from core.lsp.settings import DEFAULT_SERVERS
@@ -90,6 +92,11 @@ async def test_a_syntax_error_shows_in_the_problems_panel_gutter_and_status_bar(
         assert gutter.rstrip().endswith("●")  # and signed in the gutter
         counts = app.query_one(ProblemCounts)
         assert "✖ 1" in str(counts.render())
+        # Resting the mouse on the error shows its message.
+        await pilot.hover(editor, offset=(editor.gutter_width + mark.start[1], mark.start[0]))
+        await wait_until(pilot, lambda: app.lsp.hover is not None and app.lsp.hover.is_mounted)
+        body = app.lsp.hover.query_one("#hover-body", Static).content  # type: ignore[union-attr]
+        assert f"error: {mark.message}  compile" in [part.plain for part in body.renderables if isinstance(part, Text)]
         await app.run_command("lsp.showProblems")
         await pilot.pause()
         panel = app.query_one(ProblemsPanel)

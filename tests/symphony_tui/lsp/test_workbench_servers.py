@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from textual.widgets import Static
+
 from core.lsp.settings import LspSettings
 from symphony_tui.app import SymphonyApp
 from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, wait_until
@@ -36,7 +38,8 @@ async def test_symphony_toml_gets_diagnostics_completion_and_hover_from_the_mani
         editor.move_cursor((1, 1))
         await app.run_command("editor.showHover")
         await wait_until(pilot, lambda: app.lsp.hover is not None)
-        assert app.lsp.hover.query_one("#hover-body").render()  # type: ignore[union-attr]
+        body = app.lsp.hover.query_one("#hover-body", Static).content  # type: ignore[union-attr]
+        assert "Display name" in str(body.renderables[-1].markup)  # the schema's description of 'name'
 
 
 async def test_a_missing_server_is_reported_once_with_its_install_hint(tmp_path: Path) -> None:
