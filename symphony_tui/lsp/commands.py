@@ -24,23 +24,6 @@ if TYPE_CHECKING:
 
 _P = TypeVar("_P", bound=LocationList)
 
-EDITOR_FOCUS_COMMANDS = frozenset(
-    {
-        "editor.triggerSuggest",
-        "editor.triggerParameterHints",
-        "editor.goToDefinition",
-        "editor.goToDeclaration",
-        "editor.goToTypeDefinition",
-        "editor.goToImplementation",
-        "editor.findReferences",
-        "editor.rename",
-        "editor.formatDocument",
-        "editor.formatSelection",
-        "editor.codeActions",
-        "editor.showHover",
-    }
-)
-"""Commands whose keys only apply while an editor has focus (elsewhere the key reaches the focused widget)."""
 
 SYMBOL_KINDS = {
     1: "file",
