@@ -44,10 +44,15 @@ class SignatureController:
         provider = server.capabilities.signature_help_provider if server.capabilities else None
         if provider is None:
             return
-        typed = edits[-1].new_text if len(edits) == 1 else ""
+        # The character before the cursor, if the last edit typed it: auto-closed brackets insert "()" at once.
+        editor = document.editor
+        row, column = editor.cursor_location
+        inserted = edits[-1].new_text
+        before = editor.document[row][column - 1] if column and inserted else ""
+        typed = before if before and before in inserted else ""
         triggers = set(provider.trigger_characters or ()) | set(provider.retrigger_characters or ())
-        if self.visible or (len(typed) == 1 and typed in triggers):
-            self.request(document.editor, document, server, typed if typed in triggers else None)
+        if self.visible or (typed and typed in triggers):
+            self.request(editor, document, server, typed if typed in triggers else None)
 
     def request(
         self, editor: Editor, document: TrackedDocument, server: LanguageServerClient, trigger: str | None

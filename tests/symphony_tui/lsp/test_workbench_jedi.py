@@ -21,6 +21,7 @@ from symphony_tui.lsp.panels import ProblemsPanel, ReferencesPanel
 from symphony_tui.lsp.status import ProblemCounts
 from symphony_tui.lsp.workspace_edit import EditPreview
 from symphony_tui.widgets.dialogs import InputDialog
+from symphony_tui.widgets.outline_panel import OutlineTree
 
 pytestmark = pytest.mark.skipif(
     resolve_argv(DEFAULT_SERVERS["jedi-language-server"]) is None,
@@ -131,6 +132,15 @@ async def test_typing_a_dot_after_an_object_offers_its_attributes_and_enter_inse
         await wait_until(pilot, lambda: editor.document[4] == "cfg.home")
         assert editor.cursor_location == (4, 8)
         assert not completion.visible
+        # Opening a call shows its signature, the current parameter emphasised.
+        await pilot.press("enter", *"greet(")
+        signature = app.lsp.signature
+        await wait_until(pilot, lambda: signature.visible)
+        label = signature.popup.query_one("#hover-body", Static).content.renderables[0]  # type: ignore[union-attr]
+        assert label.plain == "def greet(name: str, times: int=2) -> str"  # as jedi writes it
+        assert [label.plain[span.start : span.end] for span in label.spans] == ["name: str"]
+        await pilot.press("escape")
+        assert not signature.visible
 
 
 async def test_f12_goes_to_the_definition_in_another_file_and_shift_f12_lists_its_uses(workspace: Path) -> None:
@@ -138,11 +148,21 @@ async def test_f12_goes_to_the_definition_in_another_file_and_shift_f12_lists_it
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_and_wait(pilot, app, workspace / "main.py")
         editor.move_cursor((2, 8))  # print(gr|eet("you"))
+        # Resting on a name highlights its other occurrences in the file.
+        await wait_until(pilot, lambda: [m.start for m in editor.decorations.highlights] == [(0, 25), (2, 6)])
         await pilot.press("f12")
         await wait_until(pilot, lambda: app.active_editor is not editor)
         target = app.active_editor
         assert target is not None and target.state.path == workspace / "util.py"
         assert target.cursor_location == (3, 4)  # def |greet
+        # The Outline view shows the server's symbols, nested.
+        await app.run_command("view.showOutline")
+        tree = app.query_one(OutlineTree)
+        await wait_until(pilot, lambda: app.lsp.cached_outline(target) and len(tree.root.children) >= 2)
+        top = {node.data.name: node.data for node in tree.root.children if node.data is not None}
+        assert {"greet", "Config"} <= set(top)
+        assert {child.name for child in top["Config"].children} == {"debug", "home"}
+        assert top["Config"] is app.lsp.cached_outline(target)[-1]  # type: ignore[index]
         await pilot.press("shift+f12")
         await wait_until(pilot, lambda: app.query(ReferencesPanel) and app.query_one(ReferencesPanel).rows[1:])
         rows = [row for row in app.query_one(ReferencesPanel).rows if row is not None]
@@ -199,6 +219,11 @@ async def test_a_killed_server_comes_back_and_its_diagnostics_are_shown_again(wo
         await app.run_command("lsp.showProblems")
         rows = [row for row in app.query_one(ProblemsPanel).rows if row is not None]
         assert [(row.path.name, row.line, row.column) for row in rows] == [("broken.py", 1, 6)]
+        # The server's stderr log, with both runs in it, opens from the palette.
+        await app.run_command("lsp.showLog")
+        log_editor = app.active_editor
+        assert log_editor is not None and log_editor.state.path == server.log_path
+        assert log_editor.text.count("starting: ") == 2 and "jedi-language-server" in log_editor.text
 
 
 async def test_semantic_tokens_recolour_names_after_tree_sitter(workspace: Path) -> None:
