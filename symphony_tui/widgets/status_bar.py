@@ -179,8 +179,14 @@ class StatusBar(Horizontal):
                 self._shown[widget_id] = value
                 widget = self.query_one(widget_id, Static)
                 # A value as wide as the last one (the cursor moving from Col 12 to Col 13) needs no layout pass,
-                # which would re-render the whole screen on every keystroke.
-                same_width = previous is not None and len(previous) == len(value) and widget_id != "#status-path"
+                # which would re-render the whole screen on every keystroke. Wide characters make length lie.
+                same_width = (
+                    previous is not None
+                    and len(previous) == len(value)
+                    and value.isascii()
+                    and previous.isascii()
+                    and widget_id != "#status-path"
+                )
                 widget.update(value, layout=not same_width)
                 widget.display = has_file or widget_id == "#status-path"
 

@@ -5,6 +5,7 @@ Textual finds ``on_<message>`` methods along the class's MRO, so these run for S
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +83,13 @@ class WorkspaceMessages:
         app: Any = self
         panel = app.query_one(OutlinePanel)
         language = editor.state.language
+        served = await app.lsp.document_outline(editor)  # the language server's symbols, when it offers them
+        if served is not None:
+            if editor.is_attached and editor is app.lsp.active_editor:
+                with contextlib.suppress(NoMatches):  # the workbench is being torn down
+                    panel.show_symbols(served)
+                    panel.follow_cursor(*editor.cursor_location)
+            return
         if not has_outline(language):
             panel.show_symbols((), f"No outline for {language} files.")
             return
