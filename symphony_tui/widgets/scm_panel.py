@@ -120,8 +120,9 @@ class ScmPanel(Vertical):
             return
         kept = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
-        staged = [entry for entry in status.entries if entry.staged]
-        changes = [entry for entry in status.entries if entry.unstaged and entry.kind.value != "ignored"]
+        entries = sorted(status.entries, key=lambda entry: entry.path)
+        staged = [entry for entry in entries if entry.staged]
+        changes = [entry for entry in entries if entry.unstaged and entry.kind.value != "ignored"]
         branch = status.branch.head or "(detached)"
         summary.update(Text(f"On {branch}: {len(staged)} staged, {len(changes)} changed"))
         cursor_line = None
