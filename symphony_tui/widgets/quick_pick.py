@@ -113,7 +113,10 @@ class QuickPick(ModalScreen[PickResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, id="quick-pick-title")
-            yield Input(value=self._initial, placeholder=self._placeholder, id="quick-pick-input")
+            # No select-all on focus: typing after a prefilled ">" or "@" must keep it, as in VS Code.
+            yield Input(
+                value=self._initial, placeholder=self._placeholder, select_on_focus=False, id="quick-pick-input"
+            )
             yield Static("No matching results", id="quick-pick-empty")
             yield OptionList(id="quick-pick-list")
 
