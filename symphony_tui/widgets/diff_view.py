@@ -93,10 +93,11 @@ class DiffView(Vertical):
         background: $panel;
         color: $text-muted;
     }
-    DiffView > OptionList {
+    DiffView > OptionList, DiffView > OptionList:focus {
         height: 1fr;
         border: none;
         padding: 0;
+        background: $background;
     }
     """
 

@@ -55,19 +55,20 @@ class SearchPanel(Vertical):
         border: none;
         height: 1;
         padding: 0 1;
-        margin: 0 1 1 1;
+        margin: 0 1;
         background: $surface;
-    }
-    SearchPanel > #search-replace, SearchPanel > #search-include {
-        margin-bottom: 0;
     }
     SearchPanel > #search-toggles, SearchPanel > #search-summary {
         height: 1;
         padding: 0 1;
         color: $text-muted;
     }
+    SearchPanel > #search-summary {
+        margin-top: 1;
+    }
     SearchPanel > SearchResultsTree {
         height: 1fr;
+        overflow-x: hidden;
         background: $panel;
         scrollbar-size-vertical: 1;
     }
