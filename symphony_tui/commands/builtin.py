@@ -205,7 +205,7 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("workbench.gotoSymbol", "Go to Symbol in Editor...", "Go", lambda: quick_open(app, SYMBOL_PREFIX))
     add(
         "workbench.gotoWorkspaceSymbol",
-        "Go to Symbol in Workspace...",
+        "Go to Symbol in Workspace or Open Files...",
         "Go",
         lambda: quick_open(app, WORKSPACE_SYMBOL_PREFIX),
     )

@@ -30,6 +30,9 @@ _COLOURS = {
 class ScmTree(Tree[ScmItem | None]):
     """The changed files, grouped; keys dispatch the scm commands on the row under the cursor."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     BINDINGS = [
         Binding("enter", "select_cursor", "Open diff", show=False),
         Binding("s", "command('scm.stage')", "Stage", show=False),

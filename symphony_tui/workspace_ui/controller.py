@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from core.errors import SymphonyError
 from core.workspace.fileops import FileOperation, FileOperations, OperationKind
+from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
     from core.workspace.git import GitRepository, RepoStatus
@@ -114,6 +115,7 @@ class WorkspaceUI:
         except Exception:  # the watcher failing alone must not take the workbench down
             log.exception("workspace watcher stopped")
 
+    @drop_when_unmounted
     def _apply_batch(self, batch: ChangeBatch) -> None:
         explorer = self.explorer
         folders = {(self.app.workspace / change.path).parent for change in batch.changes}
@@ -129,6 +131,7 @@ class WorkspaceUI:
 
     # ----------------------------------------------------------------- git
 
+    @drop_when_unmounted
     async def refresh_git(self) -> None:
         """Read git status and show it: explorer colours, status bar branch, Source Control view."""
         from symphony_tui.widgets.status_bar import StatusBar
@@ -276,6 +279,7 @@ class WorkspaceUI:
         view.query_one("#diff-rows").focus()
         return view
 
+    @drop_when_unmounted
     async def reload_diff(self, view: DiffView) -> None:
         """Recompute a diff view's rows from git and the disk."""
         from symphony_tui.widgets.diff_view import head_diff_lines, hunk_lines
@@ -300,6 +304,7 @@ class WorkspaceUI:
 
     # ----------------------------------------------------------------- gutter
 
+    @drop_when_unmounted
     async def update_gutter(self, editor: Editor) -> None:
         """Diff the buffer against the index (off the UI thread) and show added/modified/deleted markers."""
         repo, path = self.repo, editor.state.path

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
 from core.errors import SymphonyError
+from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
+    from core.keymap import Binding
     from symphony_tui.widgets.diff_view import DiffView
     from symphony_tui.widgets.editor import Editor
     from symphony_tui.widgets.outline_panel import OutlineTree
@@ -61,6 +64,7 @@ class WorkspaceMessages:
         editor.scroll_cursor_visible(center=True)
         editor.focus()
 
+    @drop_when_unmounted
     def refresh_outline(self) -> None:
         """Re-read the active editor's symbols (in a thread: tree-sitter parses the whole file)."""
         app: Any = self
@@ -74,6 +78,7 @@ class WorkspaceMessages:
             return
         app.run_worker(self._load_outline(editor), name="outline", group="outline", exclusive=True)
 
+    @drop_when_unmounted
     async def _load_outline(self, editor: Editor) -> None:
         from core.workspace.symbols import has_outline, outline
         from symphony_tui.widgets.outline_panel import OutlinePanel
@@ -114,6 +119,7 @@ class WorkspaceMessages:
             self._follow_timer.stop()
         self._follow_timer = app.set_timer(FOLLOW_DELAY_S, self._follow)
 
+    @drop_when_unmounted
     def _follow(self) -> None:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
@@ -134,6 +140,7 @@ class WorkspaceMessages:
 
             app.query_one(StatusBar).show_blame("")
 
+    @drop_when_unmounted
     async def _blame(self, editor: Editor) -> None:
         from symphony_tui.widgets.status_bar import StatusBar
         from symphony_tui.workspace_ui.blame import describe_blame
@@ -171,6 +178,23 @@ class WorkspaceMessages:
         await self.workspace_ui.reload_diff(message.view)
 
 
+def panel_owns_key(focused: Any, keybindings: Sequence[Binding], index: object) -> bool:
+    """Whether a focused workspace view binds the key of global keybinding ``index`` itself.
+
+    Views that set ``OWN_KEYS_WIN`` (explorer, Source Control, diff view, result trees) answer their own keys
+    before the global keymap, as VS Code's focused views do.
+    """
+    if not isinstance(index, int) or not 0 <= index < len(keybindings):
+        return False
+    key = keybindings[index].key
+    node = focused
+    while node is not None and hasattr(node, "_bindings"):
+        if getattr(node, "OWN_KEYS_WIN", False) and node._bindings.key_to_bindings.get(key):
+            return True
+        node = node.parent
+    return False
+
+
 def pane_holding(widget: Any) -> TabPane | None:
     """The editor-area tab a widget sits in."""
     node = widget
@@ -179,4 +203,4 @@ def pane_holding(widget: Any) -> TabPane | None:
     return node
 
 
-__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding"]
+__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding", "panel_owns_key"]

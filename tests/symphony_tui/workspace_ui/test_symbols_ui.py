@@ -99,7 +99,20 @@ async def test_hash_shows_the_language_servers_answer_when_there_is_one(tmp_path
     asked: list[str] = []
     target = workspace / "data" / "settings.json"
 
-    class FakeLsp:
+    class FakeServer:
+        pid = 4242
+
+        def range_from_server(self, uri: str, span: object) -> object:
+            raise LookupError("positions are taken as they come")
+
+    class FakeManager:
+        """What LspService.manager offers: running servers and workspace/symbol over all of them."""
+
+        servers = [FakeServer()]
+
+        def server_for(self, uri: str) -> FakeServer:
+            return self.servers[0]
+
         async def workspace_symbols(self, query: str) -> list[object]:
             asked.append(query)
             place = SimpleNamespace(
@@ -108,7 +121,7 @@ async def test_hash_shows_the_language_servers_answer_when_there_is_one(tmp_path
             return [SimpleNamespace(name="enabled", kind=SimpleNamespace(name="Property"), location=place)]
 
     app = make_app(workspace)
-    app.lsp = FakeLsp()  # type: ignore[attr-defined]
+    app.lsp.manager = FakeManager()  # type: ignore[assignment]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.dispatch("workbench.gotoWorkspaceSymbol")
