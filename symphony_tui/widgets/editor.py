@@ -27,6 +27,7 @@ from core.types import LineEnding
 from core.workspace.textfile import read_text_file
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
+from symphony_tui.widgets.editor_decorations import EditorDecorationsMixin
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
@@ -76,7 +77,13 @@ class FileState:
 
 
 class Editor(
-    LanguageFeaturesMixin, SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea
+    LanguageFeaturesMixin,
+    EditorDecorationsMixin,
+    SmartTypingMixin,
+    MultiCursorMixin,
+    LineCommandsMixin,
+    WindowedRenderMixin,
+    TextArea,
 ):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
