@@ -150,3 +150,22 @@ def test_ranking_prefers_symbols_near_the_active_file_and_in_recent_files() -> N
 def test_language_server_symbols_outside_files_are_skipped() -> None:
     place = SimpleNamespace(uri="untitled:1", range=None)
     assert from_lsp([SimpleNamespace(name="x", kind=1, location=place)]) == []
+
+
+async def test_quick_open_keeps_one_prepared_index_while_typing_and_prefers_nearby_files(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    (workspace / "web" / "app.py").write_text("x = 1\n")
+    app = make_app(workspace, "src/demo/__init__.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.dispatch("workbench.quickOpen")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickPick))
+        await wait_until(pilot, lambda: app.file_index is not None)
+        await pilot.press(*"app")
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        first = app._file_fuzzy_index  # type: ignore[attr-defined]
+        assert picker._items[0].label == "src/demo/app.py"  # beside the edited file, not web/app.py
+        await pilot.press(".")
+        assert app._file_fuzzy_index is first  # type: ignore[attr-defined]
+        await pilot.press("escape")
