@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.keymap import Binding
     from symphony_tui.widgets.diff_view import DiffView
     from symphony_tui.widgets.editor import Editor
+    from symphony_tui.widgets.explorer import Explorer
     from symphony_tui.widgets.outline_panel import OutlineTree
     from symphony_tui.widgets.scm_panel import ScmPanel
     from symphony_tui.widgets.search_panel import SearchPanel
@@ -51,6 +52,12 @@ class WorkspaceMessages:
         editor.cursor_location = (max(0, message.line - 1), message.column)
         if not message.focus and focused is not None and focused.is_attached:
             focused.focus()
+
+    # ----------------------------------------------------------------- explorer
+
+    def on_explorer_move_requested(self, message: Explorer.MoveRequested) -> None:
+        app: Any = self
+        app.dispatch("explorer.move", source=str(message.source), folder=str(message.folder))
 
     # ----------------------------------------------------------------- outline
 
