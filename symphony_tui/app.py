@@ -309,6 +309,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         if explorer.icons != s.icons:
             explorer.icons = s.icons
             explorer.refresh_labels()
+        if self.workspace_ui.repo is not None:
+            self.run_worker(self.workspace_ui.refresh_git(), name="git-status", group="git", exclusive=True)
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters

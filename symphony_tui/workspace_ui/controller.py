@@ -154,8 +154,7 @@ class WorkspaceUI:
             rel = self.app.workspace_relative(repo.top / entry.path)
             if rel is not None:
                 kinds[Path(rel).as_posix()] = entry.kind.value
-        if self.app.settings.explorer.git_status:
-            self.explorer.set_git_status(kinds)
+        self.explorer.set_git_status(kinds if self.app.settings.explorer.git_status else {})
         branch = status.branch
         name = branch.head or (branch.oid[:8] if branch.oid else "")
         counts = ""
