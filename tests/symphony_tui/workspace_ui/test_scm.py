@@ -159,3 +159,26 @@ async def test_blame_of_the_cursor_line_shows_in_the_status_bar(tmp_path: Path) 
         assert editor is not None
         editor.cursor_location = (6, 0)  # the modified line
         await wait_until(pilot, lambda: status.blame_text == "Not committed yet")
+
+
+async def test_v_shows_the_diff_side_by_side_and_back(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    workspace = make_git_workspace(tmp_path)
+    app = make_app(workspace, "src/demo/app.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: app.workspace_ui.repo is not None)
+        await run(pilot, "scm.openChanges")
+        view = app.query_one(DiffView)
+        options = view.query_one(OptionList)
+        inline = options.option_count
+        await pilot.press("v")
+        assert view.side_by_side
+        assert options.option_count == inline - 1  # the removed and the added line share a row
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        changed = next(row for row in shown if "politely" in row)
+        left, right = changed.split("│")
+        assert '"""Say hello."""' in left and '"""Say hello politely."""' in right
+        await pilot.press("v")
+        assert options.option_count == inline

@@ -70,3 +70,17 @@ def test_source_control_panel(snap_compare, tmp_path: Path) -> None:  # type: ig
         await settle(pilot)
 
     assert snap_compare(make_app(workspace), terminal_size=SIZE, run_before=run_before)
+
+
+@needs_git
+def test_diff_view_against_head_side_by_side(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    workspace = make_git_workspace(tmp_path)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await wait_until(pilot, lambda: pilot.app.workspace_ui.status is not None)  # type: ignore[attr-defined]
+        view = await pilot.app.workspace_ui.open_diff("src/demo/app.py", "head")  # type: ignore[attr-defined]
+        view.action_toggle_layout()
+        await settle(pilot)
+
+    assert snap_compare(make_app(workspace), terminal_size=SIZE, run_before=run_before)
