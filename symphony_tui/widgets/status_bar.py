@@ -88,13 +88,16 @@ class StatusBar(Horizontal):
     }
     StatusBar > #status-path {
         width: 1fr;
+        min-width: 16;
     }
     StatusBar > #status-branch {
         color: $text-muted;
     }
     StatusBar > #status-blame {
         color: $text-muted;
-        max-width: 50%;
+        max-width: 40;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusBar > #status-dirty {
         color: $warning;
