@@ -124,8 +124,8 @@ class WorkspaceUI:
         if batch.ignore_rules_changed:
             explorer.model.invalidate()
             explorer.refresh_folder(self.app.workspace)
-        if batch.changes:
-            self.app._file_index = None  # quick open re-lists on next use
+        if self.app.file_index is not None and any(change.kind != "modified" for change in batch.changes):
+            self.app.index_files()  # re-list in the background; quick open keeps the old list until then
         if self.repo is not None and (batch.changes or batch.git_state_changed):
             self.app.run_worker(self.refresh_git(), name="git-status", group="git", exclusive=True)
 
