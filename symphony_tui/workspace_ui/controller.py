@@ -226,7 +226,8 @@ class WorkspaceUI:
         if operation.kind is OperationKind.MOVE:
             pairs = zip(operation.sources, operation.targets, strict=True)
             self.follow_moves((target, source) if undone else (source, target) for source, target in pairs)
-        self.app._file_index = None
+        if self.app.file_index is not None:
+            self.app.index_files()
         if self.repo is not None:
             self.app.run_worker(self.refresh_git(), name="git-status", group="git", exclusive=True)
 
