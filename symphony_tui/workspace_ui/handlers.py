@@ -189,10 +189,13 @@ def panel_owns_key(focused: Any, keybindings: Sequence[Binding], index: object) 
     """Whether a focused workspace view binds the key of global keybinding ``index`` itself.
 
     Views that set ``OWN_KEYS_WIN`` (explorer, Source Control, diff view, result trees) answer their own keys
-    before the global keymap, as VS Code's focused views do.
+    before the global keymap's editor commands (f2 renames the file in the explorer, not the symbol in the editor
+    behind it), as VS Code's focused views do; other global commands, and keys the user bound, still win.
     """
     if not isinstance(index, int) or not 0 <= index < len(keybindings):
         return False
+    if not keybindings[index].command.startswith("editor."):
+        return False  # only editor commands yield: they act on an editor the user is not in
     key = keybindings[index].key
     node = focused
     while node is not None and hasattr(node, "_bindings"):
