@@ -51,7 +51,7 @@ from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
 from symphony_tui.workspace_ui.commands import register_workspace_commands
 from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
-from symphony_tui.workspace_ui.handlers import WorkspaceMessages
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages, panel_owns_key
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors and not self.tabs.query("MotifView")
+        empty = self.tabs.tab_count == 0  # editors, and other tabs such as diff views
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -331,6 +331,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         if explorer.icons != s.icons:
             explorer.icons = s.icons
             explorer.refresh_labels()
+        if self.workspace_ui.repo is not None:
+            self.run_worker(self.workspace_ui.refresh_git(), name="git-status", group="git", exclusive=True)
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -376,27 +378,14 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and parameters:
+        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                binding = self.keybindings[index]
-                if isinstance(self.focused, TerminalView):
-                    return binding.command in TERMINAL_ESCAPE_COMMANDS
-                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
-                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
-        return True
-
-    def _focused_widget_binds(self, key: str) -> bool:
-        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
-        node = self.focused
-        if node is None or isinstance(node, Editor):
-            return False
-        for widget in (node, *node.ancestors):
-            if widget is self or widget is self.screen:
-                break
-            if key in widget._bindings.key_to_bindings:
-                return True
-        return False
+                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        # A focused workspace view's own keys win: f2 in the explorer renames the file, not the editor's symbol.
+        return not (
+            action == "keybinding" and parameters and panel_owns_key(self.focused, self.keybindings, parameters[0])
+        )
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):

@@ -28,6 +28,7 @@ from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
+from symphony_tui.widgets.editor_decorations import EditorDecorationsMixin
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
@@ -84,6 +85,7 @@ class FileState:
 
 class Editor(
     LanguageFeaturesMixin,
+    EditorDecorationsMixin,
     SmartTypingMixin,
     MultiCursorMixin,
     LineCommandsMixin,

@@ -94,7 +94,9 @@ class StatusBar(Horizontal):
     }
     StatusBar > #status-blame {
         color: $text-muted;
-        max-width: 50%;
+        max-width: 40;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusBar > #status-dirty {
         color: $warning;
