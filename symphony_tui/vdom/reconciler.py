@@ -295,7 +295,8 @@ class MotifReconciler:
         if node_type == "tabs" and props.get("active") is not None:
             for child in children:
                 if child.get("key") == props["active"]:
-                    widget.active = widget_factory.tab_pane_id(child["id"])  # type: ignore[attr-defined]
+                    # Not yet composed: TabbedContent takes its first active pane from ``initial``.
+                    widget._initial = widget_factory.tab_pane_id(child["id"])  # type: ignore[attr-defined]
         widget.add_class("motif-node", f"motif-{node_type.replace('_', '-')}")
         style = {name: value for name, value in props.items() if name in STYLE_PROPS}
         if style:
