@@ -119,6 +119,7 @@ class TodoPanel(Motif):
                 ),
                 show_root=False,
                 on_selected=self.open_item,
+                height="1fr",
                 key="tree",
             ),
             key="todo",
