@@ -157,12 +157,12 @@ def build(node_type: str, node_id: int, props: Mapping[str, Any], text: str | No
         selected = p.get("selected")
         return RadioSet(*(RadioButton(Content(o), i == selected) for i, o in enumerate(p.get("options", []))))
     if node_type == "select":
-        options = _options(p.get("options"))
+        choices = _options(p.get("options"))
         value = p.get("value")
-        if value is not None and value not in {v for _, v in options}:
+        if value is not None and value not in {v for _, v in choices}:
             log.warning("Motif select: value %r is not among its options; ignored", value)
             value = None
-        return Select(options, prompt=p.get("prompt", "Select"), value=Select.BLANK if value is None else value)
+        return Select(choices, prompt=p.get("prompt", "Select"), value=Select.BLANK if value is None else value)
     if node_type == "option_list":
         options = OptionList(*p.get("options", []))
         if p.get("highlighted") is not None:

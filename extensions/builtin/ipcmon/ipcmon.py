@@ -113,7 +113,7 @@ class IpcMonitorExtension(Extension):
 
     async def _sample_forever(self, panel: IpcMonitor) -> None:
         interval = float(await self.ctx.settings.get("interval", 1.0))
-        while True:
+        while self.ctx.motif.shown(PANEL_ID) is panel:  # until the user closes it
             try:
                 panel.sample(await self.ctx.ipc.metrics())
             except Exception as exc:  # a failed reading is shown, and the next one tried

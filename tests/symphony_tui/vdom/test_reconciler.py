@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ListItem, ListView, Tree
 
@@ -285,3 +286,24 @@ def test_list_view_selection_sends_the_item_key() -> None:
             assert motif.state["picked"] == "two"
 
     asyncio.run(run())
+
+
+class Themed(Motif):
+    id = "test.themed"
+
+    def render(self) -> Node:
+        return h.vertical(h.label("accent", color="$accent", background="$panel", key="title"))
+
+
+async def test_theme_colours_follow_a_theme_change() -> None:
+    app = MotifApp(Themed())
+    async with app.run_test() as pilot:
+        label = node_widget(app, "title")
+        app.theme = "nord"
+        await pilot.pause()
+        before = label.styles.color
+        assert before == Color.parse(app.get_css_variables()["accent"])
+        app.theme = "gruvbox"
+        await pilot.pause()
+        await pilot.pause()
+        assert label.styles.color == Color.parse(app.get_css_variables()["accent"]) != before
