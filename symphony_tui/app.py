@@ -353,11 +353,27 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+        if action == "keybinding" and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+                binding = self.keybindings[index]
+                if isinstance(self.focused, TerminalView):
+                    return binding.command in TERMINAL_ESCAPE_COMMANDS
+                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
+                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
         return True
+
+    def _focused_widget_binds(self, key: str) -> bool:
+        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
+        node = self.focused
+        if node is None or isinstance(node, Editor):
+            return False
+        for widget in (node, *node.ancestors):
+            if widget is self or widget is self.screen:
+                break
+            if key in widget._bindings.key_to_bindings:
+                return True
+        return False
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -453,10 +469,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)
