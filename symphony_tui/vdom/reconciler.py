@@ -35,7 +35,7 @@ from textual.widgets import (
 )
 from textual.widgets.tree import TreeNode
 
-from core.errors import ProtocolError
+from core.errors import ProtocolError, ValidationError
 from core.vdom import DEFAULT_MAX_NODES, WireNode, WireTree
 from symphony_tui.vdom import widget_factory
 from symphony_tui.vdom.styles import COLOUR_PROPS, STYLE_PROPS, apply_style_props
@@ -156,10 +156,14 @@ class MotifReconciler:
         tree = self.tree
         with self.host.prevent(*PROGRAMMATIC):
             try:
-                for op in ops:
-                    kind = op.get("op")
-                    before = self._snapshot(tree, op)
-                    tree.apply([op])
+                for number, op in enumerate(ops):
+                    kind = op.get("op") if isinstance(op, Mapping) else None
+                    before = self._snapshot(tree, op) if isinstance(op, Mapping) else None
+                    try:
+                        tree.apply([op])
+                    except (ProtocolError, ValidationError) as exc:  # renumber: the tree saw one op at a time
+                        message = exc.message.replace("patch op 0", f"patch op {number}", 1)
+                        raise type(exc)(message, hint=exc.hint, data={**exc.data, "op_index": number}) from None
                     getattr(self, f"_widget_{kind}")(op, before)
             finally:
                 await self._settle()
