@@ -402,12 +402,16 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order."""
+        """Open editors in tab order (none once the workbench is torn down, as late timers may ask then)."""
+        if not self.query("#editors"):
+            return []
         return list(self.tabs.query(Editor))
 
     @property
     def active_editor(self) -> Editor | None:
         """The editor in the active tab, if any."""
+        if not self.query("#editors"):
+            return None  # the workbench is gone (shutting down)
         pane = self.tabs.active_pane
         if pane is None:
             return None
