@@ -12,7 +12,7 @@ from core.errors import PermissionDeniedError
 from extensions.builtin import BUILTIN_ROOT, builtin_folders
 from extensions.builtin.hello.hello import HelloExtension
 from extensions.builtin.ipcmon.ipcmon import IpcMonitor, IpcMonitorExtension
-from extensions.builtin.todo.todo import TodoExtension, TodoItem, scan
+from extensions.builtin.todo.todo import TodoExtension, TodoItem, TodoPanel, scan
 from extensions.builtin.wordcount.wordcount import WordCountExtension, count
 from extensions.kit.manifest import Manifest, load_manifest
 from extensions.kit.package import pack, verify
@@ -172,3 +172,10 @@ async def test_ipc_monitor_samples_the_bus_through_ctx_ipc_while_shown(tmp_path:
             await asyncio.sleep(0.01)
         assert view.tree.children[1].props["rows"][0][:3] == ["exthost (conn-1)", 5, 5]
         assert "ipc.metrics" in h.calls
+
+
+def test_a_huge_todo_list_is_capped_below_the_motif_node_limit() -> None:
+    panel = TodoPanel(None)  # type: ignore[arg-type]
+    panel.state.update(items=[TodoItem(f"f{n // 10}.py", n, "TODO", "x") for n in range(30_000)], scanned=True)
+    tree = panel.render_tree()  # validates: over 20,000 nodes would raise
+    assert tree.children[1].text == "30000 in 3000 files; the first 2000 shown, filter to narrow"
