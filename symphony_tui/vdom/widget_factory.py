@@ -345,8 +345,8 @@ def set_text(node_type: str, widget: Widget, text: str | None, tab_parent: Widge
 
 
 def _activate_tab(tabs: TabbedContent, active: str) -> None:
-    for pane in tabs.query_children(TabPane):
-        if getattr(pane, "_motif_key", None) == active:
+    for pane in tabs.query(TabPane):  # panes sit in the TabbedContent's ContentSwitcher
+        if getattr(pane, "_motif_key", None) == active and pane.parent is not None and pane.parent.parent is tabs:
             tabs.active = pane.id or ""
             return
 
