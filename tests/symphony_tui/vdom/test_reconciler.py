@@ -369,3 +369,32 @@ def test_list_items_tree_nodes_and_tabs_follow_keyed_reorders(states: list[tuple
                     assert titles == tabs
 
     asyncio.run(run())
+
+
+class LongList(Motif):
+    id = "test.long"
+
+    def initial_state(self) -> dict[str, Any]:
+        return {"title": "before", "items": [f"item {n}" for n in range(60)]}
+
+    def render(self) -> Node:
+        return h.vertical(
+            h.label(self.state["title"], key="title"),
+            h.scroll((h.label(i, key=i) for i in self.state["items"]), key="scroll", height=6),
+        )
+
+
+async def test_scroll_position_survives_patches_elsewhere_and_inside() -> None:
+    motif = LongList()
+    app = MotifApp(motif)
+    async with app.run_test() as pilot:
+        scroll = node_widget(app, "scroll")
+        scroll.scroll_end(animate=False)
+        await pilot.pause()
+        offset = scroll.scroll_y
+        assert offset > 0
+        motif.set_state(title="after", items=[*motif.state["items"][:-1], "item 59 (edited)"])
+        await motif.flush()
+        await pilot.pause()
+        assert str(node_widget(app, "title").render()) == "after"
+        assert scroll.scroll_y == offset and node_widget(app, "scroll") is scroll
