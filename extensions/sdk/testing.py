@@ -303,6 +303,11 @@ class _Motifs(_Api):
     def shown(self, motif_id: str) -> Motif | None:
         return self._h.motifs.get(motif_id)
 
+    def closed(self, motif_id: str) -> None:
+        motif = self._h.motifs.pop(motif_id, None)
+        if motif is not None:
+            motif.view = None
+
 
 class _Ipc(_Api):
     async def metrics(self) -> dict[str, dict[str, Any]]:
