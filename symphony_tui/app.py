@@ -31,6 +31,11 @@ from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.extensions_ui.commands import register_extension_commands
+from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
+from symphony_tui.lsp.commands import register_lsp_commands
+from symphony_tui.lsp.panels import LocationList
+from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
@@ -38,6 +43,9 @@ from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
 from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
+from symphony_tui.workspace_ui.commands import register_workspace_commands
+from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +57,7 @@ TERMINAL_ESCAPE_COMMANDS = frozenset(
 """Commands whose keys still reach Symphony while a terminal program has focus."""
 
 
-class SymphonyApp(App[None]):
+class SymphonyApp(WorkspaceMessages, App[None]):
     """The Symphony workbench: explorer, editor tabs, status bar, palette."""
 
     CSS = """
@@ -96,6 +104,8 @@ class SymphonyApp(App[None]):
         open_paths: Sequence[Path] = (),
         config: ConfigService | None = None,
         watch_config: bool = True,
+        extensions: bool = False,
+        extension_options: ExtensionsOptions | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace.resolve()
@@ -116,9 +126,21 @@ class SymphonyApp(App[None]):
         self._config_stop = asyncio.Event()
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        self.extension_keybindings: list[Binding] = []
+        """Keys contributed by extensions: above the defaults, below the user's own."""
+        self.lsp = LspService(self)
+        """Language servers: document sync, diagnostics, completion and the language commands."""
+        self._applied_visible = True
+        self.workspace_ui = WorkspaceUI(self)
+        """Side bar views, file operations, git and the workspace watcher."""
         register_builtin_commands(self)
+        register_extension_commands(self)
+        register_lsp_commands(self)
+        register_workspace_commands(self)
         if not self.config.loaded:
             self.config.load()
+        self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
+        """Runs extension hosts (only when ``extensions`` is true and the setting allows it: the CLI does)."""
         self._load_themes()
         self._apply_theme(self.settings.theme, announce=False)
         self._apply_keymap()
@@ -133,11 +155,13 @@ class SymphonyApp(App[None]):
     def compose(self) -> ComposeResult:
         explorer_settings = self.settings.explorer
         self._applied_filters = self._explorer_filters()
+        self._applied_visible = explorer_settings.visible
         with Horizontal(id="workbench"):
-            explorer = Explorer(self._workspace_tree(), id="explorer")
+            explorer = Explorer(self._workspace_tree(), icons=explorer_settings.icons, id="explorer")
             explorer.display = explorer_settings.visible
             explorer.styles.width = explorer_settings.width
             yield explorer
+            yield from side_views(self, explorer_settings.width)
             with Vertical(id="editor-area"):
                 yield TabbedContent(id="editors")
                 yield Static(self._welcome_text(), id="welcome")
@@ -157,11 +181,16 @@ class SymphonyApp(App[None]):
         self._report_problems()
         if self._watch_config:
             self.run_worker(self._watch_settings(), name="config-watch", group="config")
+        self.call_after_refresh(self.extensions.start)  # hosts spawn after the first frame, in a worker
+        self.call_after_refresh(self.workspace_ui.start)  # after the editors took focus
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self._config_stop.set()
         for panel in self.query(TerminalPanel):
             panel.close_all()
+        await self.extensions.stop()
+        await self.lsp.shutdown()
+        await self.workspace_ui.stop()
 
     def _explorer_filters(self) -> tuple[tuple[str, ...], bool, bool]:
         s = self.settings.explorer
@@ -237,10 +266,14 @@ class SymphonyApp(App[None]):
         editor.indent_width = s.tab_size
         editor.indent_type = "spaces" if s.insert_spaces else "tabs"
         editor.highlight_cursor_line = s.highlight_current_line
+        editor.show_whitespace = s.show_whitespace
+        editor.auto_close_pairs = s.auto_close_pairs
+        editor.auto_indent = s.auto_indent
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
-        self.keybindings, problems = resolve_keymap(DEFAULT_KEYBINDINGS, overrides, known_commands=self.commands_ids)
+        defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
+        self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
             self._notify_problem(problem)
         textual_bindings = [
@@ -268,8 +301,14 @@ class SymphonyApp(App[None]):
             self._configure_editor(editor)
         explorer = self.query_one(Explorer)
         s = self.settings.explorer
-        explorer.display = s.visible
-        explorer.styles.width = s.width
+        self.run_worker(self.lsp.apply_settings(), name="lsp-settings", group="lsp")
+        if s.visible != self._applied_visible:
+            self._applied_visible = s.visible
+            self.workspace_ui.set_side_visible(s.visible)
+        self.workspace_ui.set_side_width(s.width)
+        if explorer.icons != s.icons:
+            explorer.icons = s.icons
+            explorer.refresh_labels()
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -414,6 +453,8 @@ class SymphonyApp(App[None]):
         self.tabs.active = pane_id
         editor.focus()
         self._update_status()
+        self.extensions.document_opened(editor)
+        self.lsp.attach(editor)
         return editor
 
     def _pane_of(self, editor: Editor) -> TabPane:
@@ -451,6 +492,7 @@ class SymphonyApp(App[None]):
             target = await prompt_save_path(self, editor)
             if target is None:
                 return False
+        await self.lsp.format_before_save(editor)
         text = editor.text
         s = self.settings.editor
         if s.trim_trailing_whitespace:
@@ -488,6 +530,8 @@ class SymphonyApp(App[None]):
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
         editor.mark_saved(text, new_state)
+        self.extensions.document_saved(editor)
+        self.lsp.saved(editor)
         self._refresh_tab_label(editor)
         self._update_status()
         self._remember(target)
@@ -510,8 +554,10 @@ class SymphonyApp(App[None]):
             )
             if choice == "cancel" or (choice == "save" and not await self.save_editor(editor)):
                 return False
+        self.lsp.detach(editor)
         pane = self._pane_of(editor)
         assert pane.id is not None
+        self.extensions.document_closed(editor)
         await self.tabs.remove_pane(pane.id)
         self._update_welcome()
         remaining = self.active_editor
@@ -585,15 +631,35 @@ class SymphonyApp(App[None]):
     def _selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self.active_editor:
             self._update_status()
+            if isinstance(event.text_area, Editor):
+                self.lsp.cursor_moved(event.text_area)
 
+    @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
-    def _dirty_changed(self, event: Editor.DirtyChanged) -> None:
+    def _dirty_changed(self, event: Editor.DirtyChanged | Editor.LanguageChanged) -> None:
         self._refresh_tab_label(event.editor)
         self._update_status()
 
-    @on(TabbedContent.TabActivated)
+    @on(TabbedContent.TabActivated, "#editors")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_status()
+        self.extensions.active_changed(self.active_editor)
+        self.lsp.close_popups()
+        self.lsp.refresh_status()
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if isinstance(event.text_area, Editor):
+            self.extensions.document_changed(event.text_area)
+
+    @on(StatusBar.ItemClicked)
+    def _status_item_clicked(self, event: StatusBar.ItemClicked) -> None:
+        if event.spec.command:
+            self.dispatch(event.spec.command)
+
+    @on(LocationList.Selected)
+    async def _open_location(self, event: LocationList.Selected) -> None:
+        await self.lsp.reveal(event.row.path, event.row.line, event.row.column)
 
     @on(Explorer.OpenFile)
     async def _open_from_explorer(self, event: Explorer.OpenFile) -> None:

@@ -168,7 +168,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 
     from symphony_tui.app import SymphonyApp
 
-    app = SymphonyApp(workspace, open_paths=[file] if file else [], config=ctx.config)
+    app = SymphonyApp(workspace, open_paths=[file] if file else [], config=ctx.config, extensions=True)
     try:
         app.run()
     finally:

@@ -9,8 +9,8 @@ and mirrors every host status change into chambering, so the panel always shows 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,28 +29,14 @@ from extensions.builtin import builtin_folders
 from extensions.kit.activation import startup_set
 from extensions.kit.chambering import TRANSITIONS, Chambering, ChamberState
 from extensions.kit.discovery import Discovery, discover
-from extensions.kit.manifest import Manifest
+from extensions.kit.manifest import KeybindingContribution
 from extensions.kit.permissions import PermissionGate, PermissionStore, Prompter
 from extensions.kit.registry import LocalRegistry
+from extensions.kit.spec import spec_from_manifest
 from extensions.sdk.api import API_LEVEL, METHODS
 
 RESTART_COMMAND = "extensions.restart"
 """The "Restart extensions" command id."""
-
-
-def spec_from_manifest(manifest: Manifest, folder: Path) -> ExtensionSpec:
-    """The data core's supervisor needs from a validated manifest."""
-    return ExtensionSpec(
-        id=manifest.id,
-        name=manifest.name,
-        folder=str(folder.resolve()),
-        entry=manifest.entry,
-        activation=tuple(str(event) for event in manifest.activation),
-        capabilities=tuple(c.value for c in manifest.capabilities),
-        dependencies=tuple(manifest.dependencies),
-        commands=tuple(c.id for c in manifest.contributes.commands),
-        settings={key: setting.default for key, setting in manifest.contributes.settings.items()},
-    )
 
 
 def capability_table() -> dict[str, str | None]:
@@ -86,8 +72,10 @@ class ExtensionsService:
         user_settings: Callable[[str], Mapping[str, Any]] | None = None,
         memory_limit_mb: int | None = 2048,
         policy: Callable[[], RestartPolicy] = RestartPolicy,
+        disabled: Iterable[str] = (),
     ) -> None:
         self.chambering = chambering or Chambering()
+        self.registry = registry
         self.discovery: Discovery = discover(
             chambering=self.chambering,
             api_level=API_LEVEL,
@@ -95,6 +83,7 @@ class ExtensionsService:
             builtin=builtin_folders() if builtin is None else builtin,
             dev=dev,
         )
+        self._switch_off(set(disabled))
         self.manifests = {
             ext_id: found.manifest for ext_id, found in self.discovery.extensions.items() if found.enabled
         }
@@ -117,6 +106,15 @@ class ExtensionsService:
         self.supervisor.on_status(self._mirror)
         self._workspace_files: list[str] = []
 
+    def _switch_off(self, disabled: set[str]) -> None:
+        # Built-ins and dev folders have no registry entry to carry an enabled flag: the app's disabled list does.
+        for ext_id in disabled & set(self.discovery.extensions):
+            found = self.discovery.extensions[ext_id]
+            if found.enabled:
+                self.discovery.extensions[ext_id] = replace(found, enabled=False)
+                if self.chambering.can(ext_id, ChamberState.DISABLED):
+                    self.chambering.transition(ext_id, ChamberState.DISABLED)
+
     @property
     def problems(self) -> list[SymphonyError]:
         """Invalid manifests and other discovery problems, for the Extensions panel."""
@@ -130,6 +128,20 @@ class ExtensionsService:
             for c in manifest.contributes.commands
         ]
         return [*found, ContributedCommand(RESTART_COMMAND, "Restart extensions", "Extensions", "")]
+
+    def keybindings(self) -> list[tuple[str, KeybindingContribution]]:
+        """(extension id, binding) for every key enabled extensions contribute."""
+        return [(m.id, binding) for m in self.manifests.values() for binding in m.contributes.keybindings]
+
+    def route(self, method: str, handler: Callable[[ExtensionSpec, dict[str, Any]], Awaitable[Any]]) -> None:
+        """Serve API method ``method`` (named in the SDK's table, e.g. ``motif.render``) with ``handler(spec,
+        params)``; the calling extension is resolved and capability-checked as for every other method."""
+        self.api.add_method(method, handler)
+
+    async def restart_host(self, extension_id: str) -> None:
+        """Restart the host process running ``extension_id`` (its code is loaded afresh)."""
+        self.gate.reset_session(extension_id)
+        await self.supervisor.restart_host(extension_id)
 
     async def start(self, workspace_files: Iterable[str] = ()) -> list[str]:
         """Start the hosts and activate ``onStartup`` and matching ``workspaceContains`` extensions."""

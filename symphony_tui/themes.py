@@ -9,6 +9,31 @@ from textual.widgets.text_area import TextAreaTheme
 from core.theming import ThemeSpec
 
 
+class SyntaxStyles(dict[str, Style]):
+    """Capture name -> style, where a name the theme does not list falls back to its parents.
+
+    Grammar wheels name captures in more detail than a theme lists ("function.method", "variable.parameter");
+    as in Helix and Neovim, the longest listed prefix decides the colour. TextArea's renderer looks names up
+    with ``get``, so that is where the fallback lives (answers are cached per name).
+    """
+
+    def __init__(self, styles: dict[str, Style]) -> None:
+        super().__init__(styles)
+        self._resolved: dict[str, Style | None] = {}
+
+    def get(self, name: str, default: Style | None = None) -> Style | None:  # type: ignore[override]
+        try:
+            resolved = self._resolved[name]
+        except KeyError:
+            candidate = name
+            resolved = super().get(candidate)
+            while resolved is None and "." in candidate:
+                candidate = candidate.rsplit(".", 1)[0]
+                resolved = super().get(candidate)
+            self._resolved[name] = resolved
+        return default if resolved is None else resolved
+
+
 def app_theme(spec: ThemeSpec) -> Theme:
     """The Textual theme (widget colours) for ``spec``."""
     c = spec.colors
@@ -41,7 +66,7 @@ def editor_theme(spec: ThemeSpec) -> TextAreaTheme:
         cursor_line_gutter_style=Style.parse(e.gutter_active) + Style.parse(f"on {e.cursor_line}"),
         bracket_matching_style=_bracket_style(e.bracket_match),
         selection_style=Style.parse(f"on {e.selection}"),
-        syntax_styles={name: Style.parse(style) for name, style in spec.syntax.items()},
+        syntax_styles=SyntaxStyles({name: Style.parse(style) for name, style in spec.syntax.items()}),
     )
 
 

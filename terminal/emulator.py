@@ -31,7 +31,9 @@ from typing import Any
 from core.errors import ValidationError
 from terminal._ghostty import CELL_LAYOUT, NO_VALUE, check, ffi, lib, new_sized, owned, string_of
 from terminal.events import Bell, ClipboardTarget, ClipboardWrite, CwdChanged, TerminalEvent, TitleChanged
+from terminal.history_shift import HistoryShift
 from terminal.input import InputEncoder, MouseEvent
+from terminal.joining import may_change_earlier_cells
 from terminal.modes import MouseFormat, MouseTracking, TerminalModes
 from terminal.screen import BLANK_CELL, DEFAULT_STYLE, Cell, Color, Cursor, CursorShape, Line, Style, UnderlineStyle
 from terminal.selection import ScreenPoint, TextRange
@@ -156,10 +158,8 @@ class TerminalEmulator:
             ),
             "set scrollback",
         )
-        state = ffi.new("GhosttyRenderState*")
-        check(lib.ghostty_render_state_new(ffi.NULL, state), "render_state_new")
-        self._state_handle = owned(state, "ghostty_render_state_free")
-        self._state = state[0]
+        self._new_render_state()
+        self._history_shift = HistoryShift(self._t, rows)
         rows_it = ffi.new("GhosttyRenderStateRowIterator*")
         check(lib.ghostty_render_state_row_iterator_new(ffi.NULL, rows_it), "row_iterator_new")
         self._rows_it_handle = owned(rows_it, "ghostty_render_state_row_iterator_free")
@@ -193,10 +193,21 @@ class TerminalEmulator:
         """Parse program output; returns the viewport rows whose content or style changed."""
         if data:
             lib.ghostty_terminal_vt_write(self._t, data, len(data))
+            if may_change_earlier_cells(data):
+                self._new_render_state()  # see terminal.joining: the library would not mark that row dirty
+            self._history_shift.observe(self._rows)
         if self._callback_error is not None:
             error, self._callback_error = self._callback_error, None
             raise error
         return self._refresh()
+
+    def _new_render_state(self) -> None:
+        """A render state that copies every row on its next update (cheap: one viewport)."""
+        state = ffi.new("GhosttyRenderState*")
+        check(lib.ghostty_render_state_new(ffi.NULL, state), "render_state_new")
+        self._state_handle = owned(state, "ghostty_render_state_free")
+        self._state = state[0]
+        self._lines = {}
 
     def _refresh(self) -> frozenset[int]:
         """Pull terminal changes into the render state; drop cached lines for the rows that changed."""
@@ -601,8 +612,12 @@ class TerminalEmulator:
     def resize(self, cols: int, rows: int) -> frozenset[int]:
         """Change the grid size; the primary screen's soft-wrapped lines reflow. Every row is damaged."""
         _check_size(cols, rows)
+        # The pin must not exist during the resize: libghostty-vt would keep its row on screen, pushing the top
+        # lines into the history instead of dropping the blank rows below the cursor.
+        del self._history_shift
         check(lib.ghostty_terminal_resize(self._t, cols, rows, 1, 1), "resize")
         self._cols, self._rows = cols, rows
+        self._history_shift = HistoryShift(self._t, rows)
         self._lines.clear()
         self._refresh()
         return frozenset(range(rows))
@@ -610,6 +625,7 @@ class TerminalEmulator:
     def reset(self) -> frozenset[int]:
         """Full reset (RIS), as ``reset(1)`` would do."""
         lib.ghostty_terminal_reset(self._t)
+        self._history_shift.observe(self._rows)
         self._lines.clear()
         self._refresh()
         return frozenset(range(self._rows))
@@ -636,6 +652,11 @@ class TerminalEmulator:
         """Events queued since the last call (titles, cwd, clipboard writes, bells), oldest first."""
         events, self._events = self._events, []
         return events
+
+    def drain_history_shift(self) -> int:
+        """History rows dropped from the top since the last call (pruned past the scrollback limit, or cleared):
+        subtract it from a screen ``y`` to keep a mark on its text (``history_shift.UNKNOWN_SHIFT``: all gone)."""
+        return self._history_shift.take()
 
     def drain_replies(self) -> bytes:
         """Answers the program requested (device attributes, cursor reports...) to be written back to the PTY."""

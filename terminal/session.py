@@ -34,6 +34,7 @@ from types import TracebackType
 from core.errors import SymphonyIOError
 from terminal.emulator import TerminalEmulator
 from terminal.events import TerminalEvent
+from terminal.history_shift import UNKNOWN_SHIFT
 from terminal.input import MouseEvent
 from terminal.modes import TerminalModes
 from terminal.pty import ExitStatus, Pty, spawn_pty
@@ -65,18 +66,24 @@ class Frame:
     """Set on the final frame, once the program has exited."""
     sequence: int = 0
     """Increases by one per frame; a merged frame keeps the newest."""
+    history_shift: int = 0
+    """History rows dropped from the top since the previous frame: screen-coordinate marks move up by this."""
 
     def merged_after(self, older: Frame) -> Frame:
         """This frame combined with an undelivered ``older`` one (older lines lose to newer ones)."""
         lines = dict(older.lines) if (older.cols, older.rows) == (self.cols, self.rows) else {}
         lines.update(self.lines)
-        return replace(self, lines=lines, events=older.events + self.events)
+        shift = min(older.history_shift + self.history_shift, UNKNOWN_SHIFT)
+        return replace(self, lines=lines, events=older.events + self.events, history_shift=shift)
 
 
 @dataclass
 class _Pending:
     damage: set[int] = field(default_factory=set)
     events: list[TerminalEvent] = field(default_factory=list)
+    fed: bool = False
+    """Output arrived: even without damaged rows it may have moved the cursor or changed modes."""
+    history_shift: int = 0
 
 
 class TerminalSession:
@@ -272,6 +279,8 @@ class TerminalSession:
                     break
                 with self.lock:
                     pending.damage |= emulator.feed(data)
+                    pending.fed = True
+                    pending.history_shift = min(pending.history_shift + emulator.drain_history_shift(), UNKNOWN_SHIFT)
                     replies = emulator.drain_replies()
                     events = emulator.drain_events()
                     if events:
@@ -299,7 +308,11 @@ class TerminalSession:
             with self.lock:
                 damage, self._pending.damage = self._pending.damage, set()
                 events, self._pending.events = self._pending.events, []
-                frame = self._frame(damage, events, final=done) if (damage or events or done) else None
+                fed, self._pending.fed = self._pending.fed, False
+                shift, self._pending.history_shift = self._pending.history_shift, 0
+                frame = self._frame(damage, events, final=done) if (damage or events or fed or done) else None
+                if frame is not None and shift:
+                    frame = replace(frame, history_shift=shift)
             if frame is not None:
                 last = time.monotonic()
                 self._deliver(frame)

@@ -12,6 +12,7 @@ from core.config.render import render_effective, settings_json_schema
 from core.config.schema import (
     EditorSettings,
     ExplorerSettings,
+    ExtensionsSettings,
     KeyBinding,
     Settings,
     TerminalSettings,
@@ -25,6 +26,7 @@ __all__ = [
     "ConfigService",
     "EditorSettings",
     "ExplorerSettings",
+    "ExtensionsSettings",
     "KeyBinding",
     "LayerKind",
     "LoadResult",

@@ -74,6 +74,10 @@ class EditorSettings(SettingsModel):
     soft_wrap: bool = Field(False, description="Wrap long lines at the pane edge instead of scrolling sideways.")
     show_whitespace: bool = Field(False, description="Render spaces and tabs as visible marks.")
     highlight_current_line: bool = Field(True, description="Highlight the line holding the cursor.")
+    auto_close_pairs: bool = Field(
+        True, description="Type the closing bracket or quote with the opening one, step over it, delete pairs together."
+    )
+    auto_indent: bool = Field(True, description="Keep and adjust indentation on Enter; dedent a closer to its opener.")
     default_encoding: TextEncoding = Field(
         "utf-8", description="Text encoding used to open files whose encoding cannot be detected (a Python codec name)."
     )
@@ -92,6 +96,8 @@ class ExplorerSettings(SettingsModel):
         description="File and folder names (glob patterns) never shown in the explorer.",
     )
     respect_gitignore: bool = Field(True, description="Hide files ignored by the workspace's .gitignore files.")
+    icons: bool = Field(False, description="Show Nerd Font file and folder icons (needs a Nerd Font in the terminal).")
+    git_status: bool = Field(True, description="Colour changed files and show git status letters (M, A, U, D...).")
 
 
 class KeyBinding(SettingsModel):
@@ -119,6 +125,24 @@ class TerminalSettings(SettingsModel):
     )
 
 
+class ExtensionsSettings(SettingsModel):
+    """Extensions: whether they run, how hosts are shared, and each extension's own settings."""
+
+    enabled: bool = Field(True, description="Run extensions (in separate host processes) when Symphony starts.")
+    isolation: Literal["shared", "per-extension"] = Field(
+        "shared",
+        description="'shared': one host process runs every extension (cheapest); 'per-extension': one host each, "
+        "so a crash takes down only that extension.",
+    )
+    memory_limit_mb: int | None = Field(
+        2048, ge=64, description="Address-space limit of each extension host, in MiB (unset for none)."
+    )
+    settings: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Values for extensions' settings, by extension id, e.g. {'symphony.hello': {'greeting': 'Hi'}}.",
+    )
+
+
 class Settings(SettingsModel):
     """Symphony's settings: built-in defaults < user file < workspace file < command-line overrides."""
 
@@ -143,12 +167,18 @@ class Settings(SettingsModel):
         title="Language servers",
         description="Language servers per language, timeouts and restart policy.",
     )
+    extensions: ExtensionsSettings = Field(
+        default_factory=ExtensionsSettings,
+        title="Extensions",
+        description="Extension hosts: on or off, isolation, memory limit, and per-extension settings.",
+    )
 
 
 __all__ = [
     "DEFAULT_EXCLUDE",
     "EditorSettings",
     "ExplorerSettings",
+    "ExtensionsSettings",
     "KeyBinding",
     "Settings",
     "SettingsModel",

@@ -84,6 +84,7 @@ class ExtensionApi:
         self.commands: CommandRouter | None = None
         """Set by the supervisor so ``commands.execute`` reaches other extensions' commands."""
         self._terminals: dict[str, set[str]] = {}
+        self._installed: list[tuple[MethodTable, Resolver]] = []
         self._storage_locks: dict[str, asyncio.Lock] = {}
         self._handlers: dict[str, Handler] = {
             "workspace.list_files": self._list_files,
@@ -118,8 +119,24 @@ class ExtensionApi:
 
     def install(self, table: MethodTable, resolve: Resolver) -> None:
         """Register ``ext/<method>`` handlers on ``table`` (the bus's), each resolving the calling extension."""
+        self._installed.append((table, resolve))
         for name in self.methods:
             table.add(RPC_PREFIX + name, self._rpc_handler(name, resolve))
+
+    def add_method(self, name: str, handler: Handler) -> None:
+        """Serve one more API method (one the SDK's table names, e.g. ``motif.render`` from the UI), checked like
+        the rest; tables already installed get it too. Raises MethodNotFoundError for a name not in the table."""
+        if name not in self.capabilities:
+            raise MethodNotFoundError(
+                f"the extension API table has no method {name!r}",
+                hint="Add it to extensions.sdk.api first: the table decides what extensions may call.",
+                data={"method": name},
+            )
+        fresh = name not in self._handlers
+        self._handlers[name] = handler
+        if fresh:
+            for table, resolve in self._installed:
+                table.add(RPC_PREFIX + name, self._rpc_handler(name, resolve))
 
     def _rpc_handler(self, name: str, resolve: Resolver) -> Callable[[Any, RequestContext], Awaitable[Any]]:
         async def handle(params: Any, ctx: RequestContext) -> Any:

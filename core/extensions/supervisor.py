@@ -187,6 +187,21 @@ class HostSupervisor:
             if host.process is None:
                 await self._spawn(host)
 
+    async def restart_host(self, extension_id: str) -> None:
+        """End the host running ``extension_id`` and start it again (its extensions reload their code and the
+        ones that were active are activated again); a stopped host comes back with a fresh restart budget."""
+        host = self._host_of.get(extension_id)
+        if host is None:
+            raise NotFoundError(f"no extension {extension_id!r} runs here", data={"extension": extension_id})
+        await self._end_host(host)
+        host.policy.reset()
+        host.stopped = False
+        for ext_id in host.specs:
+            if self.status[ext_id] in (ExtensionStatus.STOPPED, ExtensionStatus.CRASHED, ExtensionStatus.FAILED):
+                self._set(ext_id, ExtensionStatus.INACTIVE, None)
+        if not self._closing:
+            await self._spawn(host)
+
     # -- status -------------------------------------------------------------------------------------------
 
     def on_status(self, listener: StatusListener) -> None:

@@ -36,7 +36,7 @@ from pathspec import GitIgnoreSpec
 
 from core.errors import ConflictError, NotFoundError, SymphonyError, SymphonyIOError, ValidationError
 from core.text.search import compile_pattern
-from core.workspace.ignore import IgnoreRules
+from core.workspace.ignore import IgnoreLayer, IgnoreRules
 from core.workspace.listing import iter_workspace_relpaths
 from core.workspace.textfile import LoadedText, SavedText, read_text_file, save_like, save_text_file
 
@@ -360,32 +360,36 @@ class _PathFilter:
     def __init__(self, root: Path, query: SearchQuery, exclude: Sequence[str]) -> None:
         self._rules = IgnoreRules(root, [*exclude, *query.exclude], respect_gitignore=query.respect_gitignore)
         self._include = GitIgnoreSpec.from_lines(list(query.include)) if query.include else None
-        self._folders: dict[str, bool] = {}
+        self._folders: dict[str, tuple[IgnoreLayer, ...] | None] = {}
 
     def accepts(self, rel: str) -> bool:
-        if not self._folder_ok(rel.rpartition("/")[0]):
+        folder = rel.rpartition("/")[0]
+        layers = self._folders[folder] if folder in self._folders else self._folder_layers(folder)
+        if layers is None:
             return False
         rules = self._rules
         if rules.has_exclusions and rules.is_excluded(rel, False):
             return False
-        if rules.is_gitignored(rel, False):
+        # Most folders have no .gitignore above them but the root's: skip the per-file walk when none applies.
+        if (layers or rel.endswith(".git")) and rules.is_gitignored(rel, False, layers):
             return False
         return self._include is None or self._include.match_file(rel)
 
-    def _folder_ok(self, folder: str) -> bool:
-        if folder == "":
-            return True
-        known = self._folders.get(folder)
-        if known is None:
-            rules = self._rules
-            known = (
-                self._folder_ok(folder.rpartition("/")[0])
-                and not (rules.has_exclusions and rules.is_excluded(folder, True))
-                and not rules.is_gitignored(folder, True)
-                and not folder.startswith(".git/")
-            )
-            self._folders[folder] = known
-        return known
+    def _folder_layers(self, folder: str) -> tuple[IgnoreLayer, ...] | None:
+        """The ignore layers for files in ``folder``, or None when the folder itself is skipped (cached)."""
+        if folder in self._folders:
+            return self._folders[folder]
+        rules = self._rules
+        layers: tuple[IgnoreLayer, ...] | None = rules.layers_for(folder)
+        if folder != "" and (
+            self._folder_layers(folder.rpartition("/")[0]) is None
+            or (rules.has_exclusions and rules.is_excluded(folder, True))
+            or rules.is_gitignored(folder, True)
+            or folder.startswith(".git/")
+        ):
+            layers = None
+        self._folders[folder] = layers
+        return layers
 
 
 class _RipgrepRefused(Exception):
@@ -453,6 +457,7 @@ async def _run_ripgrep(
                 hint="Search with the built-in engine (search.engine = 'python' in settings).",
             )
     finally:
+        parser.close()
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
@@ -474,15 +479,24 @@ class _PlainOutput:
         self._regex = regex
         self._path: bytes | None = None
         self._lines: list[ResultLine] = []
+        self._matched = False
+        """Whether a line of the current file has a highlight (ripgrep's and Python's regexes can disagree)."""
         self.seen_output = False
+        # Stamps are taken relative to the root's descriptor: one stat per matching file, no path joins.
+        self._root_fd: int | None = None
+        if os.stat in os.supports_dir_fd:
+            with contextlib.suppress(OSError):
+                self._root_fd = os.open(self._root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
 
     def feed(self, raw_lines: Iterable[bytes], *, final: bool = False) -> Iterator[FileResult]:
+        finditer = self._regex.finditer
         for raw in raw_lines:
             self.seen_output = True
             path, nul, rest = raw.partition(b"\0")
             if not nul:
                 if raw != b"--" and self._BINARY_NOTICE in raw and raw.startswith(self._path or b"\0"):
-                    self._lines = []  # the file turned out binary: drop what it printed before the NUL byte
+                    # the file turned out binary: drop what it printed before the NUL byte
+                    self._lines, self._matched = [], False
                 continue
             if path != self._path:
                 done = self._finish()
@@ -495,7 +509,11 @@ class _PlainOutput:
             digits = found.end(1)
             number, separator, text = int(rest[:digits]), rest[digits : digits + 1], rest[digits + 1 :]
             line = text.decode("utf-8", errors="replace").removesuffix("\r")
-            spans = tuple(found.span() for found in self._regex.finditer(line)) if separator == b":" else ()
+            if separator == b":":
+                spans = tuple([hit.span() for hit in finditer(line)])
+                self._matched = self._matched or bool(spans)
+            else:
+                spans = ()
             self._lines.append(ResultLine(number, line, spans))
         if final:
             done = self._finish()
@@ -504,14 +522,26 @@ class _PlainOutput:
 
     def _finish(self) -> FileResult | None:
         lines, self._lines = self._lines, []
-        if self._path is None or not any(line.spans for line in lines):
+        matched, self._matched = self._matched, False
+        path = self._path
+        if path is None or not matched:
             return None
-        rel = self._path.decode("utf-8", errors="surrogateescape").removeprefix("./")
+        raw = path[2:] if path.startswith(b"./") else path
         try:
-            stamp = FileStamp.of(os.stat(os.path.join(self._root, rel)))
+            stamp = FileStamp.of(
+                os.stat(raw, dir_fd=self._root_fd)
+                if self._root_fd is not None
+                else os.stat(os.path.join(os.fsencode(self._root), raw))
+            )
         except OSError:
             return None
-        return FileResult(path=rel, lines=tuple(lines), stamp=stamp)
+        return FileResult(path=raw.decode("utf-8", errors="surrogateescape"), lines=tuple(lines), stamp=stamp)
+
+    def close(self) -> None:
+        """Release the root folder's descriptor."""
+        if self._root_fd is not None:
+            os.close(self._root_fd)
+            self._root_fd = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from symphony_tui.widgets.terminal_view import TerminalView
 
 COMMAND_PREFIX = ">"
+SYMBOL_PREFIX = "@"
+WORKSPACE_SYMBOL_PREFIX = "#"
 
 
 def register_builtin_commands(app: SymphonyApp) -> None:
@@ -41,6 +43,9 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     async def close() -> None:
         if (editor := app.active_editor) is not None:
             await app.close_editor(editor)
+        elif (pane := app.tabs.active_pane) is not None and pane.id is not None:
+            await app.tabs.remove_pane(pane.id)  # a diff view: nothing to save
+            app._update_welcome()
 
     def cycle(step: int) -> None:
         editors = app.editors
@@ -51,21 +56,10 @@ def register_builtin_commands(app: SymphonyApp) -> None:
         app._activate(target)
 
     def toggle_explorer() -> None:
-        from symphony_tui.widgets.explorer import Explorer
-
-        explorer = app.query_one(Explorer)
-        explorer.display = not explorer.display
-        if explorer.display:
-            explorer.focus()
-        elif (editor := app.active_editor) is not None:
-            editor.focus()
+        app.workspace_ui.toggle_side()  # the side bar: the explorer or whichever view was shown last
 
     def focus_explorer() -> None:
-        from symphony_tui.widgets.explorer import Explorer
-
-        explorer = app.query_one(Explorer)
-        explorer.display = True
-        explorer.focus()
+        app.workspace_ui.show_side("explorer")
 
     def toggle_soft_wrap() -> None:
         if (editor := app.active_editor) is not None:
@@ -208,6 +202,13 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("view.toggleSoftWrap", "Toggle Word Wrap", "View", toggle_soft_wrap)
     add("workbench.quickOpen", "Go to File...", "Go", lambda: quick_open(app))
     add("workbench.commandPalette", "Show All Commands", "View", lambda: quick_open(app, COMMAND_PREFIX))
+    add("workbench.gotoSymbol", "Go to Symbol in Editor...", "Go", lambda: quick_open(app, SYMBOL_PREFIX))
+    add(
+        "workbench.gotoWorkspaceSymbol",
+        "Go to Symbol in Workspace...",
+        "Go",
+        lambda: quick_open(app, WORKSPACE_SYMBOL_PREFIX),
+    )
     add("preferences.theme", "Color Theme", "Preferences", lambda: pick_theme(app))
     add("preferences.openSettings", "Open User Settings", "Preferences", open_settings)
     add(
@@ -280,25 +281,44 @@ def _command_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     ]
 
 
-def _quick_open_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
+def _quick_open_items(
+    app: SymphonyApp, query: str, workspace_symbols: Callable[[str], Sequence[PickItem]] | None = None
+) -> Sequence[PickItem]:
     if query.startswith(COMMAND_PREFIX):
         return _command_items(app, query[len(COMMAND_PREFIX) :])
+    if query.startswith(SYMBOL_PREFIX):
+        from symphony_tui.workspace_ui.symbol_pick import document_symbol_items
+
+        return document_symbol_items(app, query[len(SYMBOL_PREFIX) :])
+    if query.startswith(WORKSPACE_SYMBOL_PREFIX) and workspace_symbols is not None:
+        return workspace_symbols(query[len(WORKSPACE_SYMBOL_PREFIX) :])
     return _file_items(app, query)
 
 
 def _quick_open_title(query: str) -> str:
     if query.startswith(COMMAND_PREFIX):
         return "Commands — type to filter; delete '>' to search files"
-    return "Go to file — type '>' for commands, append ':LINE' to jump to a line"
+    if query.startswith(SYMBOL_PREFIX):
+        return "Go to symbol in file — delete '@' to search files"
+    if query.startswith(WORKSPACE_SYMBOL_PREFIX):
+        return "Go to symbol in workspace — delete '#' to search files"
+    return "Go to file — '>' commands, '@' symbols, '#' workspace symbols, ':LINE' to jump to a line"
 
 
 async def quick_open(app: SymphonyApp, initial: str = "") -> None:
     """Ctrl+P: fuzzy-find a file; typing '>' turns it into the command palette, as in VS Code."""
     if isinstance(app.screen, QuickPick):
         return
+    from symphony_tui.workspace_ui.symbol_pick import SymbolTarget, WorkspaceSymbolSource
+
+    def refresh() -> None:
+        if picker.is_attached:
+            picker.refresh_items(picker.query_text)
+
+    symbols = WorkspaceSymbolSource(app, refresh)
     picker = QuickPick(
-        lambda q: _quick_open_items(app, q),
-        placeholder="Search files by name (> for commands)",
+        lambda q: _quick_open_items(app, q, symbols.items),
+        placeholder="Search files by name (> commands, @ symbols, # workspace symbols)",
         initial=initial,
         title_for=_quick_open_title,
     )
@@ -316,6 +336,14 @@ async def quick_open(app: SymphonyApp, initial: str = "") -> None:
         return
     if result.query.startswith(COMMAND_PREFIX):
         await app.run_command(result.item.value)
+        return
+    if isinstance(result.item.value, SymbolTarget):
+        target = result.item.value
+        editor = app.active_editor if target.path is None else await app.open_file(target.path)
+        if editor is not None:
+            editor.cursor_location = (target.line, target.column)
+            editor.scroll_cursor_visible(center=True)
+            editor.focus()
         return
     path_text, _, line_text = str(result.item.value).partition(":")
     editor = await app.open_file(Path(path_text))

@@ -51,4 +51,30 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     Binding("alt+shift+up", "editor.copyLinesUp"),
     Binding("ctrl+slash", "editor.toggleLineComment"),
     Binding("ctrl+underscore", "editor.toggleLineComment"),
+    # Language servers. ctrl+space usually arrives as ctrl+@ (the terminal toggle), so alt+/ also completes;
+    # ctrl+. rarely arrives, so alt+enter also opens code actions; alt+shift+f is taken by the terminal's find.
+    Binding("ctrl+space", "editor.triggerSuggest"),
+    Binding("alt+slash", "editor.triggerSuggest"),
+    Binding("f12", "editor.goToDefinition"),
+    Binding("shift+f12", "editor.findReferences"),
+    Binding("ctrl+f12", "editor.goToImplementation"),
+    Binding("f2", "editor.rename"),
+    Binding("ctrl+shift+i", "editor.formatDocument"),
+    Binding("alt+shift+i", "editor.formatDocument"),
+    Binding("ctrl+full_stop", "editor.codeActions"),
+    Binding("alt+enter", "editor.codeActions"),
+    Binding("alt+k", "editor.showHover"),
+    Binding("ctrl+shift+m", "lsp.showProblems"),
+    Binding("alt+m", "lsp.showProblems"),
+    # The side bar's views, like VS Code's activity bar. ctrl+shift+letter arrives as ctrl+letter or not at all
+    # and alt+digit as odd characters in common terminals (checked in tmux), so each view has an alt+letter.
+    Binding("ctrl+shift+e", "view.showExplorer"),
+    Binding("alt+e", "view.showExplorer"),
+    Binding("alt+s", "view.showSearch"),  # alt+f arrives as ctrl+right (readline word motion)
+    Binding("ctrl+shift+g", "view.showSourceControl"),
+    Binding("alt+g", "view.showSourceControl"),
+    Binding("alt+t", "view.showOutline"),
+    Binding("ctrl+shift+o", "workbench.gotoSymbol"),
+    Binding("alt+o", "workbench.gotoSymbol"),
+    Binding("ctrl+t", "workbench.gotoWorkspaceSymbol"),
 )

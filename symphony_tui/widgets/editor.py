@@ -9,8 +9,8 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual._tree_sitter import get_language
 from textual.content import Content
 from textual.content import Style as ContentStyle
 from textual.document._document import Document
@@ -25,13 +25,20 @@ from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.textfile import read_text_file
+from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
+from symphony_tui.widgets.editor_render import WindowedRenderMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
+from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
+from symphony_tui.widgets.grammars import grammar_for
 from symphony_tui.widgets.highlights import LazyHighlights
+
+if TYPE_CHECKING:
+    from symphony_tui.lsp.sync import DocumentSync
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -42,27 +49,11 @@ BACKUP_DELAY = 1.0
 FULL_PARSE_DELAY = 0.1
 """Seconds after a large file is shown before its whole-file parse starts."""
 
+MAX_HIGHLIGHT_LINE_LENGTH = 20_000
+"""Longer rows are shown without syntax colours (VS Code's ``maxTokenizationLineLength``)."""
+
 REPARSE_DELAY = 0.15
 """Seconds of quiet after an edit before the syntax tree is reparsed (edits paint at once from the shifted tree)."""
-
-# Languages Textual's TextArea can highlight (textual[syntax] ships these tree-sitter grammars).
-_HIGHLIGHTABLE = {
-    "bash",
-    "css",
-    "go",
-    "html",
-    "java",
-    "javascript",
-    "json",
-    "markdown",
-    "python",
-    "regex",
-    "rust",
-    "sql",
-    "toml",
-    "xml",
-    "yaml",
-}
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,9 @@ class FileState:
         return replace(self, path=path, mtime_ns=mtime_ns)
 
 
-class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
+class Editor(
+    LanguageFeaturesMixin, SmartTypingMixin, MultiCursorMixin, LineCommandsMixin, WindowedRenderMixin, TextArea
+):
     """A code editor for one document. Tracks dirtiness against the text last loaded or saved.
 
     It is Textual's TextArea with the hot path replaced: the document, wrapping and syntax tree cost time in
@@ -112,6 +105,13 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
             super().__init__()
             self.editor = editor
 
+    class LanguageChanged(Message):
+        """Posted when the buffer's language was changed by the user (the status bar shows it)."""
+
+        def __init__(self, editor: Editor) -> None:
+            super().__init__()
+            self.editor = editor
+
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
@@ -121,8 +121,12 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self._conflict_open = False
         self._backup_timer: Timer | None = None
         self._backup_order = time.time_ns()
+        self.document_sync: DocumentSync | None = None
+        """Told about every text change (a language server's incremental sync); set by the LSP service."""
         self.buffer_id = uuid.uuid4().hex
-        """Identifies this buffer's hot-exit backup."""
+        """Identifies this buffer's hot-exit backup (and the document for extensions)."""
+        self.version = 0
+        """Counts every change of the text, so extensions can tell which text an edit was computed against."""
         self.deleted_on_disk = False
         """The bound file was deleted outside Symphony (the buffer is kept; saving recreates it)."""
         super().__init__(
@@ -138,7 +142,7 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         """The file this editor is bound to and how to write it back."""
         # Build the document once, with its language, without running the language watcher (which would
         # split and parse the whole text a second time).
-        language = state.language if state.language in _HIGHLIGHTABLE else None
+        language = state.language if grammar_for(state.language) is not None else None
         self._set_document(text, language)
         self.set_reactive(TextArea.language, language)
         self._adopt_line_endings(state.line_endings)
@@ -313,6 +317,7 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
     def load_text(self, text: str) -> None:
         """Replace the whole text (e.g. after a save that trimmed whitespace); mixed line endings carry over."""
         endings = self.line_endings
+        self.version += 1
         super().load_text(text)
         self._adopt_line_endings(endings)
 
@@ -333,25 +338,11 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self._highlight_query = None
         document = EditorDocument(text)
         self._syntax = None
-        if language:
-            tree_language = self._languages[language].language if language in self._languages else None
-            tree_language = tree_language or get_language(language)
-            query = (
-                self._languages[language].highlight_query
-                if language in self._languages
-                else self._get_builtin_highlight_query(language)
-            )
-            if tree_language is not None and query:
-                # A large file is first parsed only as far as the first screens need; the whole parse runs
-                # right after the first frame.
-                prefix = None
-                if document.line_count > self.sync_reparse_lines:
-                    prefix = document.byte_offsets.offset((PREFIX_PARSE_LINES, 0))
-                self._syntax = SyntaxTree(tree_language, query, document.text.encode("utf-8"), prefix=prefix)
-                document.track_bytes = True
-                if self._syntax.partial and self.is_attached:
-                    self._schedule_full_parse()
+        self._attach_syntax(document, language)
         document.on_replace = self._document_edited
+        document.on_text_replaced = self._text_replaced
+        if self.document_sync is not None:
+            self.document_sync.replaced(self)
         self._pending_rows = []
         self.document = document
         self.wrapped_document = FastWrappedDocument(document, tab_width=self.indent_width)
@@ -361,10 +352,45 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
         self.move_cursor((0, 0))
         self._rewrap_and_refresh_virtual_size()
 
+    def _attach_syntax(self, document: EditorDocument, language: str | None) -> None:
+        """Parse ``document`` with ``language``'s grammar (none: plain text)."""
+        grammar = grammar_for(language) if language else None
+        self._syntax = None
+        document.track_bytes = False
+        if grammar is None:
+            return
+        # A large file is first parsed only as far as the first screens need; the whole parse runs right after
+        # the first frame.
+        prefix = None
+        if document.line_count > self.sync_reparse_lines:
+            prefix = document.byte_offsets.offset((PREFIX_PARSE_LINES, 0))
+        source = document.text.encode("utf-8")
+        self._syntax = SyntaxTree(grammar.language, grammar.highlight_query, source, prefix=prefix)
+        document.track_bytes = True
+        if self._syntax.partial and self.is_attached:
+            self._schedule_full_parse()
+
+    def set_language(self, language_id: str) -> None:
+        """Switch this buffer to ``language_id`` (highlighting, comment token); the text and history stay."""
+        self.state = replace(self.state, language=language_id)
+        highlighted = language_id if grammar_for(language_id) is not None else None
+        self.set_reactive(TextArea.language, highlighted)
+        if self._reparse_timer is not None:
+            self._reparse_timer.stop()
+            self._reparse_timer = None
+        document = self.document
+        if isinstance(document, EditorDocument):
+            self._attach_syntax(document, highlighted)
+        self._pending_rows = []
+        self._build_highlight_map()
+        self.refresh()
+        self.post_message(self.LanguageChanged(self))
+
     def _document_edited(self, first: int, old_last: int, new_last: int, byte_edit: ByteEdit | None) -> None:
         # Runs inside each document edit: remember which rows changed (TextArea repaints after the edit) and move
         # the syntax tree along. Small documents reparse at once (it costs less than a frame, and what is painted
         # is then always exact); large ones wait for a pause in typing.
+        self.version += 1
         self._pending_rows.append((first, old_last, new_last))
         if self._syntax is None or byte_edit is None:
             return
@@ -377,6 +403,10 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
             self._pending_rows = []  # the next highlight rebuild must be a full one
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
+
+    def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        if self.document_sync is not None:
+            self.document_sync.edited(self, start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
@@ -423,9 +453,28 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
                 cache.discard(key)
 
     def _query_lines(self, first: int, end: int) -> dict[str, list[object]]:
-        if self._syntax is None:
+        syntax = self._syntax
+        if syntax is None:
             return {}
-        return self._syntax.captures(first, end)  # type: ignore[return-value]
+        # Rows longer than MAX_HIGHLIGHT_LINE_LENGTH are left plain (as VS Code does): querying one costs a node
+        # per token, tens of thousands of them, on every edit of that row.
+        lines = self.document.lines
+        ranges: list[tuple[int, int]] = []
+        start = first
+        for row in range(first, min(end, len(lines))):
+            if len(lines[row]) > MAX_HIGHLIGHT_LINE_LENGTH:
+                if row > start:
+                    ranges.append((start, row))
+                start = row + 1
+        if start < end:
+            ranges.append((start, end))
+        if len(ranges) == 1 and ranges[0] == (first, end):
+            return syntax.captures(first, end)  # type: ignore[return-value]
+        merged: dict[str, list[object]] = {}
+        for range_first, range_end in ranges:
+            for name, nodes in syntax.captures(range_first, range_end).items():
+                merged.setdefault(name, []).extend(nodes)
+        return merged
 
     # ----------------------------------------------------------------- rendering
 
@@ -526,6 +575,13 @@ class Editor(MultiCursorMixin, LineCommandsMixin, TextArea):
             self._schedule_backup()
         else:
             self._discard_backup()
+
+    def follow_move(self, path: Path) -> None:
+        """The file was renamed or moved (by the explorer): bind the buffer, unsaved text and all, to ``path``."""
+        self.state = replace(self.state, path=path)
+        self.deleted_on_disk = False
+        self._watch_file()
+        self.post_message(self.DirtyChanged(self))  # the tab label and status bar show the new name
 
     def mark_saved(self, text: str, state: FileState) -> None:
         """Record a successful save of ``text``."""

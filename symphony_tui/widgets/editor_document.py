@@ -87,6 +87,9 @@ class EditorDocument(Document):
         """Called after each edit with (first row, old last row, new last row, byte edit or None)."""
         self.track_bytes = False
         """Whether edits report byte offsets (needed only by a syntax tree)."""
+        self.on_text_replaced: Callable[[Location, Location, str], None] | None = None
+        """Called after each edit with the replaced span (before-edit locations, columns clamped) and the new
+        text: what an incremental language-server sync sends."""
         self._tab_width = 0
         self._widths: Counter[int] = Counter()
         self.line_endings: list[str] | None = None
@@ -99,6 +102,11 @@ class EditorDocument(Document):
         top, bottom = sorted((start, end))
         lines = self._lines
         hook = self.on_replace
+        text_hook = self.on_text_replaced
+        if text_hook is not None:
+            last = len(lines) - 1
+            top = (min(top[0], last), min(top[1], len(lines[min(top[0], last)])))
+            bottom = (min(bottom[0], last), min(bottom[1], len(lines[min(bottom[0], last)])))
         track_bytes = self.track_bytes
         if track_bytes:
             start_byte = self.byte_offsets.offset(top)
@@ -126,6 +134,8 @@ class EditorDocument(Document):
                 new_end_point = (end_location[0], self._point_column(end_location))
                 byte_edit = (start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
             hook(top[0], bottom[0], new_bottom, byte_edit)
+        if text_hook is not None:
+            text_hook(top, bottom, text)
         return result
 
     def _point_column(self, location: Location) -> int:

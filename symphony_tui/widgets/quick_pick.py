@@ -113,7 +113,10 @@ class QuickPick(ModalScreen[PickResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, id="quick-pick-title")
-            yield Input(value=self._initial, placeholder=self._placeholder, id="quick-pick-input")
+            # Not select-on-focus: typing after F1 must extend its ">", not replace it.
+            yield Input(
+                value=self._initial, placeholder=self._placeholder, id="quick-pick-input", select_on_focus=False
+            )
             yield Static("No matching results", id="quick-pick-empty")
             yield OptionList(id="quick-pick-list")
 

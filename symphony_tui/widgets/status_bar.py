@@ -1,11 +1,19 @@
-"""The status bar: what the user needs to know about the active file at a glance."""
+"""The status bar: what the user needs to know about the active file at a glance, plus items others add.
+
+Besides the built-in fields it holds two item areas (left after the path, right before the cursor fields) where
+extensions put their items; an item with a command runs it when clicked.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -21,6 +29,46 @@ class StatusInfo:
     encoding: str = ""
     line_ending: str = ""
     dirty: bool = False
+
+
+@dataclass(frozen=True)
+class StatusItemSpec:
+    """An item someone else (an extension) shows in the status bar."""
+
+    key: str
+    """Unique in the bar, e.g. ``symphony.wordcount/wordcount``."""
+    text: str
+    tooltip: str = ""
+    command: str | None = None
+    """Run when the item is clicked."""
+    alignment: Literal["left", "right"] = "right"
+    priority: int = 0
+    """Higher shows further left within its area (as in VS Code)."""
+
+
+class StatusItem(Static):
+    """One contributed item; clicking it asks the app to run its command."""
+
+    def __init__(self, spec: StatusItemSpec, order: int) -> None:
+        super().__init__(spec.text, classes="status-item" + (" -clickable" if spec.command else ""))
+        self.spec = spec
+        """What the item shows and runs."""
+        self.order = order
+        """Creation order: ties in priority keep it."""
+        self.tooltip = spec.tooltip or None
+
+    def update_spec(self, spec: StatusItemSpec) -> None:
+        """Show new text/tooltip/command without remounting."""
+        if spec.text != self.spec.text:
+            self.update(spec.text)
+        self.spec = spec
+        self.tooltip = spec.tooltip or None
+        self.set_class(bool(spec.command), "-clickable")
+
+    def on_click(self, event: events.Click) -> None:
+        if self.spec.command:
+            event.stop()
+            self.post_message(StatusBar.ItemClicked(self.spec))
 
 
 class StatusBar(Horizontal):
@@ -41,11 +89,37 @@ class StatusBar(Horizontal):
     StatusBar > #status-path {
         width: 1fr;
     }
+    StatusBar > #status-branch {
+        color: $text-muted;
+    }
+    StatusBar > #status-blame {
+        color: $text-muted;
+        max-width: 50%;
+    }
     StatusBar > #status-dirty {
         color: $warning;
         text-style: bold;
     }
+    StatusBar > .status-items {
+        width: auto;
+        height: 1;
+    }
+    StatusBar .status-item {
+        width: auto;
+        height: 1;
+        padding: 0 1;
+    }
+    StatusBar .status-item.-clickable:hover {
+        background: $primary 40%;
+    }
     """
+
+    class ItemClicked(Message):
+        """A contributed item with a command was clicked."""
+
+        def __init__(self, spec: StatusItemSpec) -> None:
+            super().__init__()
+            self.spec = spec
 
     info: reactive[StatusInfo] = reactive(StatusInfo, init=False)
     """The facts shown; replaced as a whole so the bar repaints once per change."""
@@ -53,10 +127,16 @@ class StatusBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: dict[str, str] = {}
+        self._items: dict[str, StatusItem] = {}
+        self._order = 0
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="status-branch")
         yield Static("", id="status-dirty")
         yield Static("", id="status-path")
+        yield Horizontal(id="status-left-items", classes="status-items")
+        yield Static("", id="status-blame")
+        yield Horizontal(id="status-right-items", classes="status-items")
         yield Static("", id="status-cursor")
         yield Static("", id="status-language")
         yield Static("", id="status-encoding")
@@ -64,7 +144,15 @@ class StatusBar(Horizontal):
 
     def on_mount(self) -> None:
         # Until a file is active only the (empty) path field takes room.
-        for widget_id in ("#status-dirty", "#status-cursor", "#status-language", "#status-encoding", "#status-eol"):
+        for widget_id in (
+            "#status-branch",
+            "#status-blame",
+            "#status-dirty",
+            "#status-cursor",
+            "#status-language",
+            "#status-encoding",
+            "#status-eol",
+        ):
             self.query_one(widget_id, Static).display = False
 
     def watch_info(self, old: StatusInfo, info: StatusInfo) -> None:
@@ -88,3 +176,71 @@ class StatusBar(Horizontal):
                 widget = self.query_one(widget_id, Static)
                 widget.update(value)
                 widget.display = has_file or widget_id == "#status-path"
+
+    # ----------------------------------------------------------------- contributed items
+
+    @property
+    def items(self) -> dict[str, StatusItemSpec]:
+        """The contributed items shown now, by key."""
+        return {key: item.spec for key, item in self._items.items()}
+
+    def set_item(self, spec: StatusItemSpec) -> None:
+        """Show or update an item; a changed alignment or priority moves it."""
+        current = self._items.get(spec.key)
+        if current is not None and (current.spec.alignment, current.spec.priority) == (spec.alignment, spec.priority):
+            current.update_spec(spec)
+            return
+        order = current.order if current is not None else self._next_order()
+        if current is not None:
+            current.remove()
+        item = StatusItem(spec, order)
+        self._items[spec.key] = item
+        area = self.query_one(f"#status-{spec.alignment}-items", Horizontal)
+        siblings = [i for i in self._items.values() if i is not item and i.spec.alignment == spec.alignment]
+        rank = (-spec.priority, order)
+        after = [i for i in siblings if (-i.spec.priority, i.order) > rank and i.parent is area]
+        if after:
+            area.mount(item, before=min(after, key=lambda i: (-i.spec.priority, i.order)))
+        else:
+            area.mount(item)
+
+    def remove_item(self, key: str) -> None:
+        """Remove an item; unknown keys are ignored."""
+        item = self._items.pop(key, None)
+        if item is not None:
+            item.remove()
+
+    def remove_items(self, prefix: str) -> None:
+        """Remove every item whose key starts with ``prefix`` (e.g. all of one extension's)."""
+        for key in [k for k in self._items if k.startswith(prefix)]:
+            self.remove_item(key)
+
+    def _next_order(self) -> int:
+        self._order += 1
+        return self._order
+
+    def show_branch(self, text: str) -> None:
+        """The git branch and ahead/behind counts ("" outside git hides the field)."""
+        self._show_extra("#status-branch", text)
+
+    def show_blame(self, text: str) -> None:
+        """Who last changed the cursor's line ("" hides the field)."""
+        self._show_extra("#status-blame", text)
+
+    def _show_extra(self, widget_id: str, text: str) -> None:
+        if self._shown.get(widget_id, "") == text:
+            return
+        self._shown[widget_id] = text
+        widget = self.query_one(widget_id, Static)
+        widget.update(Text(text))  # commit summaries may contain '[': never markup
+        widget.display = bool(text)
+
+    @property
+    def branch_text(self) -> str:
+        """What the branch field shows."""
+        return self._shown.get("#status-branch", "")
+
+    @property
+    def blame_text(self) -> str:
+        """What the blame field shows."""
+        return self._shown.get("#status-blame", "")

@@ -166,6 +166,8 @@ class TerminalView(Widget, can_focus=True):
         self.title = Path(self.session.argv[0]).name
         self._top = 0
         self._mouse_tracked = False
+        self._program_drag = False
+        """A press went to the program: the mouse is captured until the release."""
         self._base_style: RichStyle | None = None
         self._mark_style_cache: dict[int, RichStyle] | None = None
         self._styles: dict[tuple[Style, str | None, int], RichStyle] = {}
@@ -250,6 +252,8 @@ class TerminalView(Widget, can_focus=True):
     def apply_frame(self, frame: Frame) -> None:
         """Take a frame from the session: repaint its rows, move the cursor, surface events."""
         self._mouse_tracked = frame.modes.mouse_tracking is not MouseTracking.NONE
+        if frame.history_shift:
+            self._follow_history_shift(frame.history_shift)
         if frame.viewport_top != self._top:
             self._top = frame.viewport_top
             if self._marks:
@@ -446,6 +450,8 @@ class TerminalView(Widget, can_focus=True):
         # Shift+drag selects even when the program tracks the mouse, as in xterm.
         if not event.shift and self._mouse(event, mouse.MouseAction.PRESS, button):
             event.stop()
+            self._program_drag = True
+            self.capture_mouse()  # drags that leave the pane still reach the program, as in xterm
             return
         if button is mouse.MouseButton.LEFT:
             event.stop()
@@ -463,6 +469,14 @@ class TerminalView(Widget, can_focus=True):
             elif event.y >= self.size.height:
                 self.session.scroll(1)
             self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
+            return
+        if self._mouse_tracked and not event.shift:
+            # Modes 1002/1003: motion with a button held (or any motion) is the program's; the encoder drops
+            # what the current mode does not ask for.
+            mouse = _terminal_input()
+            held = _terminal_button(event.button) if event.button and self._program_drag else mouse.MouseButton.NONE
+            if self._mouse(event, mouse.MouseAction.MOTION, held):
+                event.stop()
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         if self._dragging:
@@ -473,6 +487,9 @@ class TerminalView(Widget, can_focus=True):
                 self._set_selection(TextRange.between(self._anchor, self._screen_point(event)))
                 self.copy_selection()  # select-to-copy, as terminals do: no key needed
             return
+        if self._program_drag:
+            self._program_drag = False
+            self.capture_mouse(False)
         button = _terminal_button(event.button)
         if self._mouse(event, _terminal_input().MouseAction.RELEASE, button):
             event.stop()
@@ -588,7 +605,28 @@ class TerminalView(Widget, can_focus=True):
         self._show_current()
         return self.current_match
 
-    def _show_current(self) -> None:
+    def _follow_history_shift(self, shift: int) -> None:
+        """Keep the selection and matches on their text when old history rows were dropped above them."""
+
+        def moved(span: TextRange) -> TextRange | None:
+            start, end = ScreenPoint(span.start.y - shift, span.start.x), ScreenPoint(span.end.y - shift, span.end.x)
+            if end.y < 0:
+                return None  # its text is gone
+            return TextRange(max(start, ScreenPoint(0, 0)), end)
+
+        if self._anchor is not None:
+            self._anchor = max(ScreenPoint(self._anchor.y - shift, self._anchor.x), ScreenPoint(0, 0))
+        if self.selection is not None:
+            self.selection = moved(self.selection)
+        if self._matches:
+            current = self.current_match
+            kept = [(match, moved(match)) for match in self._matches if match.start.y >= shift]  # whole ones only
+            self._matches = [m for _, m in kept if m is not None]
+            self._current = next((i for i, (old, _) in enumerate(kept) if old is current), -1)
+            self._show_current(reveal=False)
+        self._repaint_all()
+
+    def _show_current(self, *, reveal: bool = True) -> None:
         marks: dict[int, list[tuple[range, int]]] = {}
         cols = self.session.emulator.cols
         for index, match in enumerate(self._matches):
@@ -597,7 +635,7 @@ class TerminalView(Widget, can_focus=True):
                 marks.setdefault(row, []).append((match.columns_on(row, cols), mark))
         self._marks = marks
         current = self.current_match
-        if current is not None:
+        if current is not None and reveal:
             self.session.reveal_row(current.start.y)
         self._repaint_all()
         self.post_message(self.FindChanged(self, self._current + 1 if current else 0, len(self._matches)))

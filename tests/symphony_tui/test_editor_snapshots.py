@@ -61,6 +61,7 @@ def test_three_cursors_after_typing(snap_compare, workspace: Path) -> None:  # t
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         pilot.app.query_one("#explorer").display = False
+        pilot.app.active_editor.cursor_blink = False  # type: ignore[attr-defined]  # the same frame every run
         await pilot.press("down", "down", "down", "down", "down")
         await pilot.press("ctrl+alt+down")
         await commands_done(pilot)

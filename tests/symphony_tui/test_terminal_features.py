@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
@@ -15,6 +16,7 @@ from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.terminal_find import TerminalFindBar
 from symphony_tui.widgets.terminal_panel import TerminalPanel
+from symphony_tui.widgets.terminal_view import TerminalView
 from terminal.selection import ScreenPoint, TextRange
 from tests.symphony_tui.test_terminal_pane import SH, SIZE, open_sh, wait_for
 from tests.symphony_tui.workspace_fixture import make_demo_workspace
@@ -124,6 +126,68 @@ async def test_a_program_tracking_the_mouse_gets_the_click_and_shift_drag_still_
         assert app.clipboard == "click"
         await pilot.click(view, offset=(2, 0))
         await wait_for(pilot, lambda: "<" in view.screen_text)  # the SGR report (ESC [ < 0 ; 3 ; 1 M) reached it
+
+
+ECHO_REPORTS = r"dd bs=1 count={} 2>/dev/null | tr '\033' E; sleep 30"
+"""Echo what the program receives, ESC shown as E."""
+
+
+def _motion(view: TerminalView, x: int, y: int, button: int) -> events.MouseMove:
+    region = view.content_region
+    return events.MouseMove(view, x, y, 0, 0, button, False, False, False, region.x + x, region.y + y)
+
+
+async def test_any_motion_mode_reports_plain_mouse_movement_to_the_program(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        # The program echoes what it receives with ESC shown as E: one 1003 motion report is 10 bytes.
+        script = rf"stty raw -echo; printf '\033[?1003h\033[?1006h'; {ECHO_REPORTS.format(10)}"
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: view.session.snapshot().modes.mouse_tracking.name == "ANY")
+        await pilot.hover(view, offset=(4, 1))
+        await wait_for(pilot, lambda: "E[<35;5;2M" in view.screen_text)
+
+
+async def test_button_motion_mode_reports_drags_but_not_plain_movement(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        script = rf"stty raw -echo; printf '\033[?1002h\033[?1006h'; {ECHO_REPORTS.format(20)}"
+        view = await open_sh(app, ["/bin/sh", "-c", script])
+        await wait_for(pilot, lambda: view.session.snapshot().modes.mouse_tracking.name == "BUTTON")
+        view.post_message(_motion(view, 3, 0, button=0))  # no button held: not reported in this mode
+        await pilot.mouse_down(view, offset=(1, 0))
+        view.post_message(_motion(view, 6, 2, button=1))
+        await pilot.mouse_up(view, offset=(6, 2))
+        await wait_for(pilot, lambda: "E[<0;2;1ME[<32;7;3M" in view.screen_text)
+        assert not view.selection  # the program had the drag; Symphony did not select
+
+
+async def test_selection_and_matches_stay_on_their_text_when_old_history_is_dropped(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(TerminalPanel)
+        # libghostty-vt drops history a page (several hundred rows) at a time once past the limit; the marked line
+        # sits in the second page, and each Enter pushes 200 more lines until the first page is dropped.
+        script = "seq 1 800; printf 'keep-me\\n'; while read go; do seq 1 200; done"
+        view = await panel.new_terminal(["/bin/sh", "-c", script], scrollback=1000, env=SH)
+        assert await view.wait_started()
+        await wait_for(pilot, lambda: "keep-me" in view.screen_text)
+        assert view.find("keep") == 1
+        (match,) = view.matches
+        view.select(TextRange(match.start, ScreenPoint(match.end.y, match.end.x + 3)))
+        before = match.start.y
+        for _ in range(10):
+            top = view.session.emulator.viewport_top
+            view.session.write(b"\r")  # not a key press: typing would clear the selection
+            await wait_for(pilot, lambda top=top: view.session.emulator.viewport_top != top)
+            await pilot.pause(0.1)
+            if view.session.emulator.viewport_top < top:
+                break  # a page was dropped
+        assert view.session.emulator.viewport_top < top, "the flood never reached the scrollback limit"
+        assert view.matches and view.matches[0].start.y < before
+        assert view.selection is not None and view.session.text_in(view.selection) == "keep-me"
+        assert [view.session.text_in(m) for m in view.matches] == ["keep"]
+        assert view.current_match == view.matches[0]
 
 
 async def test_split_runs_a_second_shell_beside_the_first_in_the_same_tab(workspace: Path) -> None:

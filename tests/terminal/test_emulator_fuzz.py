@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terminal.emulator import TerminalEmulator
@@ -58,28 +56,9 @@ def test_arbitrary_bytes_never_crash_and_leave_a_consistent_screen(data: bytes) 
     emu.modes  # noqa: B018 - reading modes must not fail either
 
 
-def _joins_previous_character(data: bytes, boundary: int) -> bool:
-    """Whether the character at (or straddling) ``boundary`` attaches to the one before it (a combining mark,
-    joiner or variation selector): the case libghostty-vt mis-renders when it arrives in a later write."""
-    start = boundary
-    while start > 0 and boundary - start < 3 and 0x80 <= data[start] <= 0xBF:
-        start -= 1
-    char = data[start : start + 4].decode("utf-8", "ignore")[:1]
-    if not char:
-        return False
-    return (
-        bool(unicodedata.combining(char))
-        or unicodedata.category(char) in ("Mn", "Me", "Cf")
-        or (0xFE00 <= ord(char) <= 0xFE0F)
-    )
-
-
 @_settings
 @given(streams, st.integers(1, 16))
 def test_feeding_in_chunks_gives_the_same_screen_as_feeding_at_once(data: bytes, chunk: int) -> None:
-    # Known libghostty-vt limitation, tracked by the xfail test below: a combining mark in a later write does
-    # not update its row's cells. Every other split must give the same screen.
-    assume(not any(_joins_previous_character(data, b) for b in range(chunk, len(data), chunk)))
     whole = TerminalEmulator(12, 4, scrollback=20)
     whole.feed(data)
     pieces = TerminalEmulator(12, 4, scrollback=20)
@@ -89,12 +68,27 @@ def test_feeding_in_chunks_gives_the_same_screen_as_feeding_at_once(data: bytes,
     assert (pieces.cursor.x, pieces.cursor.y) == (whole.cursor.x, whole.cursor.y)
 
 
-@pytest.mark.xfail(strict=True, reason="libghostty-vt keeps the row's old cells when a combining mark comes later")
-def test_a_combining_mark_in_a_later_write_updates_its_row() -> None:
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        (b"e", "\u0301".encode()),  # combining acute accent
+        (b"e", b"\x1b[1m" + "\u0301".encode()),  # after an SGR in the later write
+        ("\u2764".encode(), "\ufe0f".encode()),  # emoji presentation selector
+        ("\U0001f469".encode(), "\u200d\U0001f4bb".encode()),  # zero-width joiner sequence
+        (b"e\xcc", b"\x81"),  # the mark's UTF-8 bytes split across the writes
+    ],
+)
+def test_a_character_joining_the_previous_write_updates_its_row(first: bytes, later: bytes) -> None:
+    # libghostty-vt does not mark the row dirty when a later write only extends a cell (terminal/joining.py).
+    whole = TerminalEmulator(12, 4, scrollback=20)
+    whole.feed(first + later)
     emu = TerminalEmulator(12, 4, scrollback=20)
-    emu.feed(b"e")
-    emu.feed("\u0301".encode())
-    assert emu.lines()[0].cells[0].text == "e\u0301"
+    emu.feed(first)
+    before = _screen(emu)
+    damaged = emu.feed(later)
+    assert _screen(emu) == _screen(whole)
+    assert _screen(emu) != before
+    assert 0 in damaged
 
 
 @settings(max_examples=20, deadline=None)

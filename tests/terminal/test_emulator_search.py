@@ -84,3 +84,30 @@ def test_word_at_finds_the_word_under_a_point_and_nothing_past_the_text() -> Non
     assert word == TextRange(ScreenPoint(0, 3), ScreenPoint(0, 11))
     assert emu.text_in(word) == "big-world"
     assert emu.word_at(ScreenPoint(0, 20)) is None
+
+
+def test_dropped_history_rows_are_counted_so_marks_can_follow_their_text() -> None:
+    emu = TerminalEmulator(20, 5, scrollback=100)
+    dropped = 0
+    for i in range(5000):
+        emu.feed(b"line %d\r\n" % i)
+        dropped += emu.drain_history_shift()
+    assert dropped > 0  # the limit pruned whole pages of old lines
+    # Every line fed either is still kept (history + screen) or was counted as dropped.
+    kept = emu.viewport_top + emu.rows
+    assert dropped + kept == 5000 + 1
+    first_kept = emu.text_in(TextRange(ScreenPoint(0, 0), ScreenPoint(0, 19))).strip()
+    assert first_kept == f"line {dropped}"
+    emu.feed(b"\x1b[3J")  # the program clears the history
+    assert emu.drain_history_shift() == kept - emu.rows
+    assert emu.drain_history_shift() == 0
+
+
+def test_a_resize_is_not_mistaken_for_dropped_history() -> None:
+    emu = TerminalEmulator(20, 5, scrollback=1000)
+    for i in range(50):
+        emu.feed(b"line %d\r\n" % i)
+    emu.drain_history_shift()
+    emu.resize(30, 8)
+    emu.feed(b"more\r\n")
+    assert emu.drain_history_shift() == 0

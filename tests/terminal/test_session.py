@@ -147,6 +147,19 @@ def test_a_flood_is_coalesced_into_few_frames_with_only_changed_lines() -> None:
     assert s.emulator.line(s.emulator.rows - 2).text == "line 2999"
 
 
+def test_output_that_only_moves_the_cursor_or_sets_modes_still_reaches_the_ui() -> None:
+    # A backspace or a mode switch damages no row, but the pane must still move its cursor / forward the mouse.
+    frames: list[Frame] = []
+    script = r"printf 'abc'; sleep 0.3; printf '\b\033[?1003h'; sleep 30"
+    with sh(script, cols=20, rows=4, on_frame=frames.append):
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline and not (frames and frames[-1].cursor.x == 2):
+            time.sleep(0.01)
+        last = frames[-1]
+    assert (last.cursor.x, last.cursor.y) == (2, 0)
+    assert last.modes.mouse_tracking.name == "ANY"
+
+
 def test_next_frame_merges_frames_nobody_collected() -> None:
     with sh("echo one; sleep 0.1; echo two", cols=20, rows=4) as session:
         session.wait(WAIT_S)

@@ -22,6 +22,8 @@ def test_defaults_match_the_documented_values() -> None:
         soft_wrap=False,
         show_whitespace=False,
         highlight_current_line=True,
+        auto_close_pairs=True,
+        auto_indent=True,
         default_encoding="utf-8",
         trim_trailing_whitespace=False,
         insert_final_newline=False,

@@ -1,0 +1,181 @@
+"""The completion popup: a ranked list drawn line by line (no widget per row, so re-ranking on each keystroke
+costs a repaint of ten rows) and a documentation pane for the highlighted item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.markdown import Markdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.containers import Horizontal
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Static
+
+from symphony_tui.lsp.popup import CursorPopup
+
+if TYPE_CHECKING:
+    from core.lsp.completion import RankedItem
+
+VISIBLE_ROWS = 10
+MAX_LABEL = 48
+
+KIND_ICONS = {
+    1: "t",  # text
+    2: "m",  # method
+    3: "ƒ",  # function
+    4: "ƒ",  # constructor
+    5: "f",  # field
+    6: "v",  # variable
+    7: "C",  # class
+    8: "I",  # interface
+    9: "M",  # module
+    10: "p",  # property
+    11: "u",  # unit
+    12: "=",  # value
+    13: "E",  # enum
+    14: "k",  # keyword
+    15: "s",  # snippet
+    16: "c",  # color
+    17: "F",  # file
+    18: "r",  # reference
+    19: "D",  # folder
+    20: "e",  # enum member
+    21: "c",  # constant
+    22: "S",  # struct
+    23: "~",  # event
+    24: "o",  # operator
+    25: "T",  # type parameter
+}
+
+
+class CompletionList(Widget, can_focus=False):
+    """The visible window of ranked items, with the selected one highlighted."""
+
+    DEFAULT_CSS = """
+    CompletionList {
+        width: auto;
+        height: auto;
+        background: $surface;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: Sequence[RankedItem] = ()
+        self.selected = 0
+        self.top = 0
+        self._width = 20
+
+    def show(self, items: Sequence[RankedItem], selected: int = 0) -> None:
+        """Replace the rows (keeping the window on the selection)."""
+        self.items = items
+        self.select(selected)
+        widest = max((len(self._label(r)) for r in items[:50]), default=10)
+        width = min(MAX_LABEL, widest) + 4
+        height = min(VISIBLE_ROWS, len(items))
+        if width != self._width or height != self.styles.height:
+            self._width = width
+            self.styles.width = width
+            self.styles.height = height
+        self.refresh()
+
+    def select(self, index: int) -> None:
+        """Highlight row ``index`` (clamped), scrolling the window to keep it visible."""
+        if not self.items:
+            self.selected = self.top = 0
+            return
+        self.selected = max(0, min(index, len(self.items) - 1))
+        if self.selected < self.top:
+            self.top = self.selected
+        elif self.selected >= self.top + VISIBLE_ROWS:
+            self.top = self.selected - VISIBLE_ROWS + 1
+        self.refresh()
+
+    @staticmethod
+    def _label(ranked: RankedItem) -> str:
+        return ranked.item.label
+
+    def render_line(self, y: int) -> Strip:
+        index = self.top + y
+        width = self._width
+        if index >= len(self.items):
+            return Strip.blank(width, self.rich_style)
+        ranked = self.items[index]
+        item = ranked.item
+        base = self.rich_style
+        if index == self.selected:
+            base = base + Style(reverse=True)
+        icon = KIND_ICONS.get(int(item.kind), " ") if item.kind is not None else " "
+        label = item.label if len(item.label) <= MAX_LABEL else item.label[: MAX_LABEL - 1] + "…"
+        text = Text(f" {icon} ", style=Style(dim=True))
+        start = len(text)
+        text.append(label)
+        for position in ranked.positions:
+            if position < len(label):
+                text.stylize(Style(bold=True, underline=True), start + position, start + position + 1)
+        text.truncate(width, pad=True)
+        segments = [
+            Segment(segment.text, base + segment.style if segment.style else base)
+            for segment in text.render(self.app.console)
+        ]
+        return Strip(segments, width).crop(0, width)
+
+
+class CompletionDocs(Static, can_focus=False):
+    """The highlighted item's detail and documentation (markdown rendered)."""
+
+    DEFAULT_CSS = """
+    CompletionDocs {
+        width: 50;
+        max-height: 10;
+        height: auto;
+        padding: 0 1;
+        border-left: solid $primary 40%;
+        background: $surface;
+    }
+    """
+
+
+class CompletionPopup(CursorPopup):
+    """Ranked list plus documentation pane, floating under the word being completed."""
+
+    DEFAULT_CSS = """
+    CompletionPopup {
+        layout: horizontal;
+    }
+    CompletionPopup > Horizontal {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="completion-popup")
+        self.list = CompletionList()
+        self.docs = CompletionDocs("")
+        self.docs.display = False
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        with Horizontal():
+            yield self.list
+            yield self.docs
+
+    def show_docs(self, detail: str, documentation: str, markdown: bool) -> None:
+        """Fill the documentation pane (hidden when there is nothing to say)."""
+        if not detail and not documentation:
+            self.docs.display = False
+            return
+        parts: list[object] = []
+        body = (f"```\n{detail}\n```\n\n" if detail else "") + (documentation if markdown else "")
+        if markdown or detail:
+            parts.append(Markdown(body.strip() or " "))
+        if documentation and not markdown:
+            parts.append(Text(documentation))
+        from rich.console import Group
+
+        self.docs.update(Group(*parts))  # type: ignore[arg-type]
+        self.docs.display = True

@@ -1,0 +1,433 @@
+"""Completion as the user meets it: opens on trigger characters and while typing a word, re-ranks the server's
+list client-side on each keystroke (asking again only when the server said the list is incomplete), shows the
+highlighted item's documentation (resolving it lazily), and inserts the chosen item — text edits, snippets with
+tab stops, and auto-import edits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.widgets.text_area import Edit
+
+from core.errors import CancelledError, SymphonyError
+from core.types.text import Position, TextEdit
+from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
+from symphony_tui.lsp.edits import _map
+from symphony_tui.lsp.popup import mount_popup
+
+if TYPE_CHECKING:
+    from lsprotocol import types as lsp
+
+    from core.lsp.client import LanguageServerClient
+    from core.lsp.completion import CompletionFilter, RankedItem
+    from symphony_tui.lsp.service import LspService, TrackedDocument
+    from symphony_tui.widgets.editor import Editor
+
+log = logging.getLogger(__name__)
+
+Location = tuple[int, int]
+RESOLVE_TIMEOUT = 1.0
+"""Seconds accepting an item may wait for its resolved auto-import edits before inserting without them."""
+
+
+def is_word_char(char: str) -> bool:
+    """Characters that continue an identifier (and keep completion open)."""
+    return char.isalnum() or char == "_"
+
+
+def word_start(line: str, column: int) -> int:
+    """Column where the identifier ending at ``column`` starts."""
+    start = column
+    while start > 0 and is_word_char(line[start - 1]):
+        start -= 1
+    return start
+
+
+@dataclass
+class SnippetSession:
+    """Tab stops of an inserted snippet, as document spans kept up to date while the user types in them."""
+
+    editor: Editor
+    stops: list[list[tuple[Location, Location]]]
+    current: int = 0
+    skip: int = 0
+    """Change notifications to ignore: the snippet's own insertion, already accounted for."""
+
+    def map_edit(self, start: Location, end: Location, new_end: Location) -> None:
+        """Move every stop through an edit; the current placeholder grows when typed into at its end."""
+        for index, spans in enumerate(self.stops):
+            moved = []
+            for span_start, span_end in spans:
+                if index == self.current and span_start <= start <= span_end and end <= span_end:
+                    moved.append((span_start, _map(span_end, start, end, new_end) if span_end > start else new_end))
+                else:
+                    moved.append((_map(span_start, start, end, new_end), _map(span_end, start, end, new_end)))
+            self.stops[index] = moved
+
+
+@dataclass
+class CompletionState:
+    """The open popup: whose list it is, where the completed word starts, and the ranked view."""
+
+    document: TrackedDocument
+    server: LanguageServerClient
+    start: Location
+    filter: CompletionFilter
+    incomplete: bool
+    ranked: list[RankedItem] = field(default_factory=list)
+    resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
+
+
+class CompletionController:
+    """Owns the completion popup and the snippet session of the workbench."""
+
+    def __init__(self, service: LspService) -> None:
+        self.service = service
+        self.popup: CompletionPopup | None = None
+        self.state: CompletionState | None = None
+        self.snippet: SnippetSession | None = None
+        self._generation = 0
+        self._request: asyncio.Task[None] | None = None
+        self._resolve: asyncio.Task[None] | None = None
+        self.shown_callbacks: list[Any] = []
+        """Called with the popup after each time it is (re)painted with a new list (benchmarks hook in here)."""
+        service.change_listeners.append(self.on_change)
+
+    @property
+    def visible(self) -> bool:
+        """Whether the popup is showing."""
+        return self.popup is not None and self.popup.display and self.state is not None
+
+    # ----------------------------------------------------------------- reacting to typing
+
+    def on_change(self, document: TrackedDocument, edits: list[TextEdit]) -> None:
+        """After each didChange: open, re-rank or close the popup as the typed text says."""
+        editor = document.editor
+        if self.snippet is not None and self.snippet.skip:
+            self.snippet.skip -= 1
+        elif self.snippet is not None and self.snippet.editor is editor:
+            for edit in edits:
+                lines = edit.new_text.split("\n")
+                start = edit.range.start.as_tuple()
+                new_end = (start[0] + len(lines) - 1, (start[1] if len(lines) == 1 else 0) + len(lines[-1]))
+                self.snippet.map_edit(start, edit.range.end.as_tuple(), new_end)
+        if editor is not self.service.app.active_editor or editor.extra_selections or len(edits) != 1:
+            self.close()
+            return
+        edit = edits[0]
+        row, column = editor.cursor_location
+        server = self.service.manager.server_for(document.uri) if self.service.manager else None
+        if server is None or server.pid is None:
+            self.close()
+            return
+        line = editor.document[row]
+        inserted = edit.new_text
+        if (
+            len(inserted) == 1
+            and edit.range.is_empty
+            and (row, column) == (edit.range.start.line, edit.range.start.column + 1)
+        ):
+            if inserted in server.completion_triggers():
+                self.request(document, server, (row, column), trigger=inserted)
+            elif is_word_char(inserted):
+                state = self.state
+                if state is not None and state.document is document and not state.incomplete:
+                    self.refilter()
+                else:
+                    self.request(document, server, (row, word_start(line, column)))
+            else:
+                self.close()
+        elif not inserted and self.state is not None and self.state.document is document:
+            if (row, column) < self.state.start or row != self.state.start[0]:
+                self.close()
+            elif self.state.incomplete:
+                self.request(document, server, self.state.start)
+            else:
+                self.refilter()
+        else:
+            self.close()
+
+    def trigger(self, editor: Editor) -> None:
+        """Open completion at the cursor on demand (ctrl+space)."""
+        document = self.service.document(editor)
+        if document is None:
+            return
+
+        async def run() -> None:
+            server = await self.service.server(editor)
+            if server is None:
+                return
+            row, column = editor.cursor_location
+            self.request(document, server, (row, word_start(editor.document[row], column)))
+
+        self.service._spawn(run(), "lsp-trigger-completion")
+
+    def request(
+        self, document: TrackedDocument, server: LanguageServerClient, start: Location, trigger: str | None = None
+    ) -> None:
+        """Ask the server for items at the cursor (the previous request, if any, is superseded)."""
+        self._generation += 1
+        generation = self._generation
+        if self._request is not None and not self._request.done():
+            self._request.cancel()
+        self._request = self.service._spawn(self._fetch(document, server, start, trigger, generation), "lsp-completion")
+
+    async def _fetch(
+        self,
+        document: TrackedDocument,
+        server: LanguageServerClient,
+        start: Location,
+        trigger: str | None,
+        generation: int,
+    ) -> None:
+        from core.lsp.completion import CompletionFilter
+
+        editor = document.editor
+        row, column = editor.cursor_location
+        try:
+            answer = await server.completion(document.uri, Position(line=row, column=column), trigger_character=trigger)
+        except CancelledError:
+            return  # a newer keystroke superseded this request
+        except SymphonyError as exc:
+            log.info("completion failed: %s", exc)
+            return
+        if generation != self._generation or editor is not self.service.app.active_editor:
+            return
+        if not answer.items:
+            self.close()
+            return
+        self.state = CompletionState(document, server, start, CompletionFilter(answer.items), answer.is_incomplete)
+        await self._ensure_popup(editor)
+        self.refilter()
+
+    async def _ensure_popup(self, editor: Editor) -> None:
+        if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
+            self.popup = CompletionPopup()
+            await mount_popup(editor, self.popup)
+
+    def typed(self) -> str:
+        """The text between the completed word's start and the cursor."""
+        state = self.state
+        if state is None:
+            return ""
+        editor = state.document.editor
+        row, column = editor.cursor_location
+        if row != state.start[0] or column < state.start[1]:
+            return ""
+        return editor.document[row][state.start[1] : column]
+
+    def refilter(self) -> None:
+        """Rank the current list for what is typed now and repaint (closing when nothing matches)."""
+        state, popup = self.state, self.popup
+        if state is None or popup is None:
+            return
+        typed = self.typed()
+        state.ranked = state.filter.rank(typed)
+        if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].item.label == typed and typed):
+            self.close(keep_state=False)
+            return
+        popup.list.show(state.ranked)
+        popup.display = True
+        popup.anchor(state.document.editor, state.start)
+        self._show_docs()
+        for callback in list(self.shown_callbacks):
+            callback(popup)
+
+    def close(self, keep_state: bool = False) -> None:
+        """Hide the popup and forget its list."""
+        self._generation += 1
+        if not keep_state:
+            self.state = None
+        if self.popup is not None and self.popup.display:
+            self.popup.display = False
+
+    # ----------------------------------------------------------------- keys
+
+    def handle_key(self, editor: Editor, key: str) -> bool:
+        """Keys the popup or snippet session answers instead of the editor; True when consumed."""
+        if self.visible and self.state is not None and self.state.document.editor is editor:
+            assert self.popup is not None
+            selection = self.popup.list.selected
+            moves = {"up": -1, "down": 1, "pageup": -VISIBLE_ROWS, "pagedown": VISIBLE_ROWS}
+            if key in moves:
+                count = len(self.state.ranked)
+                self.popup.list.select(
+                    (selection + moves[key]) % count if abs(moves[key]) == 1 else selection + moves[key]
+                )
+                self._show_docs()
+                return True
+            if key in ("enter", "tab"):
+                ranked = self.state.ranked[selection]
+                self.service._spawn(self.accept(ranked.item), "lsp-accept-completion")
+                return True
+            if key == "escape":
+                self.close()
+                return True
+            if key in ("left", "right", "home", "end", "ctrl+left", "ctrl+right"):
+                self.close()
+        if self.snippet is not None and self.snippet.editor is editor:
+            if key == "tab":
+                return self.next_stop(1)
+            if key == "shift+tab":
+                return self.next_stop(-1)
+            if key == "escape":
+                self.snippet = None
+                return True
+        return False
+
+    # ----------------------------------------------------------------- documentation
+
+    def _show_docs(self) -> None:
+        state, popup = self.state, self.popup
+        if state is None or popup is None or not state.ranked:
+            return
+        item = state.ranked[popup.list.selected].item
+        key = id(item)
+        shown = state.resolved.get(key, item)
+        popup.show_docs(*_documentation(shown))
+        if key in state.resolved or (shown.documentation is not None and shown.additional_text_edits is not None):
+            return
+        provider = state.server.capabilities.completion_provider if state.server.capabilities else None
+        if not provider or not provider.resolve_provider:
+            return
+        if self._resolve is not None and not self._resolve.done():
+            self._resolve.cancel()
+        self._resolve = self.service._spawn(self._resolve_docs(state, item), "lsp-resolve-completion")
+
+    async def _resolve_docs(self, state: CompletionState, item: lsp.CompletionItem) -> None:
+        await asyncio.sleep(0.05)  # do not resolve every row the user merely scrolls past
+        try:
+            resolved = await state.server.resolve_completion(item)
+        except SymphonyError:
+            return
+        state.resolved[id(item)] = resolved
+        popup = self.popup
+        if (
+            self.state is state
+            and popup is not None
+            and state.ranked
+            and state.ranked[popup.list.selected].item is item
+        ):
+            popup.show_docs(*_documentation(resolved))
+
+    # ----------------------------------------------------------------- accepting
+
+    async def accept(self, item: lsp.CompletionItem) -> None:
+        """Insert ``item``: its text edit or text (a snippet's tab stops become a session), then its
+        additional edits (auto-imports), as one undo step."""
+        from lsprotocol import types as lsp
+
+        from core.lsp.edits import to_core_edits
+        from core.lsp.snippets import expand_snippet
+
+        state = self.state
+        if state is None:
+            return
+        self.close()
+        document, server = state.document, state.server
+        editor = document.editor
+        resolved = state.resolved.get(id(item))
+        if resolved is None and item.additional_text_edits is None:
+            provider = server.capabilities.completion_provider if server.capabilities else None
+            if provider and provider.resolve_provider:
+                try:
+                    resolved = await asyncio.wait_for(server.resolve_completion(item), RESOLVE_TIMEOUT)
+                except (SymphonyError, TimeoutError):
+                    resolved = None
+        item = resolved or item
+        self.service.flush(document)
+        cursor = editor.cursor_location
+        start: Location = state.start
+        end: Location = cursor
+        text = item.insert_text or item.label
+        edit = item.text_edit
+        if edit is not None:
+            span = edit.range if isinstance(edit, lsp.TextEdit) else edit.insert
+            converted = self.service.range_from_server(server, document.uri, span)
+            start = converted.start.as_tuple()
+            end = max(converted.end.as_tuple(), cursor) if converted.end.line == cursor[0] else converted.end.as_tuple()
+            text = edit.new_text
+        stops: list[list[tuple[int, int]]] = []
+        if item.insert_text_format == lsp.InsertTextFormat.Snippet:
+            snippet = expand_snippet(text)
+            text = snippet.text
+            ordered = sorted(snippet.stops, key=lambda stop: (stop.index == 0, stop.index))
+            stops = [list(stop.spans) for stop in ordered]
+        extra: list[TextEdit] = []
+        if item.additional_text_edits:
+            mirror = server.documents.get(document.uri)
+            if mirror is not None:
+                try:
+                    extra = to_core_edits(mirror.text, item.additional_text_edits, server.encoding)
+                except SymphonyError as exc:
+                    log.info("ignoring additional edits of %s: %s", item.label, exc)
+        main_start, main_end = start, end
+        with editor.history.group():
+            result = editor.edit(Edit(text, start, end, False))
+            main_end = result.end_location
+            for change in extra:  # last-first; the auto-imports sit above the completed word
+                s, e = change.range.start.as_tuple(), change.range.end.as_tuple()
+                if s >= start:
+                    continue  # overlapping the inserted text: skip rather than corrupt it
+                extra_result = editor.edit(Edit(change.new_text, s, e, False))
+                main_start = _map(main_start, s, e, extra_result.end_location)
+                main_end = _map(main_end, s, e, extra_result.end_location)
+        if stops:
+            absolute = [
+                [(_offset(text, main_start, a), _offset(text, main_start, b)) for a, b in spans] for spans in stops
+            ]
+            self.snippet = SnippetSession(editor, absolute, skip=1)
+            self.service.flush(document)
+            self._select_stop()
+        else:
+            editor.move_cursor(main_end)
+            self.service.flush(document)
+
+    def next_stop(self, step: int) -> bool:
+        """Move to the next (or previous) tab stop; leaving the last one ends the session."""
+        session = self.snippet
+        if session is None:
+            return False
+        session.current += step
+        if session.current < 0:
+            session.current = 0
+        if session.current >= len(session.stops):
+            self.snippet = None
+            return True
+        self._select_stop()
+        return True
+
+    def _select_stop(self) -> None:
+        session = self.snippet
+        if session is None:
+            return
+        spans = session.stops[session.current]
+        if not spans:
+            return
+        first, last = spans[0]
+        session.editor.selection = session.editor.selection.__class__(first, last)
+        if session.current == len(session.stops) - 1 and len(session.stops[-1]) == 1 and first == last:
+            self.snippet = None  # the final cursor position ($0): the session is over
+
+
+def _offset(text: str, origin: Location, offset: int) -> Location:
+    """Location of character ``offset`` of ``text`` inserted at ``origin``."""
+    before = text[:offset]
+    breaks = before.count("\n")
+    if not breaks:
+        return (origin[0], origin[1] + len(before))
+    return (origin[0] + breaks, len(before) - before.rfind("\n") - 1)
+
+
+def _documentation(item: lsp.CompletionItem) -> tuple[str, str, bool]:
+    """(detail, documentation, documentation is markdown)."""
+    from lsprotocol import types as lsp
+
+    docs = item.documentation
+    if isinstance(docs, lsp.MarkupContent):
+        return item.detail or "", docs.value, docs.kind == lsp.MarkupKind.Markdown
+    return item.detail or "", docs or "", False

@@ -1,0 +1,152 @@
+"""What language servers paint into an editor: diagnostic underlines and gutter signs, the code-action
+lightbulb, and document highlights — kept per editor in code-point locations and drawn over each painted line.
+
+Marks move with line insertions and deletions until the server publishes fresh ones, so they do not point at
+the wrong lines while the user types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widgets import TextArea
+
+Location = tuple[int, int]
+
+ERROR, WARNING, INFORMATION, HINT = 1, 2, 3, 4
+SIGNS = {ERROR: "●", WARNING: "▲", INFORMATION: "■", HINT: "·"}
+LIGHTBULB = "◆"
+"""Drawn in the gutter of the cursor line when code actions are available there (an emoji would be two cells)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A decorated span: a diagnostic (with its severity and message) or a document highlight."""
+
+    start: Location
+    end: Location
+    severity: int = ERROR
+    message: str = ""
+    source: str = ""
+
+    def shifted(self, delta: int) -> Mark:
+        return Mark(
+            (self.start[0] + delta, self.start[1]),
+            (self.end[0] + delta, self.end[1]),
+            self.severity,
+            self.message,
+            self.source,
+        )
+
+    def covers(self, location: Location) -> bool:
+        """Whether ``location`` lies on the mark (a zero-width mark covers its own column)."""
+        end = self.end if self.end != self.start else (self.end[0], self.end[1] + 1)
+        return self.start <= location <= end
+
+
+@dataclass
+class EditorDecorations:
+    """Everything the LSP layer paints into one editor."""
+
+    diagnostics: list[Mark] = field(default_factory=list)
+    highlights: list[Mark] = field(default_factory=list)
+    lightbulb_line: int | None = None
+
+    def shift(self, first: int, old_last: int, new_last: int) -> None:
+        """Move marks below an edit of rows ``first..old_last`` (now ``first..new_last``) by the line delta."""
+        delta = new_last - old_last
+        if not delta:
+            return
+
+        def moved(marks: list[Mark]) -> list[Mark]:
+            return [m.shifted(delta) if m.start[0] > old_last else m for m in marks]
+
+        self.diagnostics = moved(self.diagnostics)
+        self.highlights = moved(self.highlights)
+        if self.lightbulb_line is not None and self.lightbulb_line > old_last:
+            self.lightbulb_line += delta
+
+    def diagnostics_at(self, location: Location) -> list[Mark]:
+        """Diagnostics covering ``location``, most severe first (the hover shows them)."""
+        return sorted((m for m in self.diagnostics if m.covers(location)), key=lambda m: m.severity)
+
+    def line_severity(self, line: int) -> int | None:
+        """The most severe diagnostic starting on ``line`` (drawn as the gutter sign)."""
+        severities = [m.severity for m in self.diagnostics if m.start[0] == line]
+        return min(severities) if severities else None
+
+
+def _spans_on_line(marks: Iterable[Mark], line: int, length: int) -> Iterable[tuple[Mark, int, int]]:
+    for mark in marks:
+        if not mark.start[0] <= line <= mark.end[0]:
+            continue
+        start = mark.start[1] if mark.start[0] == line else 0
+        end = mark.end[1] if mark.end[0] == line else length
+        if end <= start:
+            end = start + 1  # a zero-width diagnostic still shows under one cell
+        yield mark, start, end
+
+
+class LspDecorationsMixin(TextArea):
+    """Draws an editor's :class:`EditorDecorations`; the LSP service fills them in and calls ``decorations_changed``."""
+
+    decorations: EditorDecorations
+
+    def decorations_changed(self) -> None:
+        """Repaint after the decorations changed (cached lines are stale)."""
+        self._line_cache.clear()
+        self.refresh()
+
+    def _severity_style(self, severity: int) -> Style:
+        theme = self.app.current_theme
+        color = {ERROR: theme.error, WARNING: theme.warning, INFORMATION: theme.primary}.get(severity)
+        return Style(color=color or None, bold=severity == ERROR)
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        decorations = getattr(self, "decorations", None)
+        if decorations is None or not (decorations.diagnostics or decorations.highlights):
+            return line
+        length = len(line.plain)
+        highlight = self._theme.bracket_matching_style if self._theme else None
+        for _, start, end in _spans_on_line(decorations.highlights, line_index, length):
+            line.stylize(highlight or Style(reverse=True), start, end)
+        for mark, start, end in _spans_on_line(decorations.diagnostics, line_index, length):
+            if mark.severity == HINT:
+                line.stylize(Style(dim=True), start, end)
+            else:
+                line.stylize(Style(underline=True), start, end)
+        return line
+
+    def _render_line(self, y: int) -> Strip:
+        strip = super()._render_line(y)
+        decorations = getattr(self, "decorations", None)
+        if decorations is None or not self.show_line_numbers:
+            return strip
+        try:
+            line_index, section = self.wrapped_document._offset_to_line_info[self.scroll_offset[1] + y]
+        except IndexError:
+            return strip
+        if section:
+            return strip
+        sign: tuple[str, Style] | None = None
+        if decorations.lightbulb_line == line_index:
+            sign = (LIGHTBULB, Style(color=self.app.current_theme.warning or None, bold=True))
+        else:
+            severity = decorations.line_severity(line_index)
+            if severity is not None:
+                sign = (SIGNS[severity], self._severity_style(severity))
+        if sign is None:
+            return strip
+        at = self.gutter_width - 2
+        if at < 0 or at >= strip.cell_length:
+            return strip
+        left, middle, right = strip.divide([at, at + 1, strip.cell_length])
+        base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
+        marked = Strip([Segment(sign[0], base + sign[1])], 1)
+        return Strip.join([left, marked, right])

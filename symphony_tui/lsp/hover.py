@@ -1,0 +1,149 @@
+"""Hover (the diagnostics at the cursor plus the server's markdown) and signature help, as popups at the cursor."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.errors import CancelledError, SymphonyError
+from core.types.text import Position
+from symphony_tui.lsp.popup import CursorPopup, mount_popup
+
+if TYPE_CHECKING:
+    from lsprotocol import types as lsp
+
+    from symphony_tui.app import SymphonyApp
+    from symphony_tui.widgets.editor import Editor
+
+log = logging.getLogger(__name__)
+
+_SEVERITY_STYLE = {1: "bold red", 2: "yellow", 3: "blue", 4: "dim"}
+_SEVERITY_NAME = {1: "error", 2: "warning", 3: "info", 4: "hint"}
+
+
+class HoverPopup(CursorPopup):
+    """Hover text: closes on the next key."""
+
+    DEFAULT_CSS = """
+    HoverPopup {
+        max-width: 80;
+        max-height: 16;
+    }
+    HoverPopup > VerticalScroll {
+        width: auto;
+        max-width: 78;
+        height: auto;
+        max-height: 14;
+    }
+    HoverPopup Static {
+        width: auto;
+        max-width: 76;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, body: RenderableType, *, id: str = "hover-popup") -> None:
+        super().__init__(id=id)
+        self._body = body
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        with VerticalScroll():
+            yield Static(self._body, id="hover-body")
+
+
+class SignaturePopup(HoverPopup):
+    """The signature of the call being typed, shown above the cursor."""
+
+
+def markup_to_renderable(contents: object) -> RenderableType | None:
+    """Hover contents in any of LSP's three shapes as something Rich can draw (markdown rendered)."""
+    from lsprotocol import types as lsp
+
+    if isinstance(contents, lsp.MarkupContent):
+        if not contents.value.strip():
+            return None
+        return Markdown(contents.value) if contents.kind == lsp.MarkupKind.Markdown else Text(contents.value)
+    if isinstance(contents, str):
+        return Markdown(contents) if contents.strip() else None
+    if isinstance(contents, lsp.MarkedStringWithLanguage):
+        return Markdown(f"```{contents.language}\n{contents.value}\n```")
+    if isinstance(contents, list | tuple):
+        parts = [part for part in (markup_to_renderable(item) for item in contents) if part is not None]
+        return Group(*parts) if parts else None
+    return None
+
+
+async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup | None:
+    """Show what is known about the cursor's position: diagnostics there, then the server's hover."""
+    service = app.lsp
+    row, column = editor.cursor_location
+    parts: list[RenderableType] = []
+    for mark in editor.decorations.diagnostics_at((row, column)):
+        line = Text(f"{_SEVERITY_NAME.get(mark.severity, 'error')}: ", style=_SEVERITY_STYLE.get(mark.severity, ""))
+        line.append(mark.message)
+        if mark.source:
+            line.append(f"  {mark.source}", style="dim")
+        parts.append(line)
+    document = service.document(editor)
+    if document is not None:
+        server = await service.server(editor, wait=2.0)
+        if server is not None:
+            try:
+                hover = await server.hover(document.uri, Position(line=row, column=column))
+            except CancelledError:
+                return None
+            except SymphonyError as exc:
+                log.info("hover failed: %s", exc)
+                hover = None
+            body = markup_to_renderable(hover.contents) if hover is not None else None
+            if body is not None:
+                if parts:
+                    parts.append(Text("─" * 20, style="dim"))
+                parts.append(body)
+    if not parts or editor.cursor_location != (row, column):
+        if not parts:
+            app.notify("Nothing to show here.", title="Hover", timeout=2)
+        return None
+    service.close_popups()
+    popup = HoverPopup(Group(*parts))
+    await mount_popup(editor, popup)
+    popup.anchor(editor)
+    service.hover = popup
+    return popup
+
+
+def render_signature(help: lsp.SignatureHelp) -> RenderableType | None:
+    """The active signature with the active parameter in bold, then its documentation."""
+    if not help.signatures:
+        return None
+    index = help.active_signature or 0
+    signature = help.signatures[min(index, len(help.signatures) - 1)]
+    active = signature.active_parameter if signature.active_parameter is not None else help.active_parameter
+    text = Text(signature.label)
+    parameters = signature.parameters or []
+    if active is not None and 0 <= active < len(parameters):
+        label = parameters[active].label
+        if isinstance(label, str):
+            at = signature.label.find(label)
+            span = (at, at + len(label)) if at >= 0 else None
+        else:
+            span = (label[0], label[1])  # UTF-16 offsets; exact for the BMP text signatures use
+        if span is not None:
+            text.stylize("bold underline", *span)
+    parts: list[RenderableType] = [text]
+    if len(help.signatures) > 1:
+        parts.append(Text(f"{index + 1} of {len(help.signatures)} signatures", style="dim"))
+    docs = None
+    if active is not None and 0 <= active < len(parameters):
+        docs = markup_to_renderable(parameters[active].documentation)
+    if docs is None and signature.documentation is not None:
+        docs = markup_to_renderable(signature.documentation)
+    if docs is not None:
+        parts.append(docs)
+    return Group(*parts)

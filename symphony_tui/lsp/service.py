@@ -1,0 +1,521 @@
+"""The workbench side of language servers: keeps every open editor in sync with its server and turns the
+servers' events into what the user sees (diagnostic marks, the Problems panel, status-bar counts, notices).
+
+``core.lsp`` is imported on first use, off the UI loop: lsprotocol costs most of a second to import, which
+start-up should not pay before a document with a language server is opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import SymphonyError
+from core.types.text import Position, Range, TextEdit
+from symphony_tui.lsp.decorations import EditorDecorations, Mark
+from symphony_tui.lsp.edits import apply_to_editor
+
+if TYPE_CHECKING:
+    from lsprotocol import types as lsp
+    from textual.timer import Timer
+    from textual.widget import Widget
+
+    from core.lsp.client import LanguageServerClient
+    from core.lsp.events import LspEvent
+    from core.lsp.manager import LanguageServerManager
+    from symphony_tui.app import SymphonyApp
+    from symphony_tui.widgets.editor import Editor
+
+log = logging.getLogger(__name__)
+
+CURSOR_REST = 0.25
+"""Seconds the cursor must rest before document highlights and code actions are requested."""
+
+
+@dataclass(eq=False)
+class TrackedDocument:
+    """An editor as its language server knows it: URI, last version sent and edits not yet sent."""
+
+    editor: Editor
+    uri: str
+    language: str
+    version: int = 0
+    opened: bool = False
+    pending: list[TextEdit] = field(default_factory=list)
+    flush_scheduled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRow:
+    """One diagnostic as the Problems panel lists it (code points, 0-based)."""
+
+    path: Path
+    line: int
+    column: int
+    severity: int
+    message: str
+    source: str
+
+
+class LspService:
+    """Connects the app's editors to a :class:`core.lsp.LanguageServerManager` and its events to the UI."""
+
+    autostart = True
+    """Whether opened files are routed to language servers (``lsp.enabled`` still applies). UI tests that are
+    not about language servers turn this off so they neither spawn servers nor depend on their timing."""
+
+    def __init__(self, app: SymphonyApp) -> None:
+        self.app = app
+        self.manager: LanguageServerManager | None = None
+        """Created when the first file is opened (None while no document has been routed)."""
+        self._documents: dict[int, TrackedDocument] = {}
+        self._manager_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._states: dict[str, str] = {}
+        self.change_listeners: list[Any] = []
+        """Called as ``listener(document, edits)`` after each change reached the server (completion, signature
+        help and highlights react to typing here)."""
+        from symphony_tui.lsp.completion_session import CompletionController
+        from symphony_tui.lsp.signature import SignatureController
+
+        self.completion = CompletionController(self)
+        """The completion popup and snippet tab stops."""
+        self.signature = SignatureController(self)
+        """Signature help while typing a call."""
+        self.hover: Widget | None = None
+        """The hover popup while it shows (any key closes it)."""
+        self._cursor_timer: Timer | None = None
+        self._cursor_generation = 0
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def ensure_manager(self) -> LanguageServerManager:
+        """The manager, importing core.lsp in a thread the first time."""
+        async with self._manager_lock:
+            if self.manager is None:
+                module = await asyncio.to_thread(importlib.import_module, "core.lsp.manager")
+                # pygls logs every message it sends at INFO: hundreds of kilobytes per completion list.
+                logging.getLogger("pygls").setLevel(logging.WARNING)
+                manager: LanguageServerManager = module.LanguageServerManager(
+                    self.app.settings.lsp, self.app.workspace, apply_edit=self._apply_server_edit
+                )
+                manager.subscribe(self._on_event)
+                self.manager = manager
+            return self.manager
+
+    async def shutdown(self) -> None:
+        """Stop every server (the app is quitting)."""
+        for task in list(self._tasks):
+            task.cancel()
+        if self.manager is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.manager.shutdown(), 5.0)
+
+    async def apply_settings(self) -> None:
+        """Settings were reloaded: restart, stop or re-route servers accordingly."""
+        if self.manager is not None and self.manager.settings != self.app.settings.lsp:
+            await self.manager.apply_settings(self.app.settings.lsp)
+        if self.app.settings.lsp.enabled:
+            for editor in self.app.editors:
+                if self.document(editor) is None:
+                    self.attach(editor)
+
+    def _spawn(self, coroutine: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.warning("language server task %s failed: %s", task.get_name(), error, exc_info=error)
+
+    # ----------------------------------------------------------------- documents
+
+    def document(self, editor: Editor) -> TrackedDocument | None:
+        """The tracked state of ``editor`` (None for untitled buffers or while LSP is off)."""
+        return self._documents.get(id(editor))
+
+    def document_for_uri(self, uri: str) -> TrackedDocument | None:
+        """The open editor document with this URI."""
+        return next((doc for doc in self._documents.values() if doc.uri == uri), None)
+
+    def attach(self, editor: Editor) -> None:
+        """Start syncing a file editor with its language server (if the language has one)."""
+        path = editor.state.path
+        if path is None or not self.autostart or not self.app.settings.lsp.enabled or self.document(editor):
+            return
+        from core.lsp.uris import path_to_uri
+
+        document = TrackedDocument(editor, path_to_uri(path), editor.state.language)
+        self._documents[id(editor)] = document
+        editor.decorations = EditorDecorations()
+        editor.document_sync = self
+        self._spawn(self._open(document), f"lsp-open-{path.name}")
+
+    async def _open(self, document: TrackedDocument) -> None:
+        manager = await self.ensure_manager()
+        if self._documents.get(id(document.editor)) is not document:
+            return  # closed meanwhile
+        document.pending.clear()
+        document.version = 1
+        await manager.open(document.uri, document.language, document.version, document.editor.text)
+        document.opened = True
+        self._show_diagnostics(document)
+
+    def detach(self, editor: Editor) -> None:
+        """Stop syncing ``editor`` (its tab closed); the server forgets the document."""
+        document = self._documents.pop(id(editor), None)
+        editor.document_sync = None
+        if document is not None and document.opened and self.manager is not None:
+            self._spawn(self.manager.close(document.uri), "lsp-close")
+
+    def saved(self, editor: Editor) -> None:
+        """The editor was saved (perhaps under a new name: then it is reopened under its new URI)."""
+        document = self.document(editor)
+        path = editor.state.path
+        if document is not None and path is not None:
+            from core.lsp.uris import path_to_uri
+
+            if path_to_uri(path) != document.uri or editor.state.language != document.language:
+                self.detach(editor)
+                self.attach(editor)
+                return
+            self.flush(document)
+            if document.opened and self.manager is not None:
+                self._spawn(self.manager.save(document.uri), "lsp-save")
+        elif document is None:
+            self.attach(editor)
+
+    # DocumentSync: called by the editor inside each edit.
+    def edited(self, editor: Editor, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        document = self.document(editor)
+        if document is None:
+            return
+        newline = editor.document.newline
+        if "\r" in text or (newline != "\n" and "\n" in text):
+            lines = text.splitlines()
+            if text.endswith(("\n", "\r")):
+                lines.append("")
+            text = newline.join(lines)
+        document.pending.append(TextEdit(range=Range.of(*start, *end), new_text=text))
+        decorations: EditorDecorations | None = getattr(editor, "decorations", None)
+        if decorations is not None and (decorations.diagnostics or decorations.highlights):
+            decorations.highlights = []
+            decorations.shift(start[0], end[0], start[0] + text.count(newline))
+            editor.decorations_changed()
+        if not document.flush_scheduled:
+            document.flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush, document)
+
+    def replaced(self, editor: Editor) -> None:
+        document = self.document(editor)
+        if document is not None and document.opened:
+            document.pending.clear()
+            self._spawn(self._resync(document), "lsp-resync")
+
+    def flush(self, document: TrackedDocument) -> None:
+        """Send the edits made since the last flush as one didChange (one version per flush)."""
+        document.flush_scheduled = False
+        if not document.pending:
+            return
+        if not document.opened or self.manager is None:
+            document.pending.clear()  # the open sends the whole text anyway
+            return
+        edits, document.pending = document.pending, []
+        document.version += 1
+        self._spawn(self._change(document, document.version, edits), "lsp-change")
+
+    async def _change(self, document: TrackedDocument, version: int, edits: list[TextEdit]) -> None:
+        assert self.manager is not None
+        try:
+            await self.manager.change(document.uri, version, edits)
+        except SymphonyError as exc:
+            log.warning("incremental sync of %s failed (%s); resending the document", document.uri, exc)
+            await self._resync(document)
+            return
+        for listener in list(self.change_listeners):
+            try:
+                listener(document, edits)
+            except Exception:
+                log.exception("LSP change listener failed")
+
+    async def _resync(self, document: TrackedDocument) -> None:
+        manager = await self.ensure_manager()
+        if self._documents.get(id(document.editor)) is not document:
+            return
+        await manager.close(document.uri)
+        document.version += 1
+        document.pending.clear()
+        await manager.open(document.uri, document.language, document.version, document.editor.text)
+        document.opened = True
+
+    async def format_before_save(self, editor: Editor) -> None:
+        """Format-on-save: apply the server's formatting edits before the text is written (never blocks long)."""
+        document = self.document(editor)
+        if document is None or self.manager is None or not self.app.settings.lsp.format_on_save:
+            return
+        self.flush(document)
+        version = document.version
+        s = self.app.settings.editor
+        edits = await self.manager.format_on_save(document.uri, tab_size=s.tab_size, insert_spaces=s.insert_spaces)
+        if edits and document.version == version and not document.pending:
+            apply_to_editor(editor, edits)
+            self.flush(document)
+
+    # ----------------------------------------------------------------- servers
+
+    async def server(self, editor: Editor, *, wait: float = 10.0) -> LanguageServerClient | None:
+        """The running server of ``editor`` with all its edits sent, or None (after telling the user why)."""
+        document = self.document(editor)
+        if document is None:
+            self.app.notify("This file has no language server.", title="Language server", severity="warning")
+            return None
+        manager = await self.ensure_manager()
+        for _ in range(int(wait / 0.05)):
+            if document.opened:
+                break
+            await asyncio.sleep(0.05)
+        self.flush(document)
+        server = await manager.ready(document.uri, wait)
+        if server is None:
+            self.app.notify(
+                f"No language server is running for {editor.display_name}.",
+                title="Language server",
+                severity="warning",
+            )
+        return server
+
+    def _on_event(self, event: LspEvent) -> None:
+        from core.lsp.events import DiagnosticsChanged, ServerMessage, ServerMissing, ServerState, ServerStateChanged
+
+        if isinstance(event, DiagnosticsChanged):
+            document = self.document_for_uri(event.uri)
+            if document is not None:
+                self._show_diagnostics(document)
+            self.refresh_problems()
+        elif isinstance(event, ServerMissing):
+            self.app.notify(
+                f"No language server for {event.language or event.server}: {event.command} is not installed.\n"
+                f"{event.hint}",
+                title="Language server missing",
+                severity="warning",
+                timeout=10,
+            )
+        elif isinstance(event, ServerStateChanged):
+            previous = self._states.get(event.server)
+            self._states[event.server] = event.state.value
+            if event.state == ServerState.CRASHED:
+                self.app.notify(
+                    f"{event.server} stopped unexpectedly ({event.detail}); restarting it.",
+                    title="Language server crashed",
+                    severity="warning",
+                )
+            elif event.state == ServerState.FAILED:
+                self.app.notify(
+                    f"{event.server}: {event.detail}\nLog: {event.log_path}",
+                    title="Language server failed",
+                    severity="error",
+                    timeout=12,
+                )
+            elif event.state == ServerState.RUNNING and previous in ("restarting", "crashed"):
+                self.app.notify(f"{event.server} is running again.", title="Language server")
+            self.refresh_status()
+        elif isinstance(event, ServerMessage):
+            from lsprotocol import types as lsp
+
+            severity = {lsp.MessageType.Error: "error", lsp.MessageType.Warning: "warning"}.get(
+                event.type, "information"
+            )
+            if event.type != lsp.MessageType.Log:
+                self.app.notify(event.message, title=event.server, severity=severity)  # type: ignore[arg-type]
+
+    def _show_diagnostics(self, document: TrackedDocument) -> None:
+        manager = self.manager
+        if manager is None:
+            return
+        server = manager.server_for(document.uri)
+        marks = []
+        for diagnostic in manager.diagnostics.for_uri(document.uri):
+            span = self.range_from_server(server, document.uri, diagnostic.range)
+            marks.append(
+                Mark(
+                    span.start.as_tuple(),
+                    span.end.as_tuple(),
+                    int(diagnostic.severity or 1),
+                    diagnostic.message,
+                    diagnostic.source or "",
+                )
+            )
+        editor = document.editor
+        decorations: EditorDecorations = editor.decorations
+        decorations.diagnostics = marks
+        editor.decorations_changed()
+        self.refresh_status()
+
+    @staticmethod
+    def range_from_server(server: LanguageServerClient | None, uri: str, span: lsp.Range) -> Range:
+        """A server range as code points (raw units when the server is gone or the range is out of date)."""
+        if server is not None:
+            with contextlib.suppress(Exception):
+                return server.range_from_server(uri, span)
+        start = Position(line=span.start.line, column=span.start.character)
+        end = Position(line=max(span.end.line, span.start.line), column=span.end.character)
+        return Range(start=start, end=max(start, end, key=lambda p: (p.line, p.column)))
+
+    # ----------------------------------------------------------------- popups and the cursor
+
+    def handle_key(self, editor: Editor, key: str) -> bool:
+        """Offer a key pressed in ``editor`` to the popups; True when one of them used it."""
+        if self.hover is not None:
+            if self.hover.is_attached:
+                self.hover.remove()
+            self.hover = None
+            if key == "escape":
+                return True
+        if self.completion.handle_key(editor, key):
+            return True
+        if self.signature.visible and (key == "escape" or key in ("up", "down", "pageup", "pagedown")):
+            self.signature.close()
+            return key == "escape"
+        return False
+
+    def close_popups(self) -> None:
+        """Close completion, signature help and hover (tab switch, focus change)."""
+        self.completion.close()
+        self.signature.close()
+        if self.hover is not None and self.hover.is_attached:
+            self.hover.remove()
+        self.hover = None
+
+    def cursor_moved(self, editor: Editor) -> None:
+        """The cursor moved: after a short rest, highlight the symbol's other occurrences and look for code
+        actions on the line (the lightbulb)."""
+        document = self.document(editor)
+        if document is None or not document.opened:
+            return
+        if self._cursor_timer is not None:
+            self._cursor_timer.stop()
+        self._cursor_generation += 1
+        generation = self._cursor_generation
+        self._cursor_timer = editor.set_timer(
+            CURSOR_REST, lambda: self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
+        )
+
+    async def _cursor_rested(self, document: TrackedDocument, generation: int) -> None:
+        from core.errors import CancelledError
+
+        editor = document.editor
+        manager = self.manager
+        server = manager.server_for(document.uri) if manager is not None else None
+        if server is None or server.pid is None or generation != self._cursor_generation:
+            return
+        self.flush(document)
+        row, column = editor.cursor_location
+        decorations: EditorDecorations = editor.decorations
+        highlights: list[Mark] = []
+        lightbulb: int | None = None
+        try:
+            if server.supports("document_highlight_provider"):
+                for found in await server.document_highlight(document.uri, Position(line=row, column=column)):
+                    span = self.range_from_server(server, document.uri, found.range)
+                    highlights.append(Mark(span.start.as_tuple(), span.end.as_tuple()))
+            if decorations.line_severity(row) is not None and server.supports("code_action_provider"):
+                start, end = sorted(editor.selection)
+                if start == end:
+                    start, end = (row, 0), (row, len(editor.document[row]))
+                if await server.code_actions(document.uri, Range.of(*start, *end)):
+                    lightbulb = row
+        except CancelledError:
+            return
+        except SymphonyError as exc:
+            log.info("cursor features failed: %s", exc)
+            return
+        if generation != self._cursor_generation or editor.cursor_location != (row, column):
+            return
+        if len(highlights) < 2:
+            highlights = []  # a lone occurrence is the word under the cursor: nothing to point out
+        if highlights != decorations.highlights or lightbulb != decorations.lightbulb_line:
+            decorations.highlights = highlights
+            decorations.lightbulb_line = lightbulb
+            editor.decorations_changed()
+
+    # ----------------------------------------------------------------- what the user sees
+
+    def problems(self) -> list[ProblemRow]:
+        """Every diagnostic in the workspace, by file then position."""
+        if self.manager is None:
+            return []
+        from core.lsp.uris import uri_to_path
+
+        rows: list[ProblemRow] = []
+        for uri, diagnostics in self.manager.diagnostics.items():
+            if not uri.startswith("file:"):
+                continue
+            server = self.manager.server_for(uri)
+            path = uri_to_path(uri)
+            for diagnostic in diagnostics:
+                start = self.range_from_server(server, uri, diagnostic.range).start
+                rows.append(
+                    ProblemRow(
+                        path,
+                        start.line,
+                        start.column,
+                        int(diagnostic.severity or 1),
+                        diagnostic.message,
+                        diagnostic.source or "",
+                    )
+                )
+        return rows
+
+    def refresh_problems(self) -> None:
+        """Update the Problems panel if it is showing."""
+        from symphony_tui.lsp.panels import ProblemsPanel
+
+        for panel in self.app.query(ProblemsPanel):
+            panel.show_problems(self.problems(), self.app.shown_path)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Status-bar counts (errors, warnings) and the active file's server state."""
+        from symphony_tui.lsp.status import show_lsp_status
+
+        if not self.app.is_running or not self.app.query("#editors"):
+            return  # starting up or shutting down: there is no status bar to update
+        counts = self.manager.diagnostics.counts() if self.manager is not None else None
+        state = ""
+        editor = self.app.active_editor
+        document = self.document(editor) if editor is not None else None
+        if document is not None and self.manager is not None:
+            server = self.manager.server_for(document.uri)
+            if server is not None and server.state.value != "running":
+                state = f"{server.name}: {server.state.value}"
+        show_lsp_status(self.app, counts, state)
+
+    async def reveal(self, path: Path, line: int, column: int) -> Editor | None:
+        """Open ``path`` and put the cursor at (line, column), centred."""
+        editor = await self.app.open_file(path)
+        if editor is None:
+            return None
+        last = editor.document.line_count - 1
+        row = min(max(line, 0), last)
+        editor.move_cursor((row, min(column, len(editor.document[row]))), center=True)
+        editor.focus()
+        return editor
+
+    async def _apply_server_edit(self, edit: lsp.WorkspaceEdit) -> bool:
+        """workspace/applyEdit from a server (e.g. a code-action command): apply it like a rename."""
+        from symphony_tui.lsp.workspace_edit import apply_workspace_edit
+
+        try:
+            await apply_workspace_edit(self, edit)
+        except SymphonyError as exc:
+            self.app.notify(f"{exc.message}\n{exc.hint}", title="Edit failed", severity="error")
+            return False
+        return True

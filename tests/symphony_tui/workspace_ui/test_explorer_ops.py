@@ -1,0 +1,240 @@
+"""Explorer file operations as a user drives them: dialogs, the trash, undo, open editors following moves,
+live updates from the watcher, git colours and badges."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from symphony_tui.widgets.dialogs import ChoiceDialog, InputDialog
+from symphony_tui.widgets.explorer import Explorer
+from symphony_tui.widgets.status_bar import StatusBar
+from tests.core.workspace.gitrepo import git, needs_git
+from tests.symphony_tui.workspace_fixture import make_demo_workspace
+from tests.symphony_tui.workspace_ui.gitfixture import (
+    make_app,
+    make_git_workspace,
+    run,
+    settle,
+    wait_until,
+)
+
+SIZE = (120, 36)
+
+
+def names(explorer: Explorer, folder: Path) -> list[str]:
+    node = explorer.node_for(folder)
+    assert node is not None, f"{folder} is not loaded"
+    return [child.data.name for child in node.children if child.data is not None]
+
+
+async def test_new_file_from_the_dialog_is_created_revealed_and_opened(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        assert explorer.reveal(workspace / "src" / "demo" / "app.py")
+        explorer.focus()
+        await pilot.press("a")  # new file, in the folder of the file under the cursor
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        await pilot.press(*"util.py", "enter")
+        await wait_until(pilot, lambda: app.active_editor is not None)
+        await settle(pilot)
+        created = workspace / "src" / "demo" / "util.py"
+        assert created.is_file()
+        assert "util.py" in names(explorer, created.parent)
+        assert explorer.cursor_entry is not None and explorer.cursor_entry.path == created
+        assert app.active_editor is not None and app.active_editor.state.path == created
+
+
+async def test_creating_a_file_that_exists_is_refused_with_a_message(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one(Explorer).reveal(workspace / "notes.txt")
+        assert await run(pilot, "explorer.newFile", name="README.md") is None
+        assert (workspace / "README.md").read_text().startswith("# Demo")
+        assert any("already exists" in str(note.message) for note in app._notifications)
+
+
+async def test_rename_keeps_the_open_editor_and_its_unsaved_text_on_the_new_path(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        editor.insert("unsaved ")
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        app.screen.query_one(Input).value = "todo.txt"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (workspace / "todo.txt").exists())
+        await settle(pilot)
+        assert not (workspace / "notes.txt").exists()
+        assert editor.state.path == workspace / "todo.txt"
+        assert editor.dirty and editor.text.startswith("unsaved plain text")
+        assert app.query_one(StatusBar).info.path == "todo.txt"
+        assert "todo.txt" in names(explorer, workspace) and "notes.txt" not in names(explorer, workspace)
+        await app.save_editor(editor)
+        assert (workspace / "todo.txt").read_text() == "unsaved plain text notes\n"
+
+
+async def test_cut_and_paste_moves_a_folder_and_editors_inside_follow_then_undo_moves_back(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace, "src/demo/app.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "src" / "demo")
+        explorer.focus()
+        await pilot.press("x")
+        assert explorer.cut_paths == {workspace / "src" / "demo"}
+        explorer.reveal(workspace / "web" / "index.js")  # paste goes into the folder of the file under the cursor
+        await pilot.press("p")
+        await wait_until(pilot, lambda: (workspace / "web" / "demo" / "app.py").exists())
+        await settle(pilot)
+        assert editor.state.path == workspace / "web" / "demo" / "app.py"
+        assert explorer.cut_paths == frozenset()
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: (workspace / "src" / "demo" / "app.py").exists())
+        await settle(pilot)
+        assert not (workspace / "web" / "demo").exists()
+        assert editor.state.path == workspace / "src" / "demo" / "app.py"
+
+
+async def test_duplicate_makes_a_copy_next_to_the_original(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("D")
+        await wait_until(pilot, lambda: (workspace / "notes copy.txt").exists())
+        await settle(pilot)
+        assert (workspace / "notes copy.txt").read_text() == "plain text notes\n"
+        assert "notes copy.txt" in names(explorer, workspace)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="freedesktop trash only")
+async def test_delete_asks_first_moves_to_the_trash_and_undo_restores(tmp_path: Path, trash_home: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("c")  # cancel: nothing happens
+        await settle(pilot)
+        assert (workspace / "notes.txt").exists()
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("t")
+        await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
+        await settle(pilot)
+        assert (trash_home / "files" / "notes.txt").read_text() == "plain text notes\n"
+        assert "notes.txt" not in names(explorer, workspace)
+        await pilot.press("ctrl+z")
+        await wait_until(pilot, lambda: (workspace / "notes.txt").exists())
+        await settle(pilot)
+        assert "notes.txt" in names(explorer, workspace)
+        assert not (trash_home / "files" / "notes.txt").exists()
+
+
+async def test_files_created_and_removed_outside_appear_and_vanish_live(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        await pilot.pause(0.3)  # let the watcher arm
+        (workspace / "outside.md").write_text("made by another program\n")
+        await wait_until(pilot, lambda: "outside.md" in names(explorer, workspace))
+        (workspace / "outside.md").unlink()
+        await wait_until(pilot, lambda: "outside.md" not in names(explorer, workspace))
+
+
+async def test_reveal_active_file_expands_its_folders_and_selects_it(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace, "src/demo/app.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run(pilot, "explorer.reveal")
+        explorer = app.query_one(Explorer)
+        assert explorer.cursor_entry is not None
+        assert explorer.cursor_entry.path == workspace / "src" / "demo" / "app.py"
+        assert app.focused is explorer
+
+
+@needs_git
+async def test_changed_files_get_git_colours_and_letters_and_folders_take_the_worst(tmp_path: Path) -> None:
+    workspace = make_git_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        await wait_until(pilot, lambda: bool(explorer._git))
+        assert explorer._git["src/demo/app.py"] == "modified"
+        assert explorer._git["src"] == "modified"
+        assert explorer._git["new.txt"] == "untracked"
+        assert explorer._git["README.md"] == "modified"
+        assert explorer._git["notes.txt"] == "deleted"
+        readme = explorer.node_for(workspace / "README.md")
+        assert readme is not None
+        label = explorer.render_label(readme, explorer.rich_style, explorer.rich_style)
+        assert label.plain.endswith("README.md  M")
+        new = explorer.node_for(workspace / "new.txt")
+        assert new is not None
+        assert explorer.render_label(new, explorer.rich_style, explorer.rich_style).plain.endswith("new.txt  U")
+        assert app.query_one(StatusBar).branch_text == "⎇ main"
+
+
+@needs_git
+async def test_the_branch_shows_ahead_and_behind_its_upstream(tmp_path: Path) -> None:
+    workspace = make_git_workspace(tmp_path, change=False)
+    git(workspace, "checkout", "-q", "-b", "feature", "--track", "main")
+    (workspace / "notes.txt").write_text("ahead\n")
+    git(workspace, "commit", "-q", "-am", "One ahead")
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: app.query_one(StatusBar).branch_text != "")
+        assert app.query_one(StatusBar).branch_text == "⎇ feature ↓0↑1"
+
+
+async def test_a_folder_outside_git_shows_no_branch_and_no_source_control(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.workspace_ui.repo is None
+        assert not app.query_one("#status-branch").display
+        await run(pilot, "view.showSourceControl")
+        assert not app.query_one("#scm-panel").display
+        assert app.query_one(Explorer).display
+
+
+async def test_icons_setting_puts_nerd_font_glyphs_before_names(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace, settings={"explorer": {"icons": True}})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        node = explorer.node_for(workspace / "README.md")
+        assert node is not None
+        assert explorer.render_label(node, explorer.rich_style, explorer.rich_style).plain == "  \ue73e README.md"
