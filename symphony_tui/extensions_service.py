@@ -172,6 +172,10 @@ class ExtensionsService:
         await self.supervisor.restart()
         return await self.supervisor.activate_ids(startup_set(self.manifests.values(), self._workspace_files))
 
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        """Per-connection IPC metrics of the extension hosts (``Bus.stats``), for Developer: IPC Statistics."""
+        return self.supervisor.bus.stats()
+
     async def stop(self) -> None:
         """Deactivate extensions and end the hosts (on quit)."""
         await self.supervisor.stop()
