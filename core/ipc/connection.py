@@ -18,7 +18,6 @@ from typing import Any, Literal, cast
 
 from core.errors import (
     AuthenticationError,
-    ParseError,
     ProtocolError,
     SymphonyError,
     TransportError,
@@ -37,6 +36,7 @@ from core.ipc.handshake import (
 from core.ipc.metrics import ConnectionMetrics
 from core.ipc.security import AuthToken, peer_uid
 from core.ipc.settings import IpcSettings
+from core.ipc.shm import SHM_MARK, SharedSegments, internalize
 
 log = logging.getLogger("symphony.ipc")
 
@@ -45,6 +45,7 @@ _DATA = int(FrameType.DATA)
 _PING = int(FrameType.PING)
 _PONG = int(FrameType.PONG)
 _CLOSE = int(FrameType.CLOSE)
+_NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
 
 
@@ -90,8 +91,9 @@ class FramedConnection(asyncio.Protocol):
         self.state = State.HANDSHAKE
         self.on_message: Callable[[Any], None] = _drop
         """Called with each decoded Data message once the connection is open."""
-        self.on_bad_message: Callable[[SymphonyError], None] = _drop
-        """Called with a ParseError for an undecodable Data payload (the connection stays open)."""
+        self.on_bad_message: Callable[[SymphonyError, Any], None] = _drop2
+        """Called with the error for an undecodable Data payload (and None), or for a decoded message holding a
+        shared-memory handle that cannot be taken (and that message); the connection stays open."""
         self.on_tick: Callable[[], None] = _noop
         """Called on every heartbeat tick (the RPC layer sweeps request deadlines there)."""
         self.on_closed: Callable[[SymphonyError | None], None] = _drop
@@ -123,6 +125,9 @@ class FramedConnection(asyncio.Protocol):
         self._decode: Callable[[bytes | memoryview], Any] = _unopened
         s = self.settings
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
+        # Encoded messages at least this large have their big bytes values moved to shared memory (§4.4).
+        self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
+        self._segments = SharedSegments()
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -170,11 +175,13 @@ class FramedConnection(asyncio.Protocol):
                 metrics.messages_in += 1
                 try:
                     obj = self._decode(memoryview(data)[6:])
-                except ParseError as exc:
-                    metrics.errors += 1
-                    self.log_dropped(exc)
-                    self.on_bad_message(exc)
+                except SymphonyError as exc:
+                    self._unreadable(exc, None)
                     return
+                if SHM_MARK in data:
+                    obj = self._take_shared(obj)
+                    if obj is _UNREADABLE:
+                        return
                 self.on_message(obj)
                 return
         try:
@@ -187,6 +194,7 @@ class FramedConnection(asyncio.Protocol):
             return
         batch: list[bytes | memoryview] = []
         self._batch = batch
+        marked = SHM_MARK in data
         try:
             for frame_type, payload in frames:
                 if frame_type == _DATA:
@@ -196,11 +204,14 @@ class FramedConnection(asyncio.Protocol):
                         assert codec is not None
                         try:
                             obj = codec.decode(payload)
-                        except ParseError as exc:
-                            metrics.errors += 1
-                            self.log_dropped(exc)
-                            self.on_bad_message(exc)
+                        except SymphonyError as exc:
+                            self._unreadable(exc, None)
                             continue
+                        # Views point into this chunk (searched once); a frame completed from earlier chunks is bytes.
+                        if marked if isinstance(payload, memoryview) else SHM_MARK in payload:
+                            obj = self._take_shared(obj)
+                            if obj is _UNREADABLE:
+                                continue
                         self.on_message(obj)
                     elif self.state is State.HANDSHAKE:
                         self._handshake(payload)
@@ -221,6 +232,19 @@ class FramedConnection(asyncio.Protocol):
                     break
         finally:
             self._flush_batch()
+
+    def _take_shared(self, obj: Any) -> Any:
+        """``obj`` with its shared-memory handles replaced by their bytes, or _UNREADABLE (already reported)."""
+        try:
+            return internalize(obj)
+        except SymphonyError as exc:
+            self._unreadable(exc, obj)
+            return _UNREADABLE
+
+    def _unreadable(self, exc: SymphonyError, obj: Any) -> None:
+        self.metrics.errors += 1
+        self.log_dropped(exc)
+        self.on_bad_message(exc, obj)
 
     def eof_received(self) -> bool | None:
         """The peer shut its writing side: treat it as lost (a Close frame would have come first)."""
@@ -277,6 +301,11 @@ class FramedConnection(asyncio.Protocol):
             raise self.closed_error()
         payload = self._encode(obj)
         size = len(payload)
+        if size >= self._shm_from:
+            shared, count = self._segments.externalize(obj, self._shm_from)
+            if count:
+                payload = self._encode(shared)
+                size = len(payload)
         if size < _SMALL and self._batch is None and self._cork is None and not cork and not self._write_paused:
             # Hot path: one small frame written straight through (same bytes as _write_frame).
             metrics = self.metrics
@@ -493,6 +522,7 @@ class FramedConnection(asyncio.Protocol):
             self._timer.cancel()
             self._timer = None
         self._close_transports()
+        self._segments.release_unclaimed()  # §4.4: what the peer never took dies with the connection
         reason = self._close_reason
         if not self.opened.done():
             self.opened.set_exception(reason or self.closed_error())
@@ -536,6 +566,13 @@ class FramedConnection(asyncio.Protocol):
 
 def _drop(_: Any) -> None:
     pass
+
+
+def _drop2(_: Any, __: Any) -> None:
+    pass
+
+
+_UNREADABLE: Any = object()
 
 
 def _noop() -> None:

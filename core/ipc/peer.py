@@ -300,8 +300,19 @@ class RpcPeer:
         else:
             self._on_response(obj)
 
-    def _on_bad_message(self, exc: SymphonyError) -> None:
-        self._reply_error(None, exc)
+    def _on_bad_message(self, exc: SymphonyError, obj: Any) -> None:
+        """An unreadable message: a request still gets its error reply, a response fails its caller."""
+        msg_id = obj.get("id") if type(obj) is dict else None
+        if type(msg_id) is not int and type(msg_id) is not str:
+            if not (type(obj) is dict and "method" in obj):  # notifications get no reply
+                self._reply_error(None, exc)
+            return
+        if "method" in obj:
+            self._reply_error(msg_id, exc)
+            return
+        entry = self._pending.get(msg_id)  # type: ignore[arg-type]
+        if entry is not None and not entry[0].done():
+            entry[0].set_exception(exc)
 
     def _on_response(self, obj: dict[str, Any]) -> None:
         msg_id = obj["id"]
