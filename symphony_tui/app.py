@@ -38,6 +38,8 @@ from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.vdom.commands import register_motif_commands
+from symphony_tui.vdom.placements import MotifPlacements
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
@@ -139,6 +141,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_lsp_commands(self)
         register_workspace_commands(self)
         register_developer_commands(self)
+        self.motifs = MotifPlacements(self)
+        """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
+        register_motif_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -214,7 +219,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors
+        empty = not self.editors and not self.tabs.query("MotifView")
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -350,11 +355,27 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+        if action == "keybinding" and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+                binding = self.keybindings[index]
+                if isinstance(self.focused, TerminalView):
+                    return binding.command in TERMINAL_ESCAPE_COMMANDS
+                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
+                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
         return True
+
+    def _focused_widget_binds(self, key: str) -> bool:
+        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
+        node = self.focused
+        if node is None or isinstance(node, Editor):
+            return False
+        for widget in (node, *node.ancestors):
+            if widget is self or widget is self.screen:
+                break
+            if key in widget._bindings.key_to_bindings:
+                return True
+        return False
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):

@@ -37,7 +37,7 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             panel.set_fields(text)
 
     add("view.showExplorer", "Show Explorer", "View", lambda: show("explorer"))
-    add("view.showSearch", "Search: Find in Files", "Search", show_search, args={"query": str})
+    add("view.showSearch", "Find in Files", "Search", show_search, args={"query": str})
     add("view.showSourceControl", "Show Source Control", "View", lambda: show("scm-panel"))
     add("view.showOutline", "Show Outline", "View", lambda: show("outline-panel"))
 
@@ -261,8 +261,8 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             app.notify(f"Restored {len(outcome.applied)} files.", title="Replace")
         search_panel().start_search()
 
-    add("search.replaceAll", "Search: Replace All in Files", "Search", replace_all)
-    add("search.undoReplace", "Search: Undo Replace All", "Search", undo_replace)
+    add("search.replaceAll", "Replace All in Files", "Search", replace_all)
+    add("search.undoReplace", "Undo Replace All", "Search", undo_replace)
 
     # ----------------------------------------------------------------- source control
 
@@ -387,11 +387,11 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             return
         await ui().open_diff(rel_path, "head")
 
-    add("scm.stage", "Git: Stage File", "Git", stage, args={"path": str})
-    add("scm.unstage", "Git: Unstage File", "Git", unstage, args={"path": str})
-    add("scm.discard", "Git: Discard Changes", "Git", discard, args={"path": str, "confirm": bool})
-    add("scm.commit", "Git: Commit Staged", "Git", commit, args={"message": str})
-    add("scm.hunk", "Git: Stage/Unstage/Discard Hunk", "Git", hunk, palette=False, args={"action": str, "view_id": str})
-    add("scm.openFile", "Git: Open File", "Git", open_file, palette=False)
-    add("scm.openChanges", "Git: Open Changes (against HEAD)", "Git", open_changes)
-    add("scm.refresh", "Git: Refresh", "Git", after_git)
+    add("scm.stage", "Stage File", "Git", stage, args={"path": str})
+    add("scm.unstage", "Unstage File", "Git", unstage, args={"path": str})
+    add("scm.discard", "Discard Changes", "Git", discard, args={"path": str, "confirm": bool})
+    add("scm.commit", "Commit Staged", "Git", commit, args={"message": str})
+    add("scm.hunk", "Stage/Unstage/Discard Hunk", "Git", hunk, palette=False, args={"action": str, "view_id": str})
+    add("scm.openFile", "Open File", "Git", open_file, palette=False)
+    add("scm.openChanges", "Open Changes (against HEAD)", "Git", open_changes)
+    add("scm.refresh", "Refresh", "Git", after_git)
