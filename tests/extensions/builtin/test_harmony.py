@@ -204,3 +204,23 @@ async def test_without_the_workflows_capability_the_board_says_so(tmp_path: Path
         assert ("runs.recent", "workflows") in h.denied
         with pytest.raises(PermissionDeniedError):
             await h.ctx.runs.recent()
+
+
+def test_board_snapshot_with_a_failed_run_and_a_selected_node(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from extensions.builtin.harmony.harmony import HarmonyBoard
+    from extensions.sdk.testing import snap_motif
+
+    h = harness(tmp_path)
+    store = RunStore(h.runs_api.runs_db)
+    store.create_run(DIAMOND, mode="maestro", run_id="run-diamond01")  # a fixed id: the picker shows it
+
+    async def run() -> None:
+        async with LocalExecutor() as executor:
+            await WorkflowRunner(DIAMOND, store=store, executor=executor, run_id="run-diamond01").run()
+
+    asyncio.run(run())
+    store.close()
+    h.extension.ctx = h.ctx  # what activation does; the board only needs ctx.runs
+    board = HarmonyBoard(h.extension)  # type: ignore[arg-type]
+    board.state["selected"] = "fetch"
+    assert snap_motif(snap_compare, board, terminal_size=(100, 30))
