@@ -111,7 +111,8 @@ class FramedConnection(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()  # created inside the loop (protocol factory or coroutine)
         self._batch: list[bytes | memoryview] | None = None  # frames written while handling one read
         self._cork: list[bytes | memoryview] | None = None  # frames held until the end of this loop iteration
-        self._write_paused = False
+        self.write_paused = False
+        """True while the peer is reading slower than we write (a plain attribute: senders test it per message)."""
         self._drain_waiter: asyncio.Future[None] | None = None
         self._read_pause_reasons: set[str] = set()
         self._rx_seen = True
@@ -261,11 +262,11 @@ class FramedConnection(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         """The write buffer passed its high-water mark: senders that await ``drain`` now wait."""
-        self._write_paused = True
+        self.write_paused = True
 
     def resume_writing(self) -> None:
         """The write buffer drained below its low-water mark."""
-        self._write_paused = False
+        self.write_paused = False
         waiter, self._drain_waiter = self._drain_waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -277,14 +278,10 @@ class FramedConnection(asyncio.Protocol):
         """True while messages can be sent."""
         return self.state is State.OPEN
 
-    @property
-    def write_paused(self) -> bool:
-        """True while the peer is reading slower than we write."""
-        return self._write_paused
 
     async def drain(self) -> None:
         """Wait until the write buffer is below its low-water mark (returns at once if it already is)."""
-        while self._write_paused:
+        while self.write_paused:
             if self.state is State.CLOSED:
                 raise self.closed_error()
             if self._drain_waiter is None or self._drain_waiter.done():
@@ -306,7 +303,7 @@ class FramedConnection(asyncio.Protocol):
             if count:
                 payload = self._encode(shared)
                 size = len(payload)
-        if size < _SMALL and self._batch is None and self._cork is None and not cork and not self._write_paused:
+        if size < _SMALL and self._batch is None and self._cork is None and not cork and not self.write_paused:
             # Hot path: one small frame written straight through (same bytes as _write_frame).
             metrics = self.metrics
             metrics.messages_out += 1
@@ -350,7 +347,7 @@ class FramedConnection(asyncio.Protocol):
 
     def _check_backlog(self, wt: asyncio.WriteTransport) -> None:
         """Disconnect a peer that lets more than the hard cap pile up unread (memory must stay bounded)."""
-        if self._write_paused and wt.get_write_buffer_size() > self._hard_cap:
+        if self.write_paused and wt.get_write_buffer_size() > self._hard_cap:
             self._fail(
                 ProtocolError(
                     f"IPC peer {self.label} is not reading: {wt.get_write_buffer_size()} bytes are waiting for it",

@@ -143,7 +143,10 @@ class RpcPeer:
             message["params"] = params
         # Raises before anything is registered if closed or unsendable. With other requests in flight, frames
         # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
-        conn.send(message, cork=self._in_flight > 0)
+        if self._in_flight:
+            conn.send(message, cork=True)
+        else:
+            conn.send(message)
         self._in_flight += 1
         self._pending[msg_id] = (fut, _perf_ns(), method, timeout is None)
         if on_progress is not None:
