@@ -278,7 +278,6 @@ class FramedConnection(asyncio.Protocol):
         """True while messages can be sent."""
         return self.state is State.OPEN
 
-
     async def drain(self) -> None:
         """Wait until the write buffer is below its low-water mark (returns at once if it already is)."""
         while self.write_paused:

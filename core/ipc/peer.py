@@ -143,12 +143,14 @@ class RpcPeer:
             message["params"] = params
         # Raises before anything is registered if closed or unsendable. With other requests in flight, frames
         # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
+        # The clock starts before the write: on one CPU the peer may run, answer and yield back inside it.
+        started = _perf_ns()
         if self._in_flight:
             conn.send(message, cork=True)
         else:
             conn.send(message)
         self._in_flight += 1
-        self._pending[msg_id] = (fut, _perf_ns(), method, timeout is None)
+        self._pending[msg_id] = (fut, started, method, timeout is None)
         if on_progress is not None:
             self._progress[msg_id] = on_progress
         timer = None
