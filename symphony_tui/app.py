@@ -404,12 +404,16 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order."""
+        """Open editors in tab order (none once the workbench is torn down, as late timers may ask then)."""
+        if not self.query("#editors"):
+            return []
         return list(self.tabs.query(Editor))
 
     @property
     def active_editor(self) -> Editor | None:
         """The editor in the active tab, if any."""
+        if not self.query("#editors"):
+            return None  # the workbench is gone (shutting down)
         pane = self.tabs.active_pane
         if pane is None:
             return None
@@ -471,10 +475,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)

@@ -119,7 +119,10 @@ class WorkspaceMessages:
 
         app: Any = self
         editor = app.active_editor
-        panel = app.query_one(OutlinePanel)
+        panels = app.query(OutlinePanel)
+        if not panels:
+            return  # a timer that fired while the workbench was being torn down
+        panel = panels.first()
         key = (id(editor), editor.document.line_count) if editor is not None else None
         if key != self._outline_for:
             self._outline_for = key
