@@ -31,6 +31,7 @@ from core.workspace.languages import detect_language, language_label
 from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
+from symphony_tui.commands.developer import register_developer_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
 from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, load_editorconfig, whitespace_rules
 from symphony_tui.extensions_ui.commands import register_extension_commands
@@ -146,6 +147,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        register_developer_commands(self)
         self.motifs = MotifPlacements(self)
         """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
         register_motif_commands(self)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SUBCOMMANDS = ("config", "doctor", "ext", "run", "runs", "artifacts")
+SUBCOMMANDS = ("config", "doctor", "ext", "run", "runs", "artifacts", "ipc")
 
 EPILOG = """\
 subcommands:
@@ -23,6 +23,8 @@ subcommands:
   symphony ext ...          create, pack, test, install and manage extensions (symphony ext --help)
   symphony run FILE         run a workflow (TOML/YAML); --resume RUN_ID continues an interrupted run
   symphony runs / artifacts list workflow runs / search and show stored artifacts
+  symphony runs logs RUN    what a run's nodes printed and logged
+  symphony ipc stats        IPC self-test against a spawned peer, with per-connection metrics
 
 To open a folder literally named like a subcommand, write ./config.
 Keys: ctrl+p quick open (type > for commands), F1 command palette, ctrl+s save, ctrl+w close tab,
@@ -202,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from symphony_tui.cli_ext import main as ext_main
 
         return ext_main(argv[1:])
+    if argv and argv[0] == "ipc":
+        from symphony_tui.cli_ipc import main as ipc_main
+
+        return ipc_main(argv[1:])
     if argv and argv[0] in ("run", "runs", "artifacts"):
         from symphony_tui.cli_run import main as run_main
 
