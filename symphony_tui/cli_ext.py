@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CAP",
         help="a capability to request (repeatable): fs.read, fs.write, net, process.spawn, terminal, clipboard, "
-        "ai.models",
+        "ai.models, workflows",
     )
     new.add_argument(
         "--activation", action="append", metavar="EVENT", help="an activation event (repeatable), e.g. onStartup"

@@ -388,6 +388,15 @@ class HostSupervisor:
         peer = await self._ready_peer(host)
         await peer.request(hp.MOTIF_OPEN, {"extension": ext_id, "motif": motif_id})
 
+    async def close_motif(self, motif_id: str) -> None:
+        """The user closed the Motif: core forgets its tree and the extension its instance (if its host runs)."""
+        ext_id = self.motif_owner(motif_id)
+        self.api.forget_motif(motif_id)
+        host = self._host_of[ext_id]
+        if host.peer is not None and host.peer.is_open and ext_id in host.active:
+            with contextlib.suppress(SymphonyError):
+                await host.peer.request(hp.MOTIF_CLOSE, {"extension": ext_id, "motif": motif_id})
+
     async def motif_event(self, motif_id: str, node_id: int, event: str, value: Any = None) -> bool:
         """Deliver a widget event to the Motif's handler in its host; False when the node was gone."""
         ext_id = self.motif_owner(motif_id)

@@ -77,6 +77,7 @@ class HostRuntime:
         self.methods.add(hp.DEACTIVATE, self.deactivate_all)
         self.methods.add(hp.MOTIF_OPEN, self.motif_open)
         self.methods.add(hp.MOTIF_EVENT, self.motif_event)
+        self.methods.add(hp.MOTIF_CLOSE, self.motif_close)
         self.methods.add_notification(hp.EVENT, self.event)
 
     def configure(self, params: Any) -> int:
@@ -202,6 +203,13 @@ class HostRuntime:
                 f"Motif {motif_id} of extension {ext_id} failed to open: {type(exc).__name__}: {exc}",
                 data={"extension": ext_id, "motif": motif_id},
             ) from exc
+
+    def motif_close(self, params: Any) -> None:
+        """The user closed a Motif: its extension forgets the instance."""
+        ext_id, motif_id = self._motif_params(params)
+        active = self.active.get(ext_id)
+        if active is not None:
+            active.instance.ctx.motif.closed(motif_id)
 
     async def motif_event(self, params: Any, ctx: RequestContext) -> bool:
         """Run the handler of a widget event; False when the Motif or node is gone (the event raced a patch)."""
