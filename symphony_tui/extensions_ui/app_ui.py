@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.document._edit import Edit
+from textual.widgets import TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from core.errors import InternalError, NotFoundError, SymphonyError, ValidationError
@@ -32,6 +33,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _SEVERITY = {"info": "information", "warning": "warning", "error": "error"}
+
+
+class _KeepCursorEdit(Edit):
+    """An edit made for an extension: the user's cursor is mapped through it and, when the edit happened
+    elsewhere (it usually does), left alone: re-setting an unchanged selection would run every cursor watcher
+    (status bar, brackets, language server) for nothing."""
+
+    def after(self, text_area: TextArea) -> None:
+        if self._updated_selection is not None and self._updated_selection == text_area.selection:
+            self._updated_selection = None
+        super().after(text_area)
 
 
 def _closing() -> NotFoundError:
@@ -123,7 +135,7 @@ class AppUi:
         # single undo takes the whole command's change back.
         with editor.history.group():
             for start, end, edit in reversed(spans):
-                editor.edit(Edit(edit.new_text, start, end, True))
+                editor.edit(_KeepCursorEdit(edit.new_text, start, end, True))
         return editor.version
 
     @staticmethod
