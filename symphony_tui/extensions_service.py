@@ -165,7 +165,11 @@ class ExtensionsService:
         if command_id == RESTART_COMMAND:
             await self.restart()
             return None
-        return await self.supervisor.execute_command(command_id, *args)
+        owner = self.supervisor.command_owner(command_id)
+        if owner is None:
+            return await self.supervisor.execute_command(command_id, *args)
+        with self.gate.command_scope(owner):  # "Allow once" answers last for this one command
+            return await self.supervisor.execute_command(command_id, *args)
 
     def fire_event(
         self, name: str, *, document: DocumentMeta | None = None, data: dict[str, Any] | None = None

@@ -193,6 +193,12 @@ class _Motifs(_Api):
     def shown(self, motif_id: str) -> Motif | None:
         return self._shown.get(motif_id)
 
+    def closed(self, motif_id: str) -> None:
+        """The user closed the Motif: forget it (its later patches would go nowhere)."""
+        motif = self._shown.pop(motif_id, None)
+        if motif is not None:
+            motif.view = None
+
 
 class _Ipc(_Api):
     async def metrics(self) -> dict[str, dict[str, Any]]:

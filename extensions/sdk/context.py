@@ -188,7 +188,10 @@ class Motifs(Protocol):
         back to its handlers. Showing a Motif already shown replaces it (a fresh render)."""
 
     def shown(self, motif_id: str) -> Motif | None:
-        """The Motif instance shown under ``motif_id``, if any."""
+        """The Motif instance shown under ``motif_id``, if any (None again once the user closed it)."""
+
+    def closed(self, motif_id: str) -> None:
+        """Called by the host when the user closed the Motif: forget the instance."""
 
 
 class Ipc(Protocol):

@@ -1,5 +1,8 @@
 """Run one extension in-process against a real workspace folder, for fast unit tests of extensions.
 
+For integration tests in a real host process see ``real_host`` (re-exported here from
+``extensions.sdk.real_host``) and the ``real_host`` pytest fixture (``extensions.sdk.pytest_plugin``).
+
 ``ExtensionHarness`` implements the same ``ctx`` protocols the host offers, on real files (through
 ``core.workspace``), with capability checks taken from the one API table: a call needing a capability that the
 test did not grant raises PermissionDeniedError, as it would for a user who said no. Dialogs answer from a
@@ -36,6 +39,7 @@ from extensions.sdk.context import (
 )
 from extensions.sdk.extension import Extension
 from extensions.sdk.motif import LocalView, Motif
+from extensions.sdk.real_host import RealHost, real_host
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +303,11 @@ class _Motifs(_Api):
     def shown(self, motif_id: str) -> Motif | None:
         return self._h.motifs.get(motif_id)
 
+    def closed(self, motif_id: str) -> None:
+        motif = self._h.motifs.pop(motif_id, None)
+        if motif is not None:
+            motif.view = None
+
 
 class _Ipc(_Api):
     async def metrics(self) -> dict[str, dict[str, Any]]:
@@ -537,4 +546,13 @@ def snap_motif(
     return snap_compare(app, terminal_size=terminal_size, run_before=settle_then_act)
 
 
-__all__ = ["ExtensionHarness", "FakeTerminal", "HarnessContext", "Notification", "apply_text_edits", "snap_motif"]
+__all__ = [
+    "ExtensionHarness",
+    "FakeTerminal",
+    "HarnessContext",
+    "Notification",
+    "RealHost",
+    "apply_text_edits",
+    "real_host",
+    "snap_motif",
+]

@@ -29,6 +29,7 @@ def test_discovery_skips_an_invalid_manifest_and_keeps_the_rest(tmp_path: Path) 
         "acme.good",
         "symphony.harmony",
         "symphony.hello",
+        "symphony.ipcmon",
         "symphony.todo",
         "symphony.wordcount",
     ]
