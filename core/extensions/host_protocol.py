@@ -1,6 +1,6 @@
 """The methods core and an extension host exchange besides the ``ext/*`` API (kept in one place for both sides).
 
-Core to host: ``host/configure {extensions: [spec]}``, ``host/activate {ids} -> {activated, failed}``,
+Core to host: ``host/configure {extensions: [spec]}``, ``host/activate {ids} -> {activated, failed, events}``,
 ``host/command {extension, command, args} -> {result, cpu_ms}``, ``host/event {name, document, data}``
 (notification), ``host/ping`` (echo, the raw IPC baseline), ``host/deactivate`` before an orderly stop, and
 ``host/motif.open`` / ``host/motif.event`` for Motifs.

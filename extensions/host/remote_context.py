@@ -244,6 +244,23 @@ class _CoreLogHandler(logging.Handler):
             task.exception()  # a lost log line is not worth an "exception never retrieved" warning
 
 
+class _Runs(_Api):
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(await self._call("runs.recent", limit=limit))
+
+    async def get(self, run_id: str) -> dict[str, Any]:
+        return dict(await self._call("runs.get", run_id=run_id))
+
+    async def logs(self, run_id: str, node: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        return list(await self._call("runs.logs", run_id=run_id, node=node, limit=limit))
+
+    async def decide(self, run_id: str, node: str, action: str, comment: str = "") -> None:
+        await self._call("runs.decide", run_id=run_id, node=node, action=action, comment=comment)
+
+    async def search_artifacts(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        return list(await self._call("runs.search_artifacts", query=query, limit=limit))
+
+
 class RemoteContext:
     """``ctx`` for one extension in the host (implements extensions.sdk.context.Context)."""
 
@@ -259,6 +276,7 @@ class RemoteContext:
         self.commands = _Commands(peer, extension_id)
         self.motif = _Motifs(peer, extension_id)
         self.ipc = _Ipc(peer, extension_id)
+        self.runs = _Runs(peer, extension_id)
         self.log = logging.getLogger(f"symphony.ext.{extension_id}")
         self.log.propagate = False
         self.log.handlers = [_CoreLogHandler(peer, extension_id)]

@@ -26,8 +26,8 @@ def settings_of(manifest: Manifest) -> dict[str, object]:
     return {key: spec.default for key, spec in manifest.contributes.settings.items()}
 
 
-def test_there_are_the_three_documented_builtins() -> None:
-    assert [p.name for p in builtin_folders()] == ["hello", "ipcmon", "todo", "wordcount"]
+def test_there_are_the_five_documented_builtins() -> None:
+    assert [p.name for p in builtin_folders()] == ["harmony", "hello", "ipcmon", "todo", "wordcount"]
 
 
 @pytest.mark.parametrize("folder", builtin_folders(), ids=lambda p: p.name)

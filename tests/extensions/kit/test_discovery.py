@@ -27,6 +27,7 @@ def test_discovery_skips_an_invalid_manifest_and_keeps_the_rest(tmp_path: Path) 
     found = discover(chambering=chambering, api_level=1, dev=[bad, good], builtin=builtin_folders())
     assert sorted(found.extensions) == [
         "acme.good",
+        "symphony.harmony",
         "symphony.hello",
         "symphony.ipcmon",
         "symphony.todo",
