@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.css.query import NoMatches
@@ -14,10 +15,13 @@ from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
 from core.errors import SymphonyError
+from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
+    from core.keymap import Binding
     from symphony_tui.widgets.diff_view import DiffView
     from symphony_tui.widgets.editor import Editor
+    from symphony_tui.widgets.explorer import Explorer
     from symphony_tui.widgets.outline_panel import OutlineTree
     from symphony_tui.widgets.scm_panel import ScmPanel
     from symphony_tui.widgets.search_panel import SearchPanel
@@ -51,6 +55,12 @@ class WorkspaceMessages:
         if not message.focus and focused is not None and focused.is_attached:
             focused.focus()
 
+    # ----------------------------------------------------------------- explorer
+
+    def on_explorer_move_requested(self, message: Explorer.MoveRequested) -> None:
+        app: Any = self
+        app.dispatch("explorer.move", source=str(message.source), folder=str(message.folder))
+
     # ----------------------------------------------------------------- outline
 
     def on_outline_tree_jump(self, message: OutlineTree.Jump) -> None:
@@ -63,6 +73,7 @@ class WorkspaceMessages:
         editor.scroll_cursor_visible(center=True)
         editor.focus()
 
+    @drop_when_unmounted
     def refresh_outline(self) -> None:
         """Re-read the active editor's symbols (in a thread: tree-sitter parses the whole file)."""
         app: Any = self
@@ -76,6 +87,7 @@ class WorkspaceMessages:
             return
         app.run_worker(self._load_outline(editor), name="outline", group="outline", exclusive=True)
 
+    @drop_when_unmounted
     async def _load_outline(self, editor: Editor) -> None:
         from core.workspace.symbols import has_outline, outline
         from symphony_tui.widgets.outline_panel import OutlinePanel
@@ -123,12 +135,16 @@ class WorkspaceMessages:
             self._follow_timer.stop()
         self._follow_timer = app.set_timer(FOLLOW_DELAY_S, self._follow)
 
+    @drop_when_unmounted
     def _follow(self) -> None:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
         app: Any = self
-        editor = app.active_editor
-        panel = app.query_one(OutlinePanel)
+        try:
+            editor = app.active_editor
+            panel = app.query_one(OutlinePanel)
+        except NoMatches:
+            return  # the timer fired while the app was closing: its widgets are gone
         key = (id(editor), editor.document.line_count) if editor is not None else None
         if key != self._outline_for:
             self._outline_for = key
@@ -143,6 +159,7 @@ class WorkspaceMessages:
 
             app.query_one(StatusBar).show_blame("")
 
+    @drop_when_unmounted
     async def _blame(self, editor: Editor) -> None:
         from symphony_tui.widgets.status_bar import StatusBar
         from symphony_tui.workspace_ui.blame import describe_blame
@@ -180,6 +197,26 @@ class WorkspaceMessages:
         await self.workspace_ui.reload_diff(message.view)
 
 
+def panel_owns_key(focused: Any, keybindings: Sequence[Binding], index: object) -> bool:
+    """Whether a focused workspace view binds the key of global keybinding ``index`` itself.
+
+    Views that set ``OWN_KEYS_WIN`` (explorer, Source Control, diff view, result trees) answer their own keys
+    before the global keymap's editor commands (f2 renames the file in the explorer, not the symbol in the editor
+    behind it), as VS Code's focused views do; other global commands, and keys the user bound, still win.
+    """
+    if not isinstance(index, int) or not 0 <= index < len(keybindings):
+        return False
+    if not keybindings[index].command.startswith("editor."):
+        return False  # only editor commands yield: they act on an editor the user is not in
+    key = keybindings[index].key
+    node = focused
+    while node is not None and hasattr(node, "_bindings"):
+        if getattr(node, "OWN_KEYS_WIN", False) and node._bindings.key_to_bindings.get(key):
+            return True
+        node = node.parent
+    return False
+
+
 def pane_holding(widget: Any) -> TabPane | None:
     """The editor-area tab a widget sits in."""
     node = widget
@@ -188,4 +225,4 @@ def pane_holding(widget: Any) -> TabPane | None:
     return node
 
 
-__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding"]
+__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding", "panel_owns_key"]

@@ -328,12 +328,13 @@ async def test_new_file_save_asks_for_a_path(workspace: Path) -> None:
     assert (workspace / "new" / "hello.py").read_text() == "hello"
 
 
-async def test_opening_a_binary_file_notifies_and_opens_nothing(workspace: Path) -> None:
+async def test_opening_a_binary_file_notifies_and_shows_a_read_only_hex_view(workspace: Path) -> None:
     (workspace / "blob.bin").write_bytes(b"\x00\x01\x02binary")
     app = make_app(workspace, "blob.bin")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.editors == []
+        [editor] = app.editors
+        assert editor.read_only and editor.text.startswith("00000000  00 01 02 62")
         assert any("binary" in n.message for n in app._notifications)
 
 
