@@ -133,9 +133,14 @@ class LspDecorationsMixin(TextArea):
     decorations: EditorDecorations
 
     def decorations_changed(self) -> None:
-        """Repaint after the decorations changed (cached lines are stale)."""
+        """Repaint after the decorations changed (cached lines are stale); the other panes of a split view
+        show the same marks."""
         self._line_cache.clear()
         self.refresh()
+        for peer in getattr(self, "_peers", ()):
+            peer.decorations = self.decorations
+            peer._line_cache.clear()
+            peer.refresh()
 
     def _severity_style(self, severity: int) -> Style:
         theme = self.app.current_theme
