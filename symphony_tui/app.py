@@ -685,6 +685,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                     self._activate(editor)
                     if not await self.save_editor(editor):
                         return
+        # The user saved or chose to discard: nothing is left for hot exit to bring back. (Done here, not left to
+        # the editors' unmount, which runs while the app tears down and may no longer reach the workspace.)
+        for editor in self.editors:
+            editor.discard_backup()
         self.session.save_if_changed()
         self.exit()
 

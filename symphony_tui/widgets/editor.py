@@ -639,6 +639,13 @@ class Editor(
         except SymphonyError as exc:
             self.notify(f"{exc.message}\n{exc.hint}", title="Backup failed", severity="warning")
 
+    def discard_backup(self) -> None:
+        """Forget this buffer's hot-exit backup (its text was saved or the user chose to discard it)."""
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+            self._backup_timer = None
+        self._discard_backup()
+
     def _discard_backup(self) -> None:
         store = self._backup_store() if self.is_attached else None
         if store is not None:
