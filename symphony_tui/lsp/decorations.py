@@ -93,13 +93,26 @@ class EditorDecorations:
         if self.lightbulb_line is not None and self.lightbulb_line > old_last:
             self.lightbulb_line += delta
 
+    def diagnostics_on(self, line: int) -> list[Mark]:
+        """Diagnostics touching ``line``: indexed once per diagnostics list, so painting a row with thousands
+        of diagnostics in the file costs only its own marks."""
+        cache = self.__dict__.get("_line_index")
+        if cache is None or cache[0] is not self.diagnostics:
+            index: dict[int, list[Mark]] = {}
+            for mark in self.diagnostics:
+                for row in range(mark.start[0], max(mark.start[0], mark.end[0]) + 1):
+                    index.setdefault(row, []).append(mark)
+            cache = (self.diagnostics, index)
+            self.__dict__["_line_index"] = cache
+        return cache[1].get(line, [])
+
     def diagnostics_at(self, location: Location) -> list[Mark]:
         """Diagnostics covering ``location``, most severe first (the hover shows them)."""
         return sorted((m for m in self.diagnostics if m.covers(location)), key=lambda m: m.severity)
 
     def line_severity(self, line: int) -> int | None:
         """The most severe diagnostic starting on ``line`` (drawn as the gutter sign)."""
-        severities = [m.severity for m in self.diagnostics if m.start[0] == line]
+        severities = [m.severity for m in self.diagnostics_on(line) if m.start[0] == line]
         return min(severities) if severities else None
 
 
@@ -120,9 +133,14 @@ class LspDecorationsMixin(TextArea):
     decorations: EditorDecorations
 
     def decorations_changed(self) -> None:
-        """Repaint after the decorations changed (cached lines are stale)."""
+        """Repaint after the decorations changed (cached lines are stale); the other panes of a split view
+        show the same marks."""
         self._line_cache.clear()
         self.refresh()
+        for peer in getattr(self, "_peers", ()):
+            peer.decorations = self.decorations
+            peer._line_cache.clear()
+            peer.refresh()
 
     def _severity_style(self, severity: int) -> Style:
         theme = self.app.current_theme
@@ -145,7 +163,7 @@ class LspDecorationsMixin(TextArea):
         highlight = theme.bracket_matching_style if theme else None
         for _, start, end in _spans_on_line(decorations.highlights, line_index, length):
             line.stylize(highlight or Style(reverse=True), clip(start), clip(end))
-        for mark, start, end in _spans_on_line(decorations.diagnostics, line_index, length):
+        for mark, start, end in _spans_on_line(decorations.diagnostics_on(line_index), line_index, length):
             style = Style(dim=True) if mark.severity == HINT else Style(underline=True)
             left, right = clip(start), clip(end)
             if right > left:
