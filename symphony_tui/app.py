@@ -37,6 +37,8 @@ from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
 from symphony_tui.themes import app_theme, editor_theme
+from symphony_tui.vdom.commands import register_motif_commands
+from symphony_tui.vdom.placements import MotifPlacements
 from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 from symphony_tui.widgets.editor import Editor, FileState
 from symphony_tui.widgets.explorer import Explorer
@@ -45,7 +47,7 @@ from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
 from symphony_tui.workspace_ui.commands import register_workspace_commands
 from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
-from symphony_tui.workspace_ui.handlers import WorkspaceMessages, panel_owns_key
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        self.motifs = MotifPlacements(self)
+        """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
+        register_motif_commands(self)
         if not self.config.loaded:
             self.config.load()
         self.extensions = ExtensionsController(self, enabled=extensions, options=extension_options)
@@ -212,7 +217,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = self.tabs.tab_count == 0  # editors, and other tabs such as diff views
+        empty = self.tabs.tab_count == 0  # editors, and other tabs: diff views, Motifs
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -350,14 +355,27 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
+        if action == "keybinding" and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
-        # A focused workspace view's own keys win: f2 in the explorer renames the file, not the editor's symbol.
-        return not (
-            action == "keybinding" and parameters and panel_owns_key(self.focused, self.keybindings, parameters[0])
-        )
+                binding = self.keybindings[index]
+                if isinstance(self.focused, TerminalView):
+                    return binding.command in TERMINAL_ESCAPE_COMMANDS
+                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
+                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
+        return True
+
+    def _focused_widget_binds(self, key: str) -> bool:
+        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
+        node = self.focused
+        if node is None or isinstance(node, Editor):
+            return False
+        for widget in (node, *node.ancestors):
+            if widget is self or widget is self.screen:
+                break
+            if key in widget._bindings.key_to_bindings:
+                return True
+        return False
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -386,12 +404,16 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order."""
+        """Open editors in tab order (none once the workbench is torn down, as late timers may ask then)."""
+        if not self.query("#editors"):
+            return []
         return list(self.tabs.query(Editor))
 
     @property
     def active_editor(self) -> Editor | None:
         """The editor in the active tab, if any."""
+        if not self.query("#editors"):
+            return None  # the workbench is gone (shutting down)
         pane = self.tabs.active_pane
         if pane is None:
             return None
@@ -453,10 +475,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)

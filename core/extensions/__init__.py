@@ -12,7 +12,7 @@ from core.lazy import lazy_exports
 if TYPE_CHECKING:
     from core.extensions.api import RPC_PREFIX, CommandRouter, ExtensionApi
     from core.extensions.headless_ui import HeadlessDocument, HeadlessUi
-    from core.extensions.ports import CapabilityGate, UiPort
+    from core.extensions.ports import CapabilityGate, MotifPort, UiPort
     from core.extensions.restart_policy import RestartPolicy
     from core.extensions.spec import ExtensionSpec, ExtensionStatus, Isolation
     from core.extensions.supervisor import HostSupervisor, StatusListener, minimal_env
@@ -26,6 +26,7 @@ _WHERE = {
     "HeadlessUi": "headless_ui",
     "CapabilityGate": "ports",
     "UiPort": "ports",
+    "MotifPort": "ports",
     "RestartPolicy": "restart_policy",
     "ExtensionSpec": "spec",
     "ExtensionStatus": "spec",
@@ -50,6 +51,7 @@ __all__ = [
     "HeadlessUi",
     "HostSupervisor",
     "Isolation",
+    "MotifPort",
     "RestartPolicy",
     "StatusListener",
     "UiPort",

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
@@ -22,14 +22,16 @@ from core.errors import (
     MethodNotFoundError,
     NotFoundError,
     PermissionDeniedError,
+    ProtocolError,
     SymphonyIOError,
     ValidationError,
 )
-from core.extensions.ports import CapabilityGate, UiPort
+from core.extensions.ports import CapabilityGate, MotifPort, UiPort
 from core.extensions.spec import ExtensionSpec
 from core.ipc.methods import MethodTable, RequestContext
 from core.types.document import LineEnding
 from core.types.text import TextEdit
+from core.vdom import SCHEMA_VERSION, WireTree
 
 RPC_PREFIX = "ext/"
 """Host-to-core API requests are ``ext/<namespace.method>`` (extensions.sdk.api.ApiMethod.rpc_name)."""
@@ -110,7 +112,15 @@ class ExtensionApi:
             "terminal.create": self._terminal_create,
             "terminal.write": self._terminal_write,
             "commands.execute": self._commands_execute,
+            "motif.render": self._motif_render,
+            "motif.patch": self._motif_patch,
+            "ipc.metrics": self._ipc_metrics,
         }
+        self.motifs: MotifPort | None = None
+        """Where shown Motifs go (the app's placements); None in a UI-less core, which refuses them."""
+        self.bus_stats: Callable[[], dict[str, dict[str, Any]]] | None = None
+        """Set by the supervisor: the IPC bus's per-connection metrics (``ipc.metrics``)."""
+        self._motif_trees: dict[str, tuple[str, WireTree, int]] = {}
 
     @property
     def methods(self) -> list[str]:
@@ -383,6 +393,75 @@ class ExtensionApi:
         logging.getLogger(f"symphony.ext.{spec.id}").log(
             level if isinstance(level, int) else logging.INFO, "%s", _text(params, "message")
         )
+
+    # -- motifs and ipc ---------------------------------------------------------------------------------------
+
+    def _motif_id(self, spec: ExtensionSpec, params: dict[str, Any]) -> str:
+        if params.get("schema") != SCHEMA_VERSION:
+            raise ProtocolError(
+                f"Motif message of {spec.id} has schema {params.get('schema')!r}, not {SCHEMA_VERSION}",
+                hint="Update the extension or Symphony so both speak the same Motif schema.",
+                data={"extension": spec.id},
+            )
+        motif_id = _text(params, "motif")
+        if motif_id not in spec.motifs:
+            raise PermissionDeniedError(
+                f"extension {spec.id} does not contribute Motif {motif_id!r}",
+                hint="Declare it under [[contributes.motifs]] in Symphony.toml.",
+                data={"extension": spec.id, "motif": motif_id},
+            )
+        if not isinstance(params.get("revision"), int):
+            raise InvalidParamsError(f"Motif {motif_id}: 'revision' must be an integer", data={"motif": motif_id})
+        if self.motifs is None:
+            raise NotFoundError(f"Motif {motif_id}: there is no UI to show it in", hint="Run Symphony's UI.")
+        return motif_id
+
+    @staticmethod
+    def _motif_params(params: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in params.items() if k != "extension"}
+
+    async def _motif_render(self, spec: ExtensionSpec, params: dict[str, Any]) -> None:
+        motif_id = self._motif_id(spec, params)
+        # Core's own copy validates the tree (the security boundary) and lets a reattached view get it whole.
+        tree = WireTree(params.get("root"))  # type: ignore[arg-type]
+        self._motif_trees[motif_id] = (spec.id, tree, params["revision"])
+        assert self.motifs is not None
+        await self.motifs.motif_render(spec.id, self._motif_params(params))
+
+    async def _motif_patch(self, spec: ExtensionSpec, params: dict[str, Any]) -> None:
+        motif_id = self._motif_id(spec, params)
+        shown = self._motif_trees.get(motif_id)
+        if shown is None or shown[0] != spec.id:
+            raise ProtocolError(f"Motif {motif_id}: patch before render", hint="Show the Motif first.")
+        if params["revision"] != shown[2] + 1:
+            raise ProtocolError(
+                f"Motif {motif_id}: patch revision {params['revision']} does not follow {shown[2]}",
+                hint="Send patches in order, each once.",
+                data={"motif": motif_id},
+            )
+        ops = params.get("ops")
+        if not isinstance(ops, list):
+            raise InvalidParamsError(f"Motif {motif_id}: 'ops' must be a list", data={"motif": motif_id})
+        shown[1].apply(ops)
+        self._motif_trees[motif_id] = (spec.id, shown[1], params["revision"])
+        assert self.motifs is not None
+        await self.motifs.motif_patch(spec.id, self._motif_params(params))
+
+    def motif_tree(self, motif_id: str) -> dict[str, Any] | None:
+        """The ``motif.render`` params of Motif ``motif_id`` as core last knew it (to show it again), or None."""
+        shown = self._motif_trees.get(motif_id)
+        if shown is None:
+            return None
+        return {"schema": SCHEMA_VERSION, "motif": motif_id, "revision": shown[2], "root": shown[1].root}
+
+    def forget_motifs(self, extension_ids: Iterable[str]) -> None:
+        """Drop the trees of these extensions' Motifs (their host went down: the next show is a fresh render)."""
+        gone = set(extension_ids)
+        for motif_id in [m for m, (ext, _, _) in self._motif_trees.items() if ext in gone]:
+            del self._motif_trees[motif_id]
+
+    async def _ipc_metrics(self, spec: ExtensionSpec, params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return self.bus_stats() if self.bus_stats is not None else {}
 
     # -- terminal and commands --------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 Core to host: ``host/configure {extensions: [spec]}``, ``host/activate {ids} -> {activated, failed}``,
 ``host/command {extension, command, args} -> {result, cpu_ms}``, ``host/event {name, document, data}``
-(notification), ``host/ping`` (echo, the raw IPC baseline) and ``host/deactivate`` before an orderly stop.
+(notification), ``host/ping`` (echo, the raw IPC baseline), ``host/deactivate`` before an orderly stop, and
+``host/motif.open`` / ``host/motif.event`` for Motifs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ COMMAND: Final = "host/command"
 EVENT: Final = "host/event"
 PING: Final = "host/ping"
 DEACTIVATE: Final = "host/deactivate"
+MOTIF_OPEN: Final = "host/motif.open"
+"""``{extension, motif}``: create the contributed Motif and show it (it answers with ``ext/motif.render``)."""
+MOTIF_EVENT: Final = "host/motif.event"
+"""``{extension, motif, node, event, value} -> handled``: a widget event for a shown Motif's handler."""
 
 HOST_MODULE: Final = "extensions.host"
 """Run as ``python -m extensions.host --socket PATH``."""
@@ -24,4 +29,16 @@ EXIT_MEMORY: Final = 86
 EXIT_AUTH: Final = 3
 """The host's exit status when core refused its token."""
 
-__all__ = ["ACTIVATE", "COMMAND", "CONFIGURE", "DEACTIVATE", "EVENT", "EXIT_AUTH", "EXIT_MEMORY", "HOST_MODULE", "PING"]
+__all__ = [
+    "ACTIVATE",
+    "COMMAND",
+    "CONFIGURE",
+    "DEACTIVATE",
+    "EVENT",
+    "EXIT_AUTH",
+    "EXIT_MEMORY",
+    "HOST_MODULE",
+    "MOTIF_EVENT",
+    "MOTIF_OPEN",
+    "PING",
+]

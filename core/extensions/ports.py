@@ -77,4 +77,17 @@ class UiPort(Protocol):
         """Run a command of the app's registry (extension commands never reach here)."""
 
 
-__all__ = ["CapabilityGate", "NotifyLevel", "UiPort"]
+class MotifPort(Protocol):
+    """Where core sends the Motifs extensions show (the app's placements); params as docs/motifs.md.
+
+    Core has validated each render and patch against its own copy of the tree before calling these.
+    """
+
+    async def motif_render(self, extension_id: str, params: dict[str, Any]) -> None:
+        """Show a whole tree: ``{"schema", "motif", "revision", "root"}``."""
+
+    async def motif_patch(self, extension_id: str, params: dict[str, Any]) -> None:
+        """Apply a patch: ``{"schema", "motif", "revision", "ops"}``."""
+
+
+__all__ = ["CapabilityGate", "MotifPort", "NotifyLevel", "UiPort"]

@@ -55,6 +55,8 @@ class ExtensionSpec(FrozenModel):
     """Command ids from ``contributes.commands``."""
     settings: dict[str, Any] = {}
     """Setting name -> manifest default."""
+    motifs: dict[str, dict[str, str]] = {}
+    """Contributed Motif id -> ``{"title": ..., "location": sidebar | panel | editor | statusbar | modal}``."""
 
     def wakes_on(self, event: str) -> bool:
         """Whether activation ``event`` (``onCommand:x.run``, ``onStartup`` ...) activates this extension."""

@@ -130,6 +130,8 @@ class HostSupervisor:
         """Supervisor-level background work (event-driven activations)."""
         self._stderr: IO[bytes] | None = None
         api.commands = self
+        api.bus_stats = self.bus.stats
+        self._motifs = {motif: spec.id for spec in self.specs.values() for motif in spec.motifs}
         api.install(self.bus.methods, self._resolve)
         self.bus.on_event(self._on_connection)
 
@@ -339,6 +341,44 @@ class HostSupervisor:
             )
         return reply.get("result")
 
+    def motif_owner(self, motif_id: str) -> str:
+        """The id of the extension contributing Motif ``motif_id``; NotFoundError if none does."""
+        ext_id = self._motifs.get(motif_id)
+        if ext_id is None:
+            raise NotFoundError(
+                f"no extension contributes Motif {motif_id!r}",
+                hint="Check the id against the extensions' contributes.motifs.",
+                data={"motif": motif_id},
+            )
+        return ext_id
+
+    async def open_motif(self, motif_id: str) -> None:
+        """Fire ``onMotif:ID``, then have the extension create and show the Motif (its render arrives as
+        ``ext/motif.render`` before this returns)."""
+        ext_id = self.motif_owner(motif_id)
+        host = self._host_of[ext_id]
+        if host.stopped:
+            raise ExtensionError(
+                f"Motif {motif_id} is unavailable: the extension host crashed repeatedly and was stopped",
+                hint='Press "Restart" or run "Restart extensions".',
+                data={"extension": ext_id, "motif": motif_id},
+            )
+        if ext_id not in host.active:
+            await self.activate(f"onMotif:{motif_id}")
+            if ext_id not in host.active:
+                await self.activate_ids([ext_id])
+            if ext_id not in host.active:
+                raise self.errors.get(ext_id) or ExtensionError(f"extension {ext_id!r} did not activate")
+        peer = await self._ready_peer(host)
+        await peer.request(hp.MOTIF_OPEN, {"extension": ext_id, "motif": motif_id})
+
+    async def motif_event(self, motif_id: str, node_id: int, event: str, value: Any = None) -> bool:
+        """Deliver a widget event to the Motif's handler in its host; False when the node was gone."""
+        ext_id = self.motif_owner(motif_id)
+        peer = await self._ready_peer(self._host_of[ext_id])
+        params = {"extension": ext_id, "motif": motif_id, "node": node_id, "event": event, "value": value}
+        return bool(await peer.request(hp.MOTIF_EVENT, params))
+
     def fire_event(
         self, name: str, *, document: DocumentMeta | None = None, data: dict[str, Any] | None = None
     ) -> None:
@@ -488,6 +528,7 @@ class HostSupervisor:
         else:
             why = f"exited with status {code}"
         uptime = time.monotonic() - host.started_at
+        self.api.forget_motifs(host.specs)
         log.warning("extension host %s %s after %.1f s", host.identity, why, uptime)
         crashed = ExtensionError(
             f"the extension host {why}",

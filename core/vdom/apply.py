@@ -40,6 +40,17 @@ class WireTree:
         """Ids of every mounted node."""
         return set(self._nodes)
 
+    def node(self, node_id: int) -> WireNode:
+        """The mounted node ``node_id`` (the live dict: read it, do not change it); KeyError if absent."""
+        return self._nodes[node_id]
+
+    def parent_of(self, node_id: int) -> int | None:
+        """The id of ``node_id``'s parent, None for the root; KeyError if absent."""
+        return self._parent[node_id]
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
     def apply(self, ops: Iterable[Mapping[str, Any]]) -> None:
         """Apply ``ops`` in order; on a ProtocolError the ops before the bad one stay applied."""
         for number, op in enumerate(ops):

@@ -18,6 +18,7 @@ from core.types.document import DocumentMeta
 from core.types.text import TextEdit
 from extensions.sdk.api import METHODS
 from extensions.sdk.context import NotifyLevel, Progress, QuickPickItem, Selection
+from extensions.sdk.motif import Motif
 
 
 class _Api:
@@ -169,6 +170,35 @@ class _Commands(_Api):
         return await self._call("commands.execute", command_id=command_id, args=list(args))
 
 
+class _RemoteMotifView(_Api):
+    """Where a Motif's renders and patches go inside the host: ``ext/motif.render`` / ``ext/motif.patch``."""
+
+    async def render(self, params: dict[str, Any]) -> None:
+        await self._call("motif.render", **params)
+
+    async def patch(self, params: dict[str, Any]) -> None:
+        await self._call("motif.patch", **params)
+
+
+class _Motifs(_Api):
+    def __init__(self, peer: RpcPeer, extension_id: str) -> None:
+        super().__init__(peer, extension_id)
+        self._shown: dict[str, Motif] = {}
+
+    async def show(self, motif: Motif) -> None:
+        motif.view = _RemoteMotifView(self._peer, self._extension_id)
+        self._shown[motif.id] = motif
+        await motif.show()
+
+    def shown(self, motif_id: str) -> Motif | None:
+        return self._shown.get(motif_id)
+
+
+class _Ipc(_Api):
+    async def metrics(self) -> dict[str, dict[str, Any]]:
+        return dict(await self._call("ipc.metrics"))
+
+
 class _CoreLogHandler(logging.Handler):
     """Sends an extension's log records to core (``log.write``) without waiting for an answer."""
 
@@ -221,6 +251,8 @@ class RemoteContext:
         self.storage = _Storage(peer, extension_id)
         self.terminal = _Terminal(peer, extension_id)
         self.commands = _Commands(peer, extension_id)
+        self.motif = _Motifs(peer, extension_id)
+        self.ipc = _Ipc(peer, extension_id)
         self.log = logging.getLogger(f"symphony.ext.{extension_id}")
         self.log.propagate = False
         self.log.handlers = [_CoreLogHandler(peer, extension_id)]

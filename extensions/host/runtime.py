@@ -72,6 +72,8 @@ class HostRuntime:
         self.methods.add(hp.COMMAND, self.command)
         self.methods.add(hp.PING, self.ping)
         self.methods.add(hp.DEACTIVATE, self.deactivate_all)
+        self.methods.add(hp.MOTIF_OPEN, self.motif_open)
+        self.methods.add(hp.MOTIF_EVENT, self.motif_event)
         self.methods.add_notification(hp.EVENT, self.event)
 
     def configure(self, params: Any) -> int:
@@ -176,6 +178,54 @@ class HostRuntime:
                 data={"extension": ext_id, "command": command_id},
             ) from exc
         return {"result": _plain(result), "cpu_ms": (time.thread_time() - started) * 1000.0}
+
+    async def motif_open(self, params: Any, ctx: RequestContext) -> None:
+        """Create a contributed Motif with its extension's factory and show it (activating the extension)."""
+        ext_id, motif_id = self._motif_params(params)
+        await self._activate_one(ext_id, ctx, ())
+        instance = self.active[ext_id].instance
+        try:
+            motif = instance.create_motif(motif_id)
+            await instance.ctx.motif.show(motif)
+        except MemoryError:
+            _out_of_memory()
+        except SymphonyError:
+            raise
+        except Exception as exc:
+            raise ExtensionError(
+                f"Motif {motif_id} of extension {ext_id} failed to open: {type(exc).__name__}: {exc}",
+                data={"extension": ext_id, "motif": motif_id},
+            ) from exc
+
+    async def motif_event(self, params: Any, ctx: RequestContext) -> bool:
+        """Run the handler of a widget event; False when the Motif or node is gone (the event raced a patch)."""
+        ext_id, motif_id = self._motif_params(params)
+        active = self.active.get(ext_id)
+        motif = active.instance.ctx.motif.shown(motif_id) if active is not None else None
+        if motif is None:
+            raise NotFoundError(
+                f"Motif {motif_id} is not shown by extension {ext_id}",
+                hint="Open the Motif again.",
+                data={"extension": ext_id, "motif": motif_id},
+            )
+        node, event = params.get("node"), params.get("event")
+        if not isinstance(node, int) or not isinstance(event, str):
+            raise InvalidParamsError(f"{hp.MOTIF_EVENT} needs an integer 'node' and a string 'event'")
+        try:
+            return await motif.handle_event(node, event, params.get("value"))
+        except MemoryError:
+            _out_of_memory()
+            raise
+
+    @staticmethod
+    def _motif_params(params: Any) -> tuple[str, str]:
+        if (
+            not isinstance(params, dict)
+            or not isinstance(params.get("extension"), str)
+            or not isinstance(params.get("motif"), str)
+        ):
+            raise InvalidParamsError("Motif requests need {'extension', 'motif'}")
+        return params["extension"], params["motif"]
 
     def event(self, params: Any) -> None:
         """Deliver an editor event to the active extensions that handle it, each in its own task."""

@@ -137,7 +137,8 @@ class MotifContribution(_Strict):
 
     id: EntityId
     title: str = Field(min_length=1)
-    location: Literal["panel", "sidebar"] = "panel"
+    location: Literal["sidebar", "panel", "editor", "statusbar", "modal"] = "panel"
+    """Where it is placed: the side bar, a bottom panel tab, an editor-area tab, the status bar, or a modal."""
 
 
 class LanguageContribution(_Strict):

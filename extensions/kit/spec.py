@@ -20,6 +20,7 @@ def spec_from_manifest(manifest: Manifest, folder: Path) -> ExtensionSpec:
         dependencies=tuple(manifest.dependencies),
         commands=tuple(c.id for c in manifest.contributes.commands),
         settings={key: setting.default for key, setting in manifest.contributes.settings.items()},
+        motifs={m.id: {"title": m.title, "location": m.location} for m in manifest.contributes.motifs},
     )
 
 

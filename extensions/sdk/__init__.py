@@ -6,7 +6,7 @@ with api levels and capabilities.
 
 from extensions.sdk.api import API_LEVEL
 from extensions.sdk.context import Context, Event, QuickPickItem, Selection, StatusItem
-from extensions.sdk.extension import Extension, command, on
+from extensions.sdk.extension import Extension, command, motif_factory, on
 
 __all__ = [
     "API_LEVEL",
@@ -17,5 +17,6 @@ __all__ = [
     "Selection",
     "StatusItem",
     "command",
+    "motif_factory",
     "on",
 ]

@@ -58,6 +58,7 @@ _TABLE: tuple[ApiMethod, ...] = (
     # Sent by extensions.sdk.motif.Motif, not called by authors; core checks the motif is the extension's own.
     ApiMethod("motif.render", 1, None, "Show a contributed Motif's whole VDOM tree (docs/motifs.md)."),
     ApiMethod("motif.patch", 1, None, "Apply a patch list to a shown Motif (docs/motifs.md)."),
+    ApiMethod("ipc.metrics", 1, None, "Per-connection message, byte, error and latency counters of core's IPC bus."),
 )
 
 METHODS: Final[dict[str, ApiMethod]] = {method.name: method for method in _TABLE}

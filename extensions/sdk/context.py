@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import Field
 
 from core.types.base import FrozenModel
 from core.types.document import DocumentMeta
 from core.types.text import Position, TextEdit
+
+if TYPE_CHECKING:
+    from extensions.sdk.motif import Motif
 
 NotifyLevel = Literal["info", "warning", "error"]
 
@@ -177,6 +180,24 @@ class Commands(Protocol):
         """Run a command and return its result."""
 
 
+class Motifs(Protocol):
+    """The extension's contributed Motifs (panels drawn from a VDOM, see docs/motifs.md)."""
+
+    async def show(self, motif: Motif) -> None:
+        """Show ``motif`` in its manifest placement: its renders and patches go to the UI, the UI's events come
+        back to its handlers. Showing a Motif already shown replaces it (a fresh render)."""
+
+    def shown(self, motif_id: str) -> Motif | None:
+        """The Motif instance shown under ``motif_id``, if any."""
+
+
+class Ipc(Protocol):
+    """Core's IPC bus, for monitoring."""
+
+    async def metrics(self) -> dict[str, dict[str, Any]]:
+        """Per connection (``identity (conn-N)``): messages and bytes in/out, errors, requests, latency p50/p99."""
+
+
 class Context(Protocol):
     """The ``ctx`` passed to ``Extension.activate``."""
 
@@ -209,6 +230,12 @@ class Context(Protocol):
     def commands(self) -> Commands: ...
 
     @property
+    def motif(self) -> Motifs: ...
+
+    @property
+    def ipc(self) -> Ipc: ...
+
+    @property
     def log(self) -> logging.Logger:
         """A logger whose records land in the extension's log in core."""
 
@@ -218,6 +245,8 @@ __all__ = [
     "Context",
     "Editor",
     "Event",
+    "Ipc",
+    "Motifs",
     "NotifyLevel",
     "Progress",
     "QuickPickItem",

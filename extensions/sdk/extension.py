@@ -20,12 +20,15 @@ from extensions.sdk.api import EVENTS
 
 if TYPE_CHECKING:
     from extensions.sdk.context import Context, Event
+    from extensions.sdk.motif import Motif
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+M = TypeVar("M", bound=Callable[..., Any])
 
 _ENTITY_ID: TypeAdapter[str] = TypeAdapter(EntityId)
 _COMMAND_ATTR = "__symphony_command__"
 _EVENTS_ATTR = "__symphony_events__"
+_MOTIF_ATTR = "__symphony_motif__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,24 @@ def on(event: str) -> Callable[[F], F]:
     return mark
 
 
+def motif_factory(motif_id: str) -> Callable[[M], M]:
+    """Mark a method ``def make(self) -> Motif`` as the factory of contributed Motif ``motif_id``.
+
+    The host calls it when the user opens the Motif (declare it in Symphony.toml under ``contributes.motifs``).
+    """
+    try:
+        _ENTITY_ID.validate_python(motif_id)
+    except PydanticValidationError as exc:
+        reason = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+        raise ValidationError(f"@motif_factory: {reason}", hint="Use an id like 'myext.panel'.") from None
+
+    def mark(fn: M) -> M:
+        setattr(fn, _MOTIF_ATTR, motif_id)
+        return fn
+
+    return mark
+
+
 def _require_async(fn: Callable[..., Any], where: str) -> None:
     if not inspect.iscoroutinefunction(fn):
         raise ValidationError(
@@ -98,6 +119,8 @@ class Extension:
     """Command id -> handler, collected from ``@command`` methods (inherited ones included)."""
     events: ClassVar[dict[str, tuple[EventSpec, ...]]] = {}
     """Event name -> handlers, collected from ``@on`` methods."""
+    motifs: ClassVar[dict[str, str]] = {}
+    """Motif id -> the name of its ``@motif`` factory method."""
 
     ctx: Context
     """Set by the host (or harness) before ``activate``."""
@@ -106,8 +129,12 @@ class Extension:
         super().__init_subclass__(**kwargs)
         commands: dict[str, CommandSpec] = {}
         events: dict[str, list[EventSpec]] = {}
+        motifs: dict[str, str] = {}
         for klass in reversed(cls.__mro__):
             for name, member in vars(klass).items():
+                motif_id = getattr(member, _MOTIF_ATTR, None)
+                if isinstance(motif_id, str):
+                    motifs[motif_id] = name
                 declared = getattr(member, _COMMAND_ATTR, None)
                 if declared is not None:
                     command_id, title = declared
@@ -125,6 +152,7 @@ class Extension:
                         specs.append(EventSpec(event, name))
         cls.commands = commands
         cls.events = {event: tuple(specs) for event, specs in events.items()}
+        cls.motifs = motifs
 
     async def activate(self, ctx: Context) -> None:
         """Called once when an activation event fires; set up state and status items here."""
@@ -142,6 +170,24 @@ class Extension:
                 data={"command": command_id},
             )
         return await getattr(self, spec.method)(*args, **kwargs)
+
+    def create_motif(self, motif_id: str) -> Motif:
+        """A new instance of contributed Motif ``motif_id``, from its ``@motif_factory`` method."""
+        factory = type(self).motifs.get(motif_id)
+        if factory is None:
+            raise NotFoundError(
+                f"{type(self).__qualname__} has no factory for Motif {motif_id!r}",
+                hint="Decorate a method returning the Motif with @motif_factory(...) and declare it in Symphony.toml.",
+                data={"motif": motif_id},
+            )
+        created: Motif = getattr(self, factory)()
+        if created.id != motif_id:
+            raise ValidationError(
+                f"{type(self).__qualname__}.{factory}() made a Motif with id {created.id!r}, not {motif_id!r}",
+                hint="Set the Motif class's `id` to the id declared in Symphony.toml.",
+                data={"motif": motif_id},
+            )
+        return created
 
     async def dispatch_event(self, event: Event) -> None:
         """Run every ``@on`` handler of ``event.name`` in declaration order; the first failure is raised after
@@ -166,4 +212,4 @@ def undeclared_commands(extension: type[Extension], declared: set[str]) -> list[
     return sorted(set(extension.commands) - declared)
 
 
-__all__ = ["CommandSpec", "EventSpec", "Extension", "command", "on", "undeclared_commands"]
+__all__ = ["CommandSpec", "EventSpec", "Extension", "command", "motif_factory", "on", "undeclared_commands"]

@@ -14,7 +14,7 @@ import itertools
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -35,6 +35,7 @@ from extensions.sdk.context import (
     StatusItem,
 )
 from extensions.sdk.extension import Extension
+from extensions.sdk.motif import LocalView, Motif
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +285,27 @@ class _Commands(_Api):
         return handler(*args)
 
 
+class _Motifs(_Api):
+    """Motifs shown into LocalViews (``harness.motif_views``): validated as the UI would, no widgets."""
+
+    async def show(self, motif: Motif) -> None:
+        self._h.calls.append("motif.show")
+        view = LocalView()
+        motif.view = view
+        self._h.motifs[motif.id] = motif
+        self._h.motif_views[motif.id] = view
+        await motif.show()
+
+    def shown(self, motif_id: str) -> Motif | None:
+        return self._h.motifs.get(motif_id)
+
+
+class _Ipc(_Api):
+    async def metrics(self) -> dict[str, dict[str, Any]]:
+        self._check("ipc.metrics")
+        return copy.deepcopy(self._h.ipc_metrics)
+
+
 class HarnessContext:
     """The ``ctx`` the harness hands to the extension (implements ``extensions.sdk.context.Context``)."""
 
@@ -297,6 +319,8 @@ class HarnessContext:
         self.storage = _Storage(harness)
         self.terminal = _Terminal(harness)
         self.commands = _Commands(harness)
+        self.motif = _Motifs(harness)
+        self.ipc = _Ipc(harness)
         self.log = logging.getLogger(f"symphony.ext.{harness.extension_id}")
 
     @property
@@ -343,6 +367,12 @@ class ExtensionHarness:
         """(method, capability) of every refused call."""
         self.documents: dict[str, _OpenDocument] = {}
         self.active: _OpenDocument | None = None
+        self.motifs: dict[str, Motif] = {}
+        """Motifs the extension showed, by id."""
+        self.motif_views: dict[str, LocalView] = {}
+        """What each shown Motif's UI holds (``view.tree``, ``view.node_id(key)``)."""
+        self.ipc_metrics: dict[str, dict[str, Any]] = {}
+        """What ``ctx.ipc.metrics()`` answers."""
         self.ctx = HarnessContext(self)
         self.activated = False
 
@@ -361,6 +391,15 @@ class ExtensionHarness:
         self.extension.ctx = self.ctx
         await self.extension.activate(self.ctx)
         self.activated = True
+
+    async def open_motif(self, motif_id: str) -> LocalView:
+        """What opening contributed Motif ``motif_id`` does: its factory's Motif, shown; its LocalView."""
+        await self.ctx.motif.show(self.extension.create_motif(motif_id))
+        return self.motif_views[motif_id]
+
+    async def motif_event(self, motif_id: str, key: str, event: str, value: Any = None) -> bool:
+        """Send ``event`` to the node with ``key`` of a shown Motif, as if the user acted on its widget."""
+        return await self.motifs[motif_id].handle_event(self.motif_views[motif_id].node_id(key), event, value)
 
     async def deactivate(self) -> None:
         """Await the extension's ``deactivate``."""
@@ -440,4 +479,30 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return text
 
 
-__all__ = ["ExtensionHarness", "FakeTerminal", "HarnessContext", "Notification", "apply_text_edits"]
+def snap_motif(
+    snap_compare: Callable[..., bool],
+    motif: Motif,
+    *,
+    terminal_size: tuple[int, int] = (80, 24),
+    run_before: Callable[[Any], Awaitable[None]] | None = None,
+) -> bool:
+    """Snapshot ``motif`` drawn by Symphony's own widgets, with pytest-textual-snapshot's ``snap_compare`` fixture.
+
+    ``assert snap_motif(snap_compare, Tasks())``; ``run_before(pilot)`` may act on the widgets first (events reach
+    the Motif's handlers in-process). Symphony's UI is loaded only here: the host never imports it.
+    """
+    from symphony_tui.vdom.local import MotifApp
+
+    app = MotifApp(motif)
+
+    async def settle_then_act(pilot: Any) -> None:
+        await pilot.pause()
+        if run_before is not None:
+            await run_before(pilot)
+        await app.binding.view.wait_idle()
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=terminal_size, run_before=settle_then_act)
+
+
+__all__ = ["ExtensionHarness", "FakeTerminal", "HarnessContext", "Notification", "apply_text_edits", "snap_motif"]

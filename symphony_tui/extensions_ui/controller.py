@@ -160,6 +160,7 @@ class ExtensionsController:
         self.app._apply_keymap()
         service.chambering.subscribe(lambda event: self._changed())
         service.supervisor.on_status(self._status_changed)
+        self.app.motifs.attach(service.supervisor, service.api)
 
     def _runner(self, command_id: str) -> Callable[[], Any]:
         async def run() -> Any:

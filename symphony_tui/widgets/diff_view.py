@@ -142,9 +142,6 @@ def render_row(row: DiffLine, width: int = 4) -> Text:
 class DiffView(Vertical):
     """Title line, then the diff rows; keys act on the hunk under the cursor."""
 
-    OWN_KEYS_WIN = True
-    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
-
     DEFAULT_CSS = """
     DiffView {
         height: 1fr;
@@ -206,9 +203,9 @@ class DiffView(Vertical):
     @property
     def title(self) -> str:
         what = {"head": "HEAD ↔ working tree", "unstaged": "index ↔ working tree", "staged": "HEAD ↔ index"}
-        keys = {"head": "  (v", "unstaged": "  (s stage, d discard hunk, v", "staged": "  (u unstage hunk, v"}
+        keys = {"head": "", "unstaged": "s stage, d discard, ", "staged": "u unstage, "}
         layout = "inline" if self.side_by_side else "side by side"
-        return f"{self.path} — {what[self.mode]}{keys[self.mode]} {layout})"
+        return f"{self.path} — {what[self.mode]}  ({keys[self.mode]}v {layout})"
 
     def show(self, rows: list[DiffLine], hunks: tuple[Hunk, ...] = ()) -> None:
         """Replace the rows (keeping the cursor row where possible)."""

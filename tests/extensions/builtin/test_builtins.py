@@ -73,10 +73,10 @@ def test_todo_scan_finds_tags_as_whole_words() -> None:
     ]
 
 
-async def test_todo_finder_lists_workspace_todos_and_opens_the_chosen_one(tmp_path: Path) -> None:
+async def test_todo_finder_shows_todos_by_file_filters_them_and_opens_the_clicked_line(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text("def f():\n    pass  # TODO: implement\n", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("FIXME: spelling\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("FIXME: spelling\nTODO: more notes\n", encoding="utf-8")
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\0\0\xff")
     opened: list[tuple[str, int]] = []
     manifest = load_manifest(BUILTIN_ROOT / "todo")
@@ -85,12 +85,37 @@ async def test_todo_finder_lists_workspace_todos_and_opens_the_chosen_one(tmp_pa
         workspace=tmp_path,
         granted={c.value for c in manifest.capabilities},
         settings=settings_of(manifest),
-        answers=["src/app.py:2  TODO implement"],
         commands={"workbench.openFile": lambda path, line: opened.append((path, line))},
     ) as h:
         items = await h.run_command("symphony.todo.find")
-    assert [i.label() for i in items] == ["notes.md:1  FIXME spelling", "src/app.py:2  TODO implement"]
+        assert [i.label() for i in items] == [
+            "notes.md:1  FIXME spelling",
+            "notes.md:2  TODO more notes",
+            "src/app.py:2  TODO implement",
+        ]
+        view = h.motif_views["symphony.todo.panel"]
+        tree = view.tree.children[2]
+        assert [(f.text, [c.text for c in f.children]) for f in tree.children] == [
+            ("notes.md (2)", ["1: FIXME spelling", "2: TODO more notes"]),
+            ("src/app.py (1)", ["2: TODO implement"]),
+        ]
+        await h.motif_event("symphony.todo.panel", "filter", "changed", "todo")
+        tree = view.tree.children[2]
+        assert [(f.text, len(f.children)) for f in tree.children] == [("notes.md (1)", 1), ("src/app.py (1)", 1)]
+        assert view.tree.children[1].text == "2 of 3 in 2 files"
+        await h.motif_event("symphony.todo.panel", "tree", "selected", "src/app.py:2")
     assert opened == [("src/app.py", 2)]
+
+
+async def test_opening_the_todo_panel_scans_the_workspace(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("# HACK: later\n", encoding="utf-8")
+    manifest = load_manifest(BUILTIN_ROOT / "todo")
+    async with ExtensionHarness(
+        TodoExtension, workspace=tmp_path, granted={"fs.read"}, settings=settings_of(manifest)
+    ) as h:
+        view = await h.open_motif("symphony.todo.panel")
+        assert [kind for kind, _ in view.messages][:1] == ["render"]
+        assert [f.text for f in view.tree.children[2].children] == ["a.py (1)"]
 
 
 async def test_todo_finder_without_fs_read_is_refused_not_crashed(tmp_path: Path) -> None:

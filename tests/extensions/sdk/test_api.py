@@ -24,6 +24,7 @@ def test_every_protocol_method_has_a_table_entry_and_back() -> None:
         "terminal": context.Terminal,
         "commands": context.Commands,
         "motif": motif.MotifView,
+        "ipc": context.Ipc,
     }
     in_protocols = {
         f"{ns}.{name}"
