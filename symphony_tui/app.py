@@ -13,29 +13,34 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding as TextualBinding
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
 from core.commands import CommandRegistry
 from core.config import ConfigService, Settings
-from core.errors import ConfigError, SymphonyError
+from core.errors import ConfigError, EncodingError, SymphonyError
 from core.keymap import Binding, resolve_keymap
 from core.theming import ThemeSpec, builtin_theme_dir, discover_themes
 from core.workspace.languages import detect_language, language_label
 from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
+from symphony_tui.commands.developer import register_developer_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, load_editorconfig, whitespace_rules
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
+from symphony_tui.idle_gc import IdleCollector
 from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
+from symphony_tui.session import SessionKeeper
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.vdom.commands import register_motif_commands
 from symphony_tui.vdom.placements import MotifPlacements
@@ -47,7 +52,7 @@ from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
 from symphony_tui.workspace_ui.commands import register_workspace_commands
 from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
-from symphony_tui.workspace_ui.handlers import WorkspaceMessages
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages, panel_owns_key
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +133,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         self._config_stop = asyncio.Event()
         self._ui_ready = False
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
+        self._idle_gc = IdleCollector()
+        self.session = SessionKeeper(self)
+        """Open tabs and layout, saved while running and restored on the next start in this workspace."""
         self.extension_keybindings: list[Binding] = []
         """Keys contributed by extensions: above the defaults, below the user's own."""
         self.lsp = LspService(self)
@@ -139,6 +147,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        register_developer_commands(self)
         self.motifs = MotifPlacements(self)
         """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
         register_motif_commands(self)
@@ -175,12 +184,19 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def on_mount(self) -> None:
         self._ui_ready = True
+        self._idle_gc.start(self)
         for path in self._open_paths:
             await self.open_file(path)
+        # Without files named on the command line, come back as the last session in this workspace left off.
+        session_active = None if self._open_paths else await self.session.restore()
         from symphony_tui.widgets.editor_hotexit import restore_unsaved
 
         await restore_unsaved(self)  # hot exit: unsaved buffers from a run that ended without saving
-        if not self._open_paths and not self.editors:
+        if session_active is not None:
+            # After the tab activations that opening each file queued, or one of those would win.
+            self.call_after_refresh(self._activate_if_open, session_active)
+        self.session.start()
+        if not self._open_paths and not self.editors and self.query_one(Explorer).display:
             self.query_one(Explorer).focus()
         self._update_welcome()
         self._report_problems()
@@ -191,6 +207,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def on_unmount(self) -> None:
         self._config_stop.set()
+        self._idle_gc.stop()
         for panel in self.query(TerminalPanel):
             panel.close_all()
         await self.extensions.stop()
@@ -217,7 +234,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = self.tabs.tab_count == 0  # editors, and other tabs: diff views, Motifs
+        empty = self.tabs.tab_count == 0  # editors, and other tabs such as diff views
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -274,13 +291,15 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         editor.show_whitespace = s.show_whitespace
         editor.auto_close_pairs = s.auto_close_pairs
         editor.auto_indent = s.auto_indent
+        apply_indentation(editor, editor.editorconfig)
 
     def _apply_keymap(self) -> None:
         overrides = [Binding(b.key, b.command, dict(b.args)) for b in self.settings.keybindings]
         defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
         self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
-            self._notify_problem(problem)
+            if not self.extensions.defers(problem):
+                self._notify_problem(problem)
         textual_bindings = [
             TextualBinding(b.key, f"keybinding({index})", show=False, priority=True)
             for index, b in enumerate(self.keybindings)
@@ -323,6 +342,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             explorer.reload()
             self._file_index = None
         self._report_problems()
+        self.extensions.settings_changed()
 
     def reload_settings(self) -> None:
         """Re-read every settings layer and apply the result."""
@@ -352,30 +372,22 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     # ----------------------------------------------------------------- commands and keys
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
+            self._idle_gc.input_seen()
+        await super().on_event(event)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and parameters:
+        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                binding = self.keybindings[index]
-                if isinstance(self.focused, TerminalView):
-                    return binding.command in TERMINAL_ESCAPE_COMMANDS
-                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
-                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
-        return True
-
-    def _focused_widget_binds(self, key: str) -> bool:
-        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
-        node = self.focused
-        if node is None or isinstance(node, Editor):
-            return False
-        for widget in (node, *node.ancestors):
-            if widget is self or widget is self.screen:
-                break
-            if key in widget._bindings.key_to_bindings:
-                return True
-        return False
+                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        # A focused workspace view's own keys win: f2 in the explorer renames the file, not the editor's symbol.
+        return not (
+            action == "keybinding" and parameters and panel_owns_key(self.focused, self.keybindings, parameters[0])
+        )
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -404,20 +416,24 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order (none once the workbench is torn down, as late timers may ask then)."""
+        """Open editors in tab order (one per tab: the second pane of a split is not listed; none once the tabs
+        are gone while the app closes)."""
         if not self.query("#editors"):
             return []
-        return list(self.tabs.query(Editor))
+        return [editor for editor in self.tabs.query(Editor) if not editor.is_split_pane]
 
     @property
     def active_editor(self) -> Editor | None:
-        """The editor in the active tab, if any."""
-        if not self.query("#editors"):
-            return None  # the workbench is gone (shutting down)
-        pane = self.tabs.active_pane
+        """The editor in the active tab, if any (None too while the app closes and the tabs are gone)."""
+        try:
+            pane = self.tabs.active_pane
+        except NoMatches:
+            return None
         if pane is None:
             return None
         found = pane.query(Editor)
+        if isinstance(self.focused, Editor) and self.focused in found:
+            return self.focused  # in a split tab, the pane the user is in
         return found.first() if found else None
 
     def editor_for(self, path: Path) -> Editor | None:
@@ -437,10 +453,19 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             return existing
         try:
             loaded = read_text_file(path, default_encoding=self.settings.editor.default_encoding)
+        except EncodingError:
+            return await self._open_binary(path)
         except SymphonyError as exc:
             self.notify(f"{exc.message}\n{exc.hint}", title="Cannot open file", severity="error", timeout=8)
             return None
         first_line = loaded.text.split("\n", 1)[0]
+        limit_mb = self.settings.editor.large_file_mb
+        highlight = loaded.size <= limit_mb * 1_000_000
+        if not highlight:
+            self.notify(
+                f"{path.name} is larger than {limit_mb:g} MB: syntax highlighting is off for it.",
+                title="Large file",
+            )
         state = FileState(
             path=path,
             language=detect_language(path, first_line),
@@ -450,6 +475,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             mtime_ns=loaded.mtime_ns,
             encoding_guessed=loaded.encoding_guessed,
             line_endings=loaded.line_endings,
+            highlight=highlight,
         )
         if loaded.encoding_guessed:
             self.notify(
@@ -458,6 +484,25 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 severity="warning",
             )
         editor = await self._add_editor(loaded.text, state)
+        editor.editorconfig = load_editorconfig(self, path)
+        apply_indentation(editor, editor.editorconfig)
+        self._remember(path)
+        return editor
+
+    async def _open_binary(self, path: Path) -> Editor | None:
+        """A binary file opens as a read-only hex view; its bytes are never written back."""
+        from core.workspace.hexdump import read_hex_view
+
+        try:
+            text, size, truncated = read_hex_view(path)
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Cannot open file", severity="error", timeout=8)
+            return None
+        shown = f"the first {len(text.splitlines()) * 16:,} of {size:,} bytes" if truncated else f"{size:,} bytes"
+        self.notify(f"{path.name} is a binary file: showing {shown} as hex, read-only.", title="Binary file")
+        state = FileState(path=path, language="text", encoding="binary", mtime_ns=mtime_ns, binary=True)
+        editor = await self._add_editor(text, state)
         self._remember(path)
         return editor
 
@@ -497,6 +542,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         self.tabs.active = pane.id
         editor.focus()
 
+    def _activate_if_open(self, editor: Editor) -> None:
+        if editor.is_attached:
+            self._activate(editor)
+
     def _remember(self, path: Path) -> None:
         rel = self.workspace_relative(path)
         if rel is None:
@@ -514,6 +563,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def save_editor(self, editor: Editor, *, path: Path | None = None, force: bool = False) -> bool:
         """Write the editor's text to disk; returns False (after telling the user) if it could not."""
+        if editor.state.binary:
+            self.notify(
+                f"{editor.display_name} is shown as a read-only hex view; it is never written back.",
+                title="Not saved",
+                severity="warning",
+            )
+            return False
         target = path or editor.state.path
         if target is None:
             from symphony_tui.commands.builtin import prompt_save_path
@@ -523,10 +579,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 return False
         await self.lsp.format_before_save(editor)
         text = editor.text
-        s = self.settings.editor
-        if s.trim_trailing_whitespace:
+        config = editor.editorconfig if target == editor.state.path else load_editorconfig(self, target)
+        if not target.exists():
+            format_new_file(editor, config)
+        trim, final_newline = whitespace_rules(self.settings, config)
+        if trim:
             text = "\n".join(line.rstrip() for line in text.split("\n"))
-        if s.insert_final_newline and text and not text.endswith("\n"):
+        if final_newline and text and not text.endswith("\n"):
             text += "\n"
         expected = None if (force or target != editor.state.path) else editor.state.mtime_ns
         try:
@@ -558,6 +617,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         new_state = editor.state.saved_as(target, saved.mtime_ns)
         if editor.state.path != target:
             new_state = replace(new_state, language=detect_language(target, text.split("\n", 1)[0]))
+            editor.editorconfig = config
+            apply_indentation(editor, config)
         editor.mark_saved(text, new_state)
         self.extensions.document_saved(editor)
         self.lsp.saved(editor)
@@ -569,6 +630,11 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     async def close_editor(self, editor: Editor) -> bool:
         """Close a tab, asking first if it has unsaved changes. Returns False if the user cancelled."""
+        if editor.is_split_pane:
+            from symphony_tui.widgets.editor_commands import close_split_pane
+
+            await close_split_pane(editor)  # the text stays open in the first pane: nothing to ask
+            return True
         if editor.dirty:
             choice = await self.push_screen_wait(
                 ChoiceDialog(
@@ -619,6 +685,11 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                     self._activate(editor)
                     if not await self.save_editor(editor):
                         return
+        # The user saved or chose to discard: nothing is left for hot exit to bring back. (Done here, not left to
+        # the editors' unmount, which runs while the app tears down and may no longer reach the workspace.)
+        for editor in self.editors:
+            editor.discard_backup()
+        self.session.save_if_changed()
         self.exit()
 
     async def action_quit(self) -> None:
@@ -662,6 +733,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             self._update_status()
             if isinstance(event.text_area, Editor):
                 self.lsp.cursor_moved(event.text_area)
+                self.extensions.selection_changed(event.text_area)
 
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)

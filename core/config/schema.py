@@ -78,6 +78,9 @@ class EditorSettings(SettingsModel):
         True, description="Type the closing bracket or quote with the opening one, step over it, delete pairs together."
     )
     auto_indent: bool = Field(True, description="Keep and adjust indentation on Enter; dedent a closer to its opener.")
+    large_file_mb: float = Field(
+        50, gt=0, description="Files larger than this many megabytes open without syntax highlighting (with a notice)."
+    )
     default_encoding: TextEncoding = Field(
         "utf-8", description="Text encoding used to open files whose encoding cannot be detected (a Python codec name)."
     )

@@ -41,6 +41,7 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     Binding("ctrl+h", "editor.replace"),
     Binding("ctrl+r", "editor.replace"),
     Binding("ctrl+d", "editor.addNextOccurrence"),
+    Binding("ctrl+backslash", "editor.split"),
     Binding("ctrl+shift+l", "editor.selectAllOccurrences"),
     Binding("alt+shift+l", "editor.selectAllOccurrences"),
     Binding("ctrl+alt+up", "editor.addCursorAbove"),

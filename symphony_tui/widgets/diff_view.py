@@ -142,6 +142,9 @@ def render_row(row: DiffLine, width: int = 4) -> Text:
 class DiffView(Vertical):
     """Title line, then the diff rows; keys act on the hunk under the cursor."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     DEFAULT_CSS = """
     DiffView {
         height: 1fr;

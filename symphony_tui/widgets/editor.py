@@ -24,6 +24,7 @@ from textual.widgets.text_area import Selection
 from core.errors import SymphonyError
 from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
+from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
@@ -32,6 +33,8 @@ from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastW
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
+from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
+from symphony_tui.widgets.editor_split import SplitPeersMixin
 from symphony_tui.widgets.editor_syntax import SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
@@ -70,6 +73,10 @@ class FileState:
     encoding_guessed: bool = False
     line_endings: tuple[LineEnding, ...] | None = None
     """For a file that mixed line endings: the ending of each line break as read (None otherwise)."""
+    binary: bool = False
+    """The buffer is a read-only hex view of a binary file (saving is refused: the bytes are never rewritten)."""
+    highlight: bool = True
+    """False for files over the large-file limit: shown without syntax highlighting."""
 
     def saved_as(self, path: Path, mtime_ns: int) -> FileState:
         """The state after a save to ``path``."""
@@ -82,6 +89,8 @@ class Editor(
     SmartTypingMixin,
     MultiCursorMixin,
     LineCommandsMixin,
+    DirtyRowsMixin,
+    SplitPeersMixin,
     WindowedRenderMixin,
     TextArea,
 ):
@@ -99,6 +108,9 @@ class Editor(
     }
     Editor:focus {
         border: none;
+    }
+    Editor.-split-pane, Editor.-split-pane:focus {
+        border-left: vkey $panel-lighten-2;
     }
     """
 
@@ -120,9 +132,11 @@ class Editor(
             self.editor = editor
 
     def __init__(self, text: str, state: FileState, *, theme: str, id: str | None = None) -> None:
+        self._init_split()
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
         self._pending_rows: list[tuple[int, int, int]] = []
+        self._edited_since_parse: list[tuple[int, int]] = []
         self._painted_gutter = -1
         self._file_watch: FileWatch | None = None
         self._conflict_open = False
@@ -149,7 +163,7 @@ class Editor(
         """The file this editor is bound to and how to write it back."""
         # Build the document once, with its language, without running the language watcher (which would
         # split and parse the whole text a second time).
-        language = state.language if grammar_for(state.language) is not None else None
+        language = state.language if state.highlight and grammar_for(state.language) is not None else None
         self._set_document(text, language)
         self.set_reactive(TextArea.language, language)
         self._adopt_line_endings(state.line_endings)
@@ -162,6 +176,12 @@ class Editor(
         )
         self.extra_selections: list[Selection] = []
         """Secondary cursors/selections; ``selection`` stays the primary one the view follows."""
+        self.editorconfig = EditorConfig()
+        """The .editorconfig properties for this file (indentation, whitespace on save)."""
+        self.language_overridden = False
+        """True once the user picked this buffer's language (session restore brings the choice back)."""
+        if state.binary:
+            self.read_only = True
 
     def on_mount(self) -> None:
         if self._syntax is not None and self._syntax.partial:
@@ -169,6 +189,7 @@ class Editor(
         self._watch_file()
 
     async def on_unmount(self) -> None:
+        self.unlink_split()
         # Closing a tab or quitting only happens once the user saved or chose to discard: no backup is needed.
         if self._backup_timer is not None:
             self._backup_timer.stop()
@@ -182,6 +203,8 @@ class Editor(
     def _watch_file(self) -> None:
         """Watch the bound file (again, after a save-as) for outside changes."""
         path = self.state.path
+        if self.is_split_pane:
+            return  # the first pane of the split watches the file
         if self._file_watch is not None and self._file_watch.path == path:
             return
         if self._file_watch is not None:
@@ -227,6 +250,8 @@ class Editor(
         path = self.state.path
         if path is None:
             return False
+        if self.state.binary:
+            return self._reload_hex_view(path)
         try:
             loaded = read_text_file(path, default_encoding=self.state.encoding)
         except SymphonyError as exc:
@@ -247,6 +272,23 @@ class Editor(
         row = min(cursor[0], self.document.line_count - 1)
         self.move_cursor((row, min(cursor[1], len(self.document[row]))))
         self.scroll_to(scroll.x, scroll.y, animate=False)
+        return True
+
+    def _reload_hex_view(self, path: Path) -> bool:
+        from core.workspace.hexdump import read_hex_view
+
+        try:
+            text, _, _ = read_hex_view(path)
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError as exc:
+            self.notify(f"{path}: {exc.strerror or exc}", title="Cannot reload", severity="warning")
+            return False
+        cursor = self.cursor_location
+        self.load_text(text)
+        self.state = replace(self.state, mtime_ns=mtime_ns)
+        self.mark_saved(text, self.state)
+        row = min(cursor[0], self.document.line_count - 1)
+        self.move_cursor((row, min(cursor[1], len(self.document[row]))))
         return True
 
     def _ask_about_conflict(self) -> None:
@@ -327,6 +369,13 @@ class Editor(
         self.version += 1
         super().load_text(text)
         self._adopt_line_endings(endings)
+        if self._peers and not self._mirroring:
+            for peer in self._peers:  # the other pane of a split shows the same text
+                peer._mirroring = True
+                try:
+                    peer.load_text(text)
+                finally:
+                    peer._mirroring = False
 
     @property
     def language_id(self) -> str:
@@ -380,6 +429,7 @@ class Editor(
     def set_language(self, language_id: str) -> None:
         """Switch this buffer to ``language_id`` (highlighting, comment token); the text and history stay."""
         self.state = replace(self.state, language=language_id)
+        self.language_overridden = True
         highlighted = language_id if grammar_for(language_id) is not None else None
         self.set_reactive(TextArea.language, highlighted)
         if self._reparse_timer is not None:
@@ -401,19 +451,31 @@ class Editor(
         self._pending_rows.append((first, old_last, new_last))
         if self._syntax is None or byte_edit is None:
             return
+        # Rows typed into since the last parse were highlighted from the shifted tree; the reparse must redo them
+        # even where the syntax did not change.
+        shift = new_last - old_last
+        self._edited_since_parse = [
+            (a + shift, b + shift) if a > old_last else (a, b) for a, b in self._edited_since_parse
+        ] + [(first, new_last)]
         self._syntax.edit(*byte_edit)
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
             self._reparse_timer = None
         if self.document.line_count <= self.sync_reparse_lines:
-            self._syntax.reparse(self.document.text.encode("utf-8"))
-            self._pending_rows = []  # the next highlight rebuild must be a full one
+            changed = self._syntax.reparse(self.document.text.encode("utf-8"))
+            self._edited_since_parse = []
+            if changed is None:
+                self._pending_rows = []  # the next highlight rebuild must be a full one
+            else:  # rows whose syntax changed (an opened string...) are forgotten along with the edited ones
+                self._pending_rows.extend((first, last, last) for first, last in changed)
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
 
     def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
         if self.document_sync is not None:
             self.document_sync.edited(self, start, end, text)
+        if self._peers:
+            self._forward_to_split_peers(start, end, text)
 
     def _reparse(self) -> None:
         """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
@@ -421,10 +483,21 @@ class Editor(
         if self._syntax is None or not self._syntax.stale:
             return
         first_full_parse = self._syntax.partial
-        self._syntax.reparse(self.document.text.encode("utf-8"))
+        changed = self._syntax.reparse(self.document.text.encode("utf-8"))
+        edited, self._edited_since_parse = self._edited_since_parse, []
+        if changed is not None:
+            changed = changed + edited
+        self._pending_rows = [] if changed is None else [(first, last, last) for first, last in changed]
+        if changed == []:
+            return
         self._build_highlight_map()
-        self.refresh()
+        if changed is None:
+            self.refresh()
         if first_full_parse:
+            # Sum the byte offsets of every line now, while the user is looking, not on the first edit far down.
+            document = self.document
+            if isinstance(document, EditorDocument):
+                document.byte_offsets.offset((document.line_count - 1, 0))
             # A large file has just finished loading. A full (generation 2) garbage collection walks every object
             # the app holds and took 60-80 ms, landing on a random keystroke every ~15 keys; freezing what exists
             # now (after collecting what is already garbage) keeps those walks short.
@@ -441,9 +514,11 @@ class Editor(
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
                 self._forget_painted_rows(first, None if old_last != new_last else new_last)
+                self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
             return
         self._painted_gutter = gutter
         self._line_cache.clear()
+        self.refresh()
         if self._syntax is None:
             self._highlights = defaultdict(list)
             return
@@ -538,7 +613,7 @@ class Editor(
         """Back up unsaved text shortly after the last edit (hot exit restores it after a crash or kill)."""
         if self._backup_timer is not None:
             self._backup_timer.stop()
-        if self.is_attached:
+        if self.is_attached and not self.is_split_pane:  # the first pane backs the shared text up
             self._backup_timer = self.set_timer(BACKUP_DELAY, self.write_backup, name="backup")
 
     def write_backup(self) -> None:
@@ -563,6 +638,13 @@ class Editor(
             store.save(backup)
         except SymphonyError as exc:
             self.notify(f"{exc.message}\n{exc.hint}", title="Backup failed", severity="warning")
+
+    def discard_backup(self) -> None:
+        """Forget this buffer's hot-exit backup (its text was saved or the user chose to discard it)."""
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+            self._backup_timer = None
+        self._discard_backup()
 
     def _discard_backup(self) -> None:
         store = self._backup_store() if self.is_attached else None
@@ -602,3 +684,10 @@ class Editor(
         if self._dirty:
             self._dirty = False
             self.post_message(self.DirtyChanged(self))
+        if self._peers and not self._mirroring:
+            for peer in self._peers:  # the other pane of a split shows the same, now saved, text
+                peer._mirroring = True
+                try:
+                    peer.mark_saved(text, self.state)
+                finally:
+                    peer._mirroring = False

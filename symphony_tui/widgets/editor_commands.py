@@ -36,7 +36,12 @@ def register_editor_commands(app: SymphonyApp) -> None:
         if (editor := app.active_editor) is not None:
             await pick_language(app, editor)
 
+    async def split() -> None:
+        if (editor := app.active_editor) is not None:
+            await split_editor(app, editor)
+
     add = app.commands.add
+    add("editor.split", "Split Editor", "View", split)
     add("editor.changeLanguage", "Change Language Mode", "Edit", change_language)
 
     def toggle_whitespace(editor: Editor) -> None:
@@ -97,3 +102,52 @@ async def pick_language(app: SymphonyApp, editor: Editor) -> None:
     if result is None:
         return
     editor.set_language(result.item.value)
+
+
+async def split_editor(app: SymphonyApp, editor: Editor) -> Editor:
+    """Show ``editor``'s document in a second pane beside it (or focus that pane if the tab is split already)."""
+    from symphony_tui.editorconfig_ui import apply_indentation
+
+    owner = editor.split_of or editor
+    pane = owner.parent
+    assert pane is not None
+    existing = [e for e in pane.query_children(Editor) if e.split_of is owner]
+    if existing:
+        existing[0].focus()
+        return existing[0]
+    twin = Editor(owner.text, owner.state, theme="css", id=f"{owner.id}-split")
+    app._theme_editor(twin)
+    app._configure_editor(twin)
+    twin.editorconfig = owner.editorconfig
+    apply_indentation(twin, owner.editorconfig)
+    twin._adopt_line_endings(owner.line_endings)
+    if owner.language_overridden:
+        twin.set_language(owner.language_id)
+    twin.split_of = owner
+    twin.add_class("-split-pane")
+    twin._saved_lines = owner._saved_lines  # dirty exactly when the first pane is
+    # One undo history for the document, as in VS Code: both texts are always equal, so any recorded edit can
+    # be undone from either pane (and the other pane follows).
+    twin.history = owner.history
+    twin._dirty = owner.dirty
+    owner.link_split(twin)
+    pane.styles.layout = "horizontal"
+    owner.styles.width = "1fr"
+    twin.styles.width = "1fr"
+    await pane.mount(twin)
+    twin.move_cursor(owner.cursor_location)
+    twin.scroll_cursor_visible(center=True)
+    twin.focus()
+    return twin
+
+
+async def close_split_pane(twin: Editor) -> None:
+    """Remove the second pane of a split; the first one keeps the text (and its unsaved changes)."""
+    owner = twin.split_of
+    twin.unlink_split()
+    pane = twin.parent
+    await twin.remove()
+    if owner is not None and owner.is_attached:
+        if pane is not None:
+            pane.styles.layout = "vertical"
+        owner.focus()

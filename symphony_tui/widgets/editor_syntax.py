@@ -47,11 +47,19 @@ class SyntaxTree:
         )
         self.stale = True
 
-    def reparse(self, source: bytes) -> None:
-        """Parse ``source`` incrementally, reusing the unchanged parts of the edited tree."""
-        self._tree = self._parser.parse(source) if self.partial else self._parser.parse(source, self._tree)
-        self.partial = False
+    def reparse(self, source: bytes) -> list[tuple[int, int]] | None:
+        """Parse ``source`` incrementally, reusing the unchanged parts of the edited tree. Returns the row spans
+        (first, last) whose syntax changed, or None when everything must be considered changed (first full
+        parse after a partial one)."""
+        if self.partial:
+            self._tree = self._parser.parse(source)
+            self.partial = False
+            self.stale = False
+            return None
+        old = self._tree
+        self._tree = self._parser.parse(source, old)
         self.stale = False
+        return [(r.start_point[0], r.end_point[0]) for r in old.changed_ranges(self._tree)]
 
     def captures(self, first_row: int, end_row: int) -> dict[str, list[Node]]:
         """Highlight captures for rows [first_row, end_row): the cost scales with the rows, not the file."""

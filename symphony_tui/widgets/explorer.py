@@ -22,6 +22,9 @@ from symphony_tui.widgets.explorer_decor import BADGES, KIND_CLASSES, folder_kin
 class Explorer(Tree[Entry]):
     """Workspace tree; directories load their children in a worker thread the first time they expand."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     DEFAULT_CSS = """
     Explorer {
         width: 30;

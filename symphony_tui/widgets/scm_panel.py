@@ -40,6 +40,9 @@ class ScmTree(Tree[ScmItem | None]):
 
     COMPONENT_CLASSES = set(_KIND_CLASSES.values())
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     BINDINGS = [
         Binding("enter", "select_cursor", "Open diff", show=False),
         Binding("s", "command('scm.stage')", "Stage", show=False),

@@ -32,6 +32,9 @@ ResultData = tuple[FileResult, ResultLine | None]
 class SearchResultsTree(Tree[ResultData]):
     """Results grouped by file; highlighting a line previews it, enter opens it."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=False)]
 
 

@@ -87,8 +87,7 @@ class StatusBar(Horizontal):
         padding: 0 1;
     }
     StatusBar > #status-path {
-        width: 1fr;
-        min-width: 16;
+        width: auto;
     }
     StatusBar > #status-branch {
         color: $text-muted;
@@ -106,6 +105,9 @@ class StatusBar(Horizontal):
     StatusBar > .status-items {
         width: auto;
         height: 1;
+    }
+    StatusBar > #status-left-items {
+        width: 1fr;
     }
     StatusBar .status-item {
         width: auto;
@@ -174,10 +176,20 @@ class StatusBar(Horizontal):
             "#status-eol": info.line_ending,
         }
         for widget_id, value in fields.items():
-            if value != self._shown.get(widget_id):
+            previous = self._shown.get(widget_id)
+            if value != previous:
                 self._shown[widget_id] = value
                 widget = self.query_one(widget_id, Static)
-                widget.update(value)
+                # A value as wide as the last one (the cursor moving from Col 12 to Col 13) needs no layout pass,
+                # which would re-render the whole screen on every keystroke. Wide characters make length lie.
+                same_width = (
+                    previous is not None
+                    and len(previous) == len(value)
+                    and value.isascii()
+                    and previous.isascii()
+                    and widget_id != "#status-path"
+                )
+                widget.update(value, layout=not same_width)
                 widget.display = has_file or widget_id == "#status-path"
 
     # ----------------------------------------------------------------- contributed items

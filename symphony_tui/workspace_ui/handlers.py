@@ -5,9 +5,12 @@ Textual finds ``on_<message>`` methods along the class's MRO, so these run for S
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
@@ -15,6 +18,7 @@ from core.errors import SymphonyError
 from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
+    from core.keymap import Binding
     from symphony_tui.widgets.diff_view import DiffView
     from symphony_tui.widgets.editor import Editor
     from symphony_tui.widgets.explorer import Explorer
@@ -91,6 +95,13 @@ class WorkspaceMessages:
         app: Any = self
         panel = app.query_one(OutlinePanel)
         language = editor.state.language
+        served = await app.lsp.document_outline(editor)  # the language server's symbols, when it offers them
+        if served is not None:
+            if editor.is_attached and editor is app.lsp.active_editor:
+                with contextlib.suppress(NoMatches):  # the workbench is being torn down
+                    panel.show_symbols(served)
+                    panel.follow_cursor(*editor.cursor_location)
+            return
         if not has_outline(language):
             panel.show_symbols((), f"No outline for {language} files.")
             return
@@ -129,11 +140,11 @@ class WorkspaceMessages:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
         app: Any = self
-        editor = app.active_editor
-        panels = app.query(OutlinePanel)
-        if not panels:
-            return  # a timer that fired while the workbench was being torn down
-        panel = panels.first()
+        try:
+            editor = app.active_editor
+            panel = app.query_one(OutlinePanel)
+        except NoMatches:
+            return  # the timer fired while the app was closing: its widgets are gone
         key = (id(editor), editor.document.line_count) if editor is not None else None
         if key != self._outline_for:
             self._outline_for = key
@@ -186,6 +197,26 @@ class WorkspaceMessages:
         await self.workspace_ui.reload_diff(message.view)
 
 
+def panel_owns_key(focused: Any, keybindings: Sequence[Binding], index: object) -> bool:
+    """Whether a focused workspace view binds the key of global keybinding ``index`` itself.
+
+    Views that set ``OWN_KEYS_WIN`` (explorer, Source Control, diff view, result trees) answer their own keys
+    before the global keymap's editor commands (f2 renames the file in the explorer, not the symbol in the editor
+    behind it), as VS Code's focused views do; other global commands, and keys the user bound, still win.
+    """
+    if not isinstance(index, int) or not 0 <= index < len(keybindings):
+        return False
+    if not keybindings[index].command.startswith("editor."):
+        return False  # only editor commands yield: they act on an editor the user is not in
+    key = keybindings[index].key
+    node = focused
+    while node is not None and hasattr(node, "_bindings"):
+        if getattr(node, "OWN_KEYS_WIN", False) and node._bindings.key_to_bindings.get(key):
+            return True
+        node = node.parent
+    return False
+
+
 def pane_holding(widget: Any) -> TabPane | None:
     """The editor-area tab a widget sits in."""
     node = widget
@@ -194,4 +225,4 @@ def pane_holding(widget: Any) -> TabPane | None:
     return node
 
 
-__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding"]
+__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding", "panel_owns_key"]

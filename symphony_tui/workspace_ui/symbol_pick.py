@@ -60,7 +60,11 @@ _outline_cache: dict[int, tuple[str, tuple[Symbol, ...]]] = {}
 
 
 def editor_symbols(editor: Editor) -> tuple[Symbol, ...]:
-    """The editor's outline, parsed again only when its text changed."""
+    """The editor's outline (its language server's when current, else tree-sitter's, parsed again only when its
+    text changed)."""
+    served = editor.app.lsp.cached_outline(editor) if hasattr(editor.app, "lsp") else None
+    if served is not None:
+        return served
     text = editor.text
     cached = _outline_cache.get(id(editor))
     if cached is not None and cached[0] == text:

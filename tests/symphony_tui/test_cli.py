@@ -122,3 +122,16 @@ def test_ext_and_workflow_subcommands_are_reachable_from_symphony() -> None:
     runs = symphony("runs")
     assert runs.returncode == 0, runs.stderr
     assert "symphony run" in runs.stdout or "RUN" in runs.stdout.upper()
+
+
+def test_symphony_paints_at_120_fps_unless_the_user_chose_a_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    from symphony_tui import cli
+
+    monkeypatch.delenv("TEXTUAL_FPS", raising=False)
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert os.environ["TEXTUAL_FPS"] == "120"
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert os.environ["TEXTUAL_FPS"] == "30"

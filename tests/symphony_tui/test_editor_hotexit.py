@@ -88,6 +88,9 @@ async def test_unsaved_buffers_survive_sigkill_and_come_back_with_their_cursors(
         term.type(b"AAA")
         term.type(b"\x0e")  # ctrl+n: a new untitled buffer
         term.wait_for(lambda: b"Untitled" in term.seen, "the untitled tab")
+        mark = term.seen.index(b"Untitled")
+        # The tab can paint before the new buffer takes focus; the status bar follows the focused buffer.
+        term.wait_for(lambda: b"Ln 1, Col 1" in term.seen[mark:], "the untitled buffer focused")
         term.type(b"BBB")
         texts = lambda: sorted(str(b["text"]) for b in backups(workspace))  # noqa: E731
         term.wait_for(lambda: texts() == ["AAAhello\n", "BBB"], "both buffers backed up")

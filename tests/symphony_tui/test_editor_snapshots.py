@@ -83,3 +83,17 @@ def test_find_bar_with_matches(snap_compare, workspace: Path) -> None:  # type: 
         await settle(pilot)
 
     assert snap_compare(app_on(workspace, "src/demo/app.py"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_split_view_shows_one_document_twice(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.query_one("#explorer").display = False
+        pilot.app.active_editor.cursor_blink = False  # type: ignore[attr-defined]
+        await pilot.press("ctrl+backslash")
+        await commands_done(pilot)
+        pilot.app.focused.cursor_blink = False  # type: ignore[union-attr]
+        await pilot.press("down", "down", *"import sys")
+        await settle(pilot)
+
+    assert snap_compare(app_on(workspace, "src/demo/app.py"), terminal_size=SIZE, run_before=run_before)
