@@ -7,14 +7,15 @@ the wrong lines while the user types.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import TextArea
+
+from symphony_tui.widgets.editor_decorations import spans_on_line, splice_gutter_cell
 
 Location = tuple[int, int]
 
@@ -116,17 +117,6 @@ class EditorDecorations:
         return min(severities) if severities else None
 
 
-def _spans_on_line(marks: Iterable[Mark], line: int, length: int) -> Iterable[tuple[Mark, int, int]]:
-    for mark in marks:
-        if not mark.start[0] <= line <= mark.end[0]:
-            continue
-        start = mark.start[1] if mark.start[0] == line else 0
-        end = mark.end[1] if mark.end[0] == line else length
-        if end <= start:
-            end = start + 1  # a zero-width diagnostic still shows under one cell
-        yield mark, start, end
-
-
 class LspDecorationsMixin(TextArea):
     """Draws an editor's :class:`EditorDecorations`; the LSP service fills them in and calls ``decorations_changed``."""
 
@@ -161,9 +151,9 @@ class LspDecorationsMixin(TextArea):
                     line.stylize(style, clip(start), clip(end))
         length = len(self.document[line_index])
         highlight = theme.bracket_matching_style if theme else None
-        for _, start, end in _spans_on_line(decorations.highlights, line_index, length):
+        for _, start, end in spans_on_line(decorations.highlights, line_index, length):
             line.stylize(highlight or Style(reverse=True), clip(start), clip(end))
-        for mark, start, end in _spans_on_line(decorations.diagnostics_on(line_index), line_index, length):
+        for mark, start, end in spans_on_line(decorations.diagnostics_on(line_index), line_index, length):
             style = Style(dim=True) if mark.severity == HINT else Style(underline=True)
             left, right = clip(start), clip(end)
             if right > left:
@@ -195,7 +185,4 @@ class LspDecorationsMixin(TextArea):
         at = self.gutter_width - 2
         if at < 0 or at >= strip.cell_length:
             return strip
-        left, middle, right = strip.divide([at, at + 1, strip.cell_length])
-        base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
-        marked = Strip([Segment(sign[0], base + sign[1])], 1)
-        return Strip.join([left, marked, right])
+        return splice_gutter_cell(strip, at, sign[0], sign[1])
