@@ -50,6 +50,7 @@ from symphony_tui.widgets.explorer import Explorer
 from symphony_tui.widgets.status_bar import StatusBar, StatusInfo
 from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
+from symphony_tui.workflows_ui import register_workflow_commands
 from symphony_tui.workspace_ui.commands import register_workspace_commands
 from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
 from symphony_tui.workspace_ui.handlers import WorkspaceMessages, panel_owns_key
@@ -147,6 +148,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        register_workflow_commands(self)
         register_developer_commands(self)
         self.motifs = MotifPlacements(self)
         """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""

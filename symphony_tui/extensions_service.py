@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.aide.runs_api import RunsApi
+from core.aide.runs_api import PROCESS_DECISIONS, RunsApi
 from core.errors import ExtensionError, SymphonyError
 from core.extensions import (
     ExtensionApi,
@@ -43,7 +43,8 @@ RESTART_COMMAND = "extensions.restart"
 def _runs_api() -> RunsApi:
     from core.paths import data_dir, state_dir
 
-    return RunsApi(state_dir() / "runs.db", data_dir() / "artifacts")  # where `symphony run` keeps them
+    # Where `symphony run` keeps them; decisions reach the runs this process drives (workflows_ui starts them).
+    return RunsApi(state_dir() / "runs.db", data_dir() / "artifacts", decisions=PROCESS_DECISIONS)
 
 
 def capability_table() -> dict[str, str | None]:

@@ -44,7 +44,10 @@ class DecisionRegistry:
         if queue is None:
             raise NotFoundError(
                 f"run {run_id} is not driven by this Symphony, so its decisions cannot be answered here",
-                hint="Answer in the terminal running `symphony run --mode manual`, or start the run from Symphony.",
+                hint=(
+                    "Answer in the terminal running `symphony run --mode manual`,"
+                    ' or start the run with "Workflows: Run Workflow..." in Symphony.'
+                ),
                 data={"run": run_id},
             )
         try:
@@ -53,6 +56,10 @@ class DecisionRegistry:
             raise NotFoundError(
                 f"node {node_id!r} of run {run_id} is not waiting for a decision", data={"run": run_id, "node": node_id}
             ) from None
+
+
+PROCESS_DECISIONS = DecisionRegistry()
+"""The runs this process drives (``symphony run`` in a terminal, or a run the IDE started), for ``runs.decide``."""
 
 
 def _text(params: dict[str, Any], key: str) -> str:

@@ -91,7 +91,7 @@ def translate(message: Message, reconciler: MotifReconciler) -> MotifEventData |
         case RadioSet.Changed():
             return node_id, "changed", message.index
         case Select.Changed():
-            return node_id, "changed", None if message.value is Select.BLANK else message.value
+            return node_id, "changed", None if message.value is Select.NULL else message.value
         case OptionList.OptionSelected():
             return node_id, "selected", message.option_index
         case OptionList.OptionHighlighted():

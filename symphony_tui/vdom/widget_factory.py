@@ -162,7 +162,7 @@ def build(node_type: str, node_id: int, props: Mapping[str, Any], text: str | No
         if value is not None and value not in {v for _, v in choices}:
             log.warning("Motif select: value %r is not among its options; ignored", value)
             value = None
-        return Select(choices, prompt=p.get("prompt", "Select"), value=Select.BLANK if value is None else value)
+        return Select(choices, prompt=p.get("prompt", "Select"), value=Select.NULL if value is None else value)
     if node_type == "option_list":
         options = OptionList(*p.get("options", []))
         if p.get("highlighted") is not None:

@@ -100,7 +100,7 @@ class HarmonyBoard(Motif):
                 h.select(
                     options=[[f"{r['name']}  {r['run_id']}  ({r['status']})", r["run_id"]] for r in runs],
                     value=run["run_id"] if run else None,
-                    prompt="Pick a run" if runs else "No runs yet: start one with `symphony run WORKFLOW`",
+                    prompt="Pick a run" if runs else "No runs yet: Workflows: Run Workflow... (F1), or `symphony run`",
                     on_changed=self.pick_run,
                     key="runs",
                     width="1fr",

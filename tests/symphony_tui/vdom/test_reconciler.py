@@ -398,3 +398,37 @@ async def test_scroll_position_survives_patches_elsewhere_and_inside() -> None:
         await pilot.pause()
         assert str(node_widget(app, "title").render()) == "after"
         assert scroll.scroll_y == offset and node_widget(app, "scroll") is scroll
+
+
+class Picker(Motif):
+    id = "test.picker"
+
+    def initial_state(self) -> dict[str, Any]:
+        return {"options": [], "value": None, "changed": []}
+
+    def render(self) -> Node:
+        return h.vertical(
+            h.select(options=self.state["options"], value=self.state["value"], on_changed=self.pick, key="select"),
+            key="main",
+        )
+
+    async def pick(self, event: MotifEvent) -> None:
+        self.state["changed"].append(event.value)
+
+
+async def test_a_select_with_no_options_or_no_value_mounts_and_fills_in_later() -> None:
+    # Textual's "no selection" is Select.NULL; passing Widget.BLANK (False) crashed the whole app on mount.
+    motif = Picker()
+    app = MotifApp(motif)
+    async with app.run_test() as pilot:
+        await settled(app)
+        select = node_widget(app, "select")
+        assert select.is_blank()  # type: ignore[attr-defined]
+        motif.set_state(options=[["Run A", "a"], ["Run B", "b"]], value="b")
+        await pilot.pause()
+        await settled(app)
+        assert select.value == "b"  # type: ignore[attr-defined]
+        motif.set_state(value=None)
+        await pilot.pause()
+        await settled(app)
+        assert select.is_blank()  # type: ignore[attr-defined]
