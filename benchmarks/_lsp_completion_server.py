@@ -16,6 +16,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 COUNT = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+INCOMPLETE = "--incomplete" in sys.argv
+"""Mark every answer incomplete, so the client asks again on each keystroke instead of filtering locally."""
 KINDS = [lsp.CompletionItemKind.Function, lsp.CompletionItemKind.Variable, lsp.CompletionItemKind.Class]
 ITEMS = [
     lsp.CompletionItem(
@@ -44,7 +46,7 @@ server = LanguageServer("bench-completion", "1.0", protocol_cls=TimedProtocol)
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["."]))
 def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
-    return lsp.CompletionList(is_incomplete=False, items=ITEMS)
+    return lsp.CompletionList(is_incomplete=INCOMPLETE, items=ITEMS)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)

@@ -31,6 +31,7 @@ from core.workspace.languages import detect_language, language_label
 from core.workspace.textfile import read_text_file, save_text_file
 from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
+from symphony_tui.commands.developer import register_developer_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
 from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, load_editorconfig, whitespace_rules
 from symphony_tui.extensions_ui.commands import register_extension_commands
@@ -51,7 +52,7 @@ from symphony_tui.widgets.terminal_panel import TerminalPanel
 from symphony_tui.widgets.terminal_view import TerminalView
 from symphony_tui.workspace_ui.commands import register_workspace_commands
 from symphony_tui.workspace_ui.controller import WorkspaceUI, side_views
-from symphony_tui.workspace_ui.handlers import WorkspaceMessages
+from symphony_tui.workspace_ui.handlers import WorkspaceMessages, panel_owns_key
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         register_extension_commands(self)
         register_lsp_commands(self)
         register_workspace_commands(self)
+        register_developer_commands(self)
         self.motifs = MotifPlacements(self)
         """Where extensions' Motifs are shown (side bar, panel, editor tab, status bar, modal)."""
         register_motif_commands(self)
@@ -232,7 +234,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         return "\n".join(lines)
 
     def _update_welcome(self) -> None:
-        empty = not self.editors and not self.tabs.query("MotifView")
+        empty = self.tabs.tab_count == 0  # editors, and other tabs such as diff views
         self.tabs.set_class(empty, "-empty")
         welcome = self.query_one("#welcome", Static)
         welcome.display = empty
@@ -296,7 +298,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         defaults = [*DEFAULT_KEYBINDINGS, *self.extension_keybindings]
         self.keybindings, problems = resolve_keymap(defaults, overrides, known_commands=self.commands_ids)
         for problem in problems:
-            self._notify_problem(problem)
+            if not self.extensions.defers(problem):
+                self._notify_problem(problem)
         textual_bindings = [
             TextualBinding(b.key, f"keybinding({index})", show=False, priority=True)
             for index, b in enumerate(self.keybindings)
@@ -330,6 +333,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         if explorer.icons != s.icons:
             explorer.icons = s.icons
             explorer.refresh_labels()
+        if self.workspace_ui.repo is not None:
+            self.run_worker(self.workspace_ui.refresh_git(), name="git-status", group="git", exclusive=True)
         filters = self._explorer_filters()
         if filters != self._applied_filters:
             self._applied_filters = filters
@@ -337,6 +342,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             explorer.reload()
             self._file_index = None
         self._report_problems()
+        self.extensions.settings_changed()
 
     def reload_settings(self) -> None:
         """Re-read every settings layer and apply the result."""
@@ -374,27 +380,14 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
-        if action == "keybinding" and parameters:
+        if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
-                binding = self.keybindings[index]
-                if isinstance(self.focused, TerminalView):
-                    return binding.command in TERMINAL_ESCAPE_COMMANDS
-                if binding.command.startswith("editor.") and self._focused_widget_binds(binding.key):
-                    return False  # e.g. F2 renames a file in the explorer, a symbol in the editor
-        return True
-
-    def _focused_widget_binds(self, key: str) -> bool:
-        """Whether a focused widget other than an editor (or a container of it) has its own binding for ``key``."""
-        node = self.focused
-        if node is None or isinstance(node, Editor):
-            return False
-        for widget in (node, *node.ancestors):
-            if widget is self or widget is self.screen:
-                break
-            if key in widget._bindings.key_to_bindings:
-                return True
-        return False
+                return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        # A focused workspace view's own keys win: f2 in the explorer renames the file, not the editor's symbol.
+        return not (
+            action == "keybinding" and parameters and panel_owns_key(self.focused, self.keybindings, parameters[0])
+        )
 
     async def action_keybinding(self, index: int) -> None:
         if not (0 <= index < len(self.keybindings)):
@@ -423,7 +416,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
 
     @property
     def editors(self) -> list[Editor]:
-        """Open editors in tab order (one per tab: the second pane of a split is not listed)."""
+        """Open editors in tab order (one per tab: the second pane of a split is not listed; none once the tabs
+        are gone while the app closes)."""
+        if not self.query("#editors"):
+            return []
         return [editor for editor in self.tabs.query(Editor) if not editor.is_split_pane]
 
     @property
@@ -524,10 +520,12 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             editor.theme = spec.name
         self._configure_editor(editor)
         pane = TabPane(editor.display_name, editor, id=pane_id)
-        await self.tabs.add_pane(pane)
-        self._update_welcome()
-        self.tabs.active = pane_id
-        editor.focus()
+        # One paint shows the tab already focused: a user who types on seeing the tab must reach the new editor.
+        with self.batch_update():
+            await self.tabs.add_pane(pane)
+            self._update_welcome()
+            self.tabs.active = pane_id
+            editor.focus()
         self._update_status()
         self.extensions.document_opened(editor)
         self.lsp.attach(editor)
@@ -687,6 +685,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                     self._activate(editor)
                     if not await self.save_editor(editor):
                         return
+        # The user saved or chose to discard: nothing is left for hot exit to bring back. (Done here, not left to
+        # the editors' unmount, which runs while the app tears down and may no longer reach the workspace.)
+        for editor in self.editors:
+            editor.discard_backup()
         self.session.save_if_changed()
         self.exit()
 
@@ -731,6 +733,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             self._update_status()
             if isinstance(event.text_area, Editor):
                 self.lsp.cursor_moved(event.text_area)
+                self.extensions.selection_changed(event.text_area)
 
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SUBCOMMANDS = ("config", "doctor", "ext", "run", "runs", "artifacts")
+SUBCOMMANDS = ("config", "doctor", "ext", "run", "runs", "artifacts", "ipc")
 
 EPILOG = """\
 subcommands:
@@ -23,6 +23,8 @@ subcommands:
   symphony ext ...          create, pack, test, install and manage extensions (symphony ext --help)
   symphony run FILE         run a workflow (TOML/YAML); --resume RUN_ID continues an interrupted run
   symphony runs / artifacts list workflow runs / search and show stored artifacts
+  symphony runs logs RUN    what a run's nodes printed and logged
+  symphony ipc stats        IPC self-test against a spawned peer, with per-connection metrics
 
 To open a folder literally named like a subcommand, write ./config.
 Keys: ctrl+p quick open (type > for commands), F1 command palette, ctrl+s save, ctrl+w close tab,
@@ -153,6 +155,12 @@ def _run_tui(args: argparse.Namespace) -> int:
     if isinstance(overrides, str):
         return _fail(overrides)
     workspace, file = target
+    return launch(workspace, [file] if file else [], overrides)
+
+
+def launch(workspace: Path, open_paths: list[Path], overrides: dict[str, Any], *, dev: Sequence[Path] = ()) -> int:
+    """Boot and run the workbench on ``workspace`` with extensions (``dev``: folders to load and reload on save,
+    for `symphony ext dev`); returns the exit status."""
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         return _fail("needs an interactive terminal (stdin and stdout must be a TTY)")
 
@@ -167,8 +175,15 @@ def _run_tui(args: argparse.Namespace) -> int:
         return _fail(f"start-up failed: {exc.message} ({exc.hint})")
 
     from symphony_tui.app import SymphonyApp
+    from symphony_tui.extensions_ui.controller import ExtensionsOptions
 
-    app = SymphonyApp(workspace, open_paths=[file] if file else [], config=ctx.config, extensions=True)
+    app = SymphonyApp(
+        workspace,
+        open_paths=open_paths,
+        config=ctx.config,
+        extensions=True,
+        extension_options=ExtensionsOptions(dev=tuple(dev)),
+    )
     try:
         app.run()
     finally:
@@ -189,6 +204,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from symphony_tui.cli_ext import main as ext_main
 
         return ext_main(argv[1:])
+    if argv and argv[0] == "ipc":
+        from symphony_tui.cli_ipc import main as ipc_main
+
+        return ipc_main(argv[1:])
     if argv and argv[0] in ("run", "runs", "artifacts"):
         from symphony_tui.cli_run import main as run_main
 

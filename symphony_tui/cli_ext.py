@@ -1,4 +1,5 @@
-"""`symphony ext ...`: create, pack, test, install and manage extensions from the command line.
+"""`symphony ext ...`: create, pack, test, install and manage extensions from the command line; ``ext dev`` runs
+the IDE with a folder loaded as an extension and reloads it on every save.
 
 Every failure is a SymphonyError printed as ``error: message`` plus its hint, exit status 1; usage mistakes
 exit 2 as argparse does. ``ext new`` asks its questions with a prompt-toolkit wizard on a terminal; every
@@ -45,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="CAP",
         help="a capability to request (repeatable): fs.read, fs.write, net, process.spawn, terminal, clipboard, "
-        "ai.models",
+        "ai.models, workflows",
     )
     new.add_argument(
         "--activation", action="append", metavar="EVENT", help="an activation event (repeatable), e.g. onStartup"
@@ -71,7 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("folder", type=Path, metavar="DIR")
     pack.add_argument("--out", type=Path, help="where to write the package (default: DIR)")
 
-    test = sub.add_parser("test", help="check the manifest and run the extension's tests with the harness")
+    dev = sub.add_parser("dev", help="open the IDE with DIR loaded as an extension, reloaded on every save")
+    dev.add_argument("folder", type=Path, metavar="DIR")
+    dev.add_argument("workspace", nargs="?", type=Path, default=Path("."), help="folder to open (default: here)")
+
+    test = sub.add_parser(
+        "test", help="check the manifest and run the extension's tests (harness and real_host fixture)"
+    )
     test.add_argument("folder", type=Path, metavar="DIR")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
     return parser
@@ -123,6 +130,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, prompt_input: Input | None,
         entry = _registry().set_enabled(args.ext_id, action == "enable")
         print(f"{action}d {entry.id} {entry.version}", file=out)
         return 0
+    if action == "dev":
+        return _dev(args)
     if action == "pack":
         from extensions.kit.package import pack
 
@@ -322,6 +331,19 @@ def _install(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _dev(args: argparse.Namespace) -> int:
+    """Check DIR's manifest (a clear error now beats a failed extension later), then run the IDE with it."""
+    from extensions.kit.manifest import load_manifest
+    from symphony_tui.cli import launch
+
+    folder: Path = args.folder.resolve()
+    load_manifest(folder)
+    workspace: Path = args.workspace.expanduser().resolve()
+    if not workspace.is_dir():
+        raise ValidationError(f"{args.workspace}: not a folder", hint="Pass the folder to open after DIR.")
+    return launch(workspace, [], {}, dev=[folder])
+
+
 def _test(args: argparse.Namespace, out: TextIO) -> int:
     """Validate the manifest and the code against it, then run ``DIR/tests`` with pytest in a child process."""
     from core.errors import ExtensionError
@@ -354,7 +376,20 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
         raise ValidationError(f"{folder}: no tests/ folder", hint="`symphony ext new` shows how tests look.")
     if importlib.util.find_spec("pytest") is None:
         raise ValidationError("`ext test` needs pytest", hint="Install it: pip install pytest.")
-    command = [sys.executable, "-m", "pytest", str(tests), "-q", "-p", "no:cacheprovider", "--rootdir", str(folder)]
+    # The real_host fixture comes from the SDK's plugin, also for folders made before their conftest loaded it.
+    plugin = ["-p", "extensions.sdk.pytest_plugin"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(tests),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *plugin,
+        "--rootdir",
+        str(folder),
+    ]
     out.flush()
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run([*command, *args.pytest_args], cwd=folder, env=env, check=False).returncode

@@ -67,8 +67,19 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--max-concurrency", type=int, metavar="N", help="override the workflow's limit")
         parser.add_argument("--plain", action="store_true", help="print one line per node instead of a live bar")
         return parser
+    if command == "runs logs":
+        parser = argparse.ArgumentParser(
+            prog="symphony runs logs", description="Show what a run's nodes printed and logged, in order."
+        )
+        parser.add_argument("run_id")
+        parser.add_argument("node", nargs="?", help="only this node's lines")
+        parser.add_argument("--attempt", type=int, help="only this attempt (default: all)")
+        return parser
     if command == "runs":
-        parser = argparse.ArgumentParser(prog="symphony runs", description="List runs, or show one run's nodes.")
+        parser = argparse.ArgumentParser(
+            prog="symphony runs",
+            description="List runs, or show one run's nodes. `symphony runs logs RUN_ID [NODE]` shows their logs.",
+        )
         parser.add_argument("run_id", nargs="?", help="show this run's nodes")
         parser.add_argument("--limit", type=int, default=20)
         return parser
@@ -87,10 +98,14 @@ def main(argv: Sequence[str], *, out: TextIO | None = None) -> int:
     """Run ``symphony run|runs|artifacts ...``; returns the exit status."""
     out = out or sys.stdout
     command, rest = argv[0], list(argv[1:])
+    if command == "runs" and rest[:1] == ["logs"]:
+        command, rest = "runs logs", rest[1:]
     args = _parser(command).parse_args(rest)
     try:
         if command == "run":
             return _run(args, out)
+        if command == "runs logs":
+            return _logs(args, out)
         if command == "runs":
             return _runs(args, out)
         return _artifacts(args, out)
@@ -395,6 +410,33 @@ def _runs(args: argparse.Namespace, out: TextIO) -> int:
             f"{run.run_id:<18} {run.name[:20]:<20} {run.mode:<8} {status:<11} {f'{done}/{total}':<12} {started}",
             file=out,
         )
+    return 0
+
+
+def _logs(args: argparse.Namespace, out: TextIO) -> int:
+    from core.errors import NotFoundError
+
+    store = run_store()
+    try:
+        record = store.load_run(args.run_id)  # NotFoundError names an unknown run
+        if args.node is not None and args.node not in record.nodes:
+            raise NotFoundError(
+                f"run {args.run_id} has no node {args.node!r}",
+                hint=f"Its nodes: {', '.join(sorted(record.nodes))}.",
+            )
+        lines = store.logs(args.run_id, args.node)
+    finally:
+        store.close()
+    if args.attempt is not None:
+        lines = [line for line in lines if line.attempt == args.attempt]
+    if not lines:
+        print("no captured output" + (f" for node {args.node}" if args.node else ""), file=out)
+        return 0
+    width = max(len(line.node_id) for line in lines)
+    for line in lines:
+        mark = {"stderr": "!", "log": "~"}.get(line.stream, " ")
+        retry = f"#{line.attempt}" if line.attempt > 1 else "  "
+        print(f"{line.node_id:<{width}} {retry} {mark} {line.text}", file=out)
     return 0
 
 

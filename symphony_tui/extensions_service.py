@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from core.aide.runs_api import RunsApi
 from core.errors import ExtensionError, SymphonyError
 from core.extensions import (
     ExtensionApi,
@@ -37,6 +38,12 @@ from extensions.sdk.api import API_LEVEL, METHODS
 
 RESTART_COMMAND = "extensions.restart"
 """The "Restart extensions" command id."""
+
+
+def _runs_api() -> RunsApi:
+    from core.paths import data_dir, state_dir
+
+    return RunsApi(state_dir() / "runs.db", data_dir() / "artifacts")  # where `symphony run` keeps them
 
 
 def capability_table() -> dict[str, str | None]:
@@ -105,6 +112,10 @@ class ExtensionsService:
         )
         self.supervisor.on_status(self._mirror)
         self._workspace_files: list[str] = []
+        self.runs = _runs_api()
+        """Serves ``ctx.runs`` (the Harmony board): the user's run database and artifact store."""
+        for method, handler in self.runs.handlers().items():
+            self.route(method, handler)
 
     def _switch_off(self, disabled: set[str]) -> None:
         # Built-ins and dev folders have no registry entry to carry an enabled flag: the app's disabled list does.
@@ -154,7 +165,11 @@ class ExtensionsService:
         if command_id == RESTART_COMMAND:
             await self.restart()
             return None
-        return await self.supervisor.execute_command(command_id, *args)
+        owner = self.supervisor.command_owner(command_id)
+        if owner is None:
+            return await self.supervisor.execute_command(command_id, *args)
+        with self.gate.command_scope(owner):  # "Allow once" answers last for this one command
+            return await self.supervisor.execute_command(command_id, *args)
 
     def fire_event(
         self, name: str, *, document: DocumentMeta | None = None, data: dict[str, Any] | None = None
@@ -171,6 +186,10 @@ class ExtensionsService:
             self.gate.reset_session(ext_id)
         await self.supervisor.restart()
         return await self.supervisor.activate_ids(startup_set(self.manifests.values(), self._workspace_files))
+
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        """Per-connection IPC metrics of the extension hosts (``Bus.stats``), for Developer: IPC Statistics."""
+        return self.supervisor.bus.stats()
 
     async def stop(self) -> None:
         """Deactivate extensions and end the hosts (on quit)."""

@@ -454,6 +454,10 @@ class ExtensionApi:
             return None
         return {"schema": SCHEMA_VERSION, "motif": motif_id, "revision": shown[2], "root": shown[1].root}
 
+    def forget_motif(self, motif_id: str) -> None:
+        """Drop a closed Motif's tree: a later patch for it is refused until it renders again."""
+        self._motif_trees.pop(motif_id, None)
+
     def forget_motifs(self, extension_ids: Iterable[str]) -> None:
         """Drop the trees of these extensions' Motifs (their host went down: the next show is a fresh render)."""
         gone = set(extension_ids)

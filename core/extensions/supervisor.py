@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import math
 import os
 import signal
 import sys
@@ -73,6 +74,8 @@ class _Host:
     """Why we ended the process ourselves (heartbeat lost), so the exit is reported accurately."""
     started_at: float = 0.0
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    events: frozenset[str] | None = None
+    """Events its active extensions handle, as the host last reported (None: unknown, send everything)."""
 
 
 class HostSupervisor:
@@ -214,6 +217,10 @@ class HostSupervisor:
         """Process id of each running host, by host identity (for `symphony doctor` and tests)."""
         return {i: h.process.pid for i, h in self._hosts.items() if h.process is not None}
 
+    def host_events(self, extension_id: str) -> frozenset[str] | None:
+        """The events the host of ``extension_id`` is sent (None until its first activation: all of them)."""
+        return self._host_of[extension_id].events
+
     def host_identity(self, extension_id: str) -> str:
         """Which host runs ``extension_id``."""
         return self._host_of[extension_id].identity
@@ -249,6 +256,9 @@ class HostSupervisor:
         return activated
 
     def _record_activation(self, host: _Host, reply: dict[str, Any]) -> list[str]:
+        events = reply.get("events")
+        if isinstance(events, list):
+            host.events = frozenset(str(e) for e in events)
         for ext_id, error in (reply.get("failed") or {}).items():
             self._set(ext_id, ExtensionStatus.FAILED, SymphonyError.from_dict(error))
         done = [i for i in reply.get("activated") or [] if i in host.specs]
@@ -307,6 +317,10 @@ class HostSupervisor:
                 groups.append((host, [ext_id]))
         return groups
 
+    def command_owner(self, command_id: str) -> str | None:
+        """The id of the extension contributing ``command_id``, if any."""
+        return self._commands.get(command_id)
+
     def owns_command(self, command_id: str) -> bool:
         """Whether an extension contributes ``command_id``."""
         return command_id in self._commands
@@ -328,7 +342,9 @@ class HostSupervisor:
             if ext_id not in host.active:
                 raise self.errors.get(ext_id) or ExtensionError(f"extension {ext_id!r} did not activate")
         peer = await self._ready_peer(host)
-        reply = await peer.request(hp.COMMAND, {"extension": ext_id, "command": command_id, "args": list(args)})
+        # No deadline: a command may wait on the user (a quick pick); a hung host is caught by its heartbeat.
+        params = {"extension": ext_id, "command": command_id, "args": list(args)}
+        reply = await peer.request(hp.COMMAND, params, timeout=math.inf)
         cpu_ms = float(reply.get("cpu_ms", 0.0))
         self.cpu_ms[ext_id] = cpu_ms
         if cpu_ms > self.cpu_budget_ms:
@@ -372,6 +388,15 @@ class HostSupervisor:
         peer = await self._ready_peer(host)
         await peer.request(hp.MOTIF_OPEN, {"extension": ext_id, "motif": motif_id})
 
+    async def close_motif(self, motif_id: str) -> None:
+        """The user closed the Motif: core forgets its tree and the extension its instance (if its host runs)."""
+        ext_id = self.motif_owner(motif_id)
+        self.api.forget_motif(motif_id)
+        host = self._host_of[ext_id]
+        if host.peer is not None and host.peer.is_open and ext_id in host.active:
+            with contextlib.suppress(SymphonyError):
+                await host.peer.request(hp.MOTIF_CLOSE, {"extension": ext_id, "motif": motif_id})
+
     async def motif_event(self, motif_id: str, node_id: int, event: str, value: Any = None) -> bool:
         """Deliver a widget event to the Motif's handler in its host; False when the node was gone."""
         ext_id = self.motif_owner(motif_id)
@@ -382,14 +407,16 @@ class HostSupervisor:
     def fire_event(
         self, name: str, *, document: DocumentMeta | None = None, data: dict[str, Any] | None = None
     ) -> None:
-        """Deliver an editor event to every running host without waiting; ``document.opened`` also fires
-        ``onLanguage:<language>`` activation."""
+        """Deliver an editor event without waiting to every running host with an extension that handles it;
+        ``document.opened`` also fires ``onLanguage:<language>`` activation."""
         params = {
             "name": name,
             "document": None if document is None else document.model_dump(mode="json"),
             "data": data or {},
         }
         for host in self._hosts.values():
+            if host.events is not None and name not in host.events:
+                continue
             if host.peer is not None and host.peer.is_open and host.active:
                 with contextlib.suppress(SymphonyError):
                     host.peer.notify_nowait(hp.EVENT, params)

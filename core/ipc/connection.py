@@ -18,7 +18,6 @@ from typing import Any, Literal, cast
 
 from core.errors import (
     AuthenticationError,
-    ParseError,
     ProtocolError,
     SymphonyError,
     TransportError,
@@ -37,6 +36,7 @@ from core.ipc.handshake import (
 from core.ipc.metrics import ConnectionMetrics
 from core.ipc.security import AuthToken, peer_uid
 from core.ipc.settings import IpcSettings
+from core.ipc.shm import SHM_MARK, SharedSegments, internalize
 
 log = logging.getLogger("symphony.ipc")
 
@@ -45,6 +45,7 @@ _DATA = int(FrameType.DATA)
 _PING = int(FrameType.PING)
 _PONG = int(FrameType.PONG)
 _CLOSE = int(FrameType.CLOSE)
+_NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
 
 
@@ -90,8 +91,9 @@ class FramedConnection(asyncio.Protocol):
         self.state = State.HANDSHAKE
         self.on_message: Callable[[Any], None] = _drop
         """Called with each decoded Data message once the connection is open."""
-        self.on_bad_message: Callable[[SymphonyError], None] = _drop
-        """Called with a ParseError for an undecodable Data payload (the connection stays open)."""
+        self.on_bad_message: Callable[[SymphonyError, Any], None] = _drop2
+        """Called with the error for an undecodable Data payload (and None), or for a decoded message holding a
+        shared-memory handle that cannot be taken (and that message); the connection stays open."""
         self.on_tick: Callable[[], None] = _noop
         """Called on every heartbeat tick (the RPC layer sweeps request deadlines there)."""
         self.on_closed: Callable[[SymphonyError | None], None] = _drop
@@ -109,7 +111,8 @@ class FramedConnection(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()  # created inside the loop (protocol factory or coroutine)
         self._batch: list[bytes | memoryview] | None = None  # frames written while handling one read
         self._cork: list[bytes | memoryview] | None = None  # frames held until the end of this loop iteration
-        self._write_paused = False
+        self.write_paused = False
+        """True while the peer is reading slower than we write (a plain attribute: senders test it per message)."""
         self._drain_waiter: asyncio.Future[None] | None = None
         self._read_pause_reasons: set[str] = set()
         self._rx_seen = True
@@ -123,6 +126,9 @@ class FramedConnection(asyncio.Protocol):
         self._decode: Callable[[bytes | memoryview], Any] = _unopened
         s = self.settings
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
+        # Encoded messages at least this large have their big bytes values moved to shared memory (§4.4).
+        self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
+        self._segments = SharedSegments()
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -170,11 +176,13 @@ class FramedConnection(asyncio.Protocol):
                 metrics.messages_in += 1
                 try:
                     obj = self._decode(memoryview(data)[6:])
-                except ParseError as exc:
-                    metrics.errors += 1
-                    self.log_dropped(exc)
-                    self.on_bad_message(exc)
+                except SymphonyError as exc:
+                    self._unreadable(exc, None)
                     return
+                if SHM_MARK in data:
+                    obj = self._take_shared(obj)
+                    if obj is _UNREADABLE:
+                        return
                 self.on_message(obj)
                 return
         try:
@@ -187,6 +195,7 @@ class FramedConnection(asyncio.Protocol):
             return
         batch: list[bytes | memoryview] = []
         self._batch = batch
+        marked = SHM_MARK in data
         try:
             for frame_type, payload in frames:
                 if frame_type == _DATA:
@@ -196,11 +205,14 @@ class FramedConnection(asyncio.Protocol):
                         assert codec is not None
                         try:
                             obj = codec.decode(payload)
-                        except ParseError as exc:
-                            metrics.errors += 1
-                            self.log_dropped(exc)
-                            self.on_bad_message(exc)
+                        except SymphonyError as exc:
+                            self._unreadable(exc, None)
                             continue
+                        # Views point into this chunk (searched once); a frame completed from earlier chunks is bytes.
+                        if marked if isinstance(payload, memoryview) else SHM_MARK in payload:
+                            obj = self._take_shared(obj)
+                            if obj is _UNREADABLE:
+                                continue
                         self.on_message(obj)
                     elif self.state is State.HANDSHAKE:
                         self._handshake(payload)
@@ -222,6 +234,19 @@ class FramedConnection(asyncio.Protocol):
         finally:
             self._flush_batch()
 
+    def _take_shared(self, obj: Any) -> Any:
+        """``obj`` with its shared-memory handles replaced by their bytes, or _UNREADABLE (already reported)."""
+        try:
+            return internalize(obj)
+        except SymphonyError as exc:
+            self._unreadable(exc, obj)
+            return _UNREADABLE
+
+    def _unreadable(self, exc: SymphonyError, obj: Any) -> None:
+        self.metrics.errors += 1
+        self.log_dropped(exc)
+        self.on_bad_message(exc, obj)
+
     def eof_received(self) -> bool | None:
         """The peer shut its writing side: treat it as lost (a Close frame would have come first)."""
         return None
@@ -237,11 +262,11 @@ class FramedConnection(asyncio.Protocol):
 
     def pause_writing(self) -> None:
         """The write buffer passed its high-water mark: senders that await ``drain`` now wait."""
-        self._write_paused = True
+        self.write_paused = True
 
     def resume_writing(self) -> None:
         """The write buffer drained below its low-water mark."""
-        self._write_paused = False
+        self.write_paused = False
         waiter, self._drain_waiter = self._drain_waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -253,14 +278,9 @@ class FramedConnection(asyncio.Protocol):
         """True while messages can be sent."""
         return self.state is State.OPEN
 
-    @property
-    def write_paused(self) -> bool:
-        """True while the peer is reading slower than we write."""
-        return self._write_paused
-
     async def drain(self) -> None:
         """Wait until the write buffer is below its low-water mark (returns at once if it already is)."""
-        while self._write_paused:
+        while self.write_paused:
             if self.state is State.CLOSED:
                 raise self.closed_error()
             if self._drain_waiter is None or self._drain_waiter.done():
@@ -277,7 +297,12 @@ class FramedConnection(asyncio.Protocol):
             raise self.closed_error()
         payload = self._encode(obj)
         size = len(payload)
-        if size < _SMALL and self._batch is None and self._cork is None and not cork and not self._write_paused:
+        if size >= self._shm_from:
+            shared, count = self._segments.externalize(obj, self._shm_from)
+            if count:
+                payload = self._encode(shared)
+                size = len(payload)
+        if size < _SMALL and self._batch is None and self._cork is None and not cork and not self.write_paused:
             # Hot path: one small frame written straight through (same bytes as _write_frame).
             metrics = self.metrics
             metrics.messages_out += 1
@@ -321,7 +346,7 @@ class FramedConnection(asyncio.Protocol):
 
     def _check_backlog(self, wt: asyncio.WriteTransport) -> None:
         """Disconnect a peer that lets more than the hard cap pile up unread (memory must stay bounded)."""
-        if self._write_paused and wt.get_write_buffer_size() > self._hard_cap:
+        if self.write_paused and wt.get_write_buffer_size() > self._hard_cap:
             self._fail(
                 ProtocolError(
                     f"IPC peer {self.label} is not reading: {wt.get_write_buffer_size()} bytes are waiting for it",
@@ -493,6 +518,7 @@ class FramedConnection(asyncio.Protocol):
             self._timer.cancel()
             self._timer = None
         self._close_transports()
+        self._segments.release_unclaimed()  # §4.4: what the peer never took dies with the connection
         reason = self._close_reason
         if not self.opened.done():
             self.opened.set_exception(reason or self.closed_error())
@@ -536,6 +562,13 @@ class FramedConnection(asyncio.Protocol):
 
 def _drop(_: Any) -> None:
     pass
+
+
+def _drop2(_: Any, __: Any) -> None:
+    pass
+
+
+_UNREADABLE: Any = object()
 
 
 def _noop() -> None:

@@ -99,6 +99,7 @@ class MethodTable:
     def __init__(self) -> None:
         self._requests: dict[str, Handler] = {}
         self._notifications: dict[str, Handler] = {}
+        self._plain: dict[str, HandlerFn] = {}
 
     def _register(self, table: dict[str, Handler], kind: str, name: str, handler: Handler) -> None:
         if not name or name.startswith(RESERVED_PREFIX):
@@ -115,7 +116,10 @@ class MethodTable:
 
     def add(self, name: str, fn: HandlerFn, *, params: type[BaseModel] | None = None) -> None:
         """Register a request handler."""
-        self._register(self._requests, "method", name, _handler_for(name, fn, params))
+        handler = _handler_for(name, fn, params)
+        self._register(self._requests, "method", name, handler)
+        if not handler.is_async and not handler.wants_context and params is None:
+            self._plain[name] = fn
 
     def add_notification(self, name: str, fn: HandlerFn, *, params: type[BaseModel] | None = None) -> None:
         """Register a notification handler."""
@@ -143,6 +147,11 @@ class MethodTable:
     def requests(self) -> Mapping[str, Handler]:
         """Request handlers by method name (a live, read-only view for the peer's hot path)."""
         return self._requests
+
+    @property
+    def plain_requests(self) -> Mapping[str, HandlerFn]:
+        """The sync ``fn(params)`` handlers without a params model: the peer calls these inline (a live view)."""
+        return self._plain
 
     def request_handler(self, name: str) -> Handler | None:
         """The handler for request ``name``."""

@@ -20,7 +20,8 @@ class LatencyHistogram:
 
     def record(self, ns: int) -> None:
         """Add one latency in nanoseconds."""
-        self.counts[min((ns // 1000).bit_length(), _BUCKETS - 1)] += 1
+        index = (ns // 1000).bit_length()
+        self.counts[index if index < _BUCKETS else _BUCKETS - 1] += 1
         self.count += 1
         self.total_ns += ns
 

@@ -32,7 +32,7 @@ from core.ipc.connection import FramedConnection
 from core.ipc.methods import Handler, MethodTable, RequestContext
 from core.ipc.metrics import ConnectionMetrics
 from core.ipc.security import TokenBucket
-from core.ipc.shape import Kind, classify
+from core.ipc.shape import Kind, classify, str_keys
 from core.types.messages import RequestId
 
 log = logging.getLogger("symphony.ipc")
@@ -65,7 +65,8 @@ class RpcPeer:
         self.connection = connection
         self.methods = methods if methods is not None else MethodTable()
         """Handlers for the other side's requests and notifications."""
-        self._request_handlers = self.methods.requests  # the live dict: later registrations are seen
+        self._request_handlers = self.methods.requests  # the live dicts: later registrations are seen
+        self._plain_handlers = self.methods.plain_requests
         self.fallback = fallback
         self.notification_fallback = notification_fallback
         settings = connection.settings
@@ -83,6 +84,8 @@ class RpcPeer:
         limit = settings.rate_limit
         self._bucket = TokenBucket(limit.rate, limit.burst) if limit is not None else None
         self._close_callbacks: list[Callable[[SymphonyError | None], None]] = []
+        self._latency = connection.metrics.latency
+        self._send = connection.send
         connection.on_message = self._on_message
         connection.on_bad_message = self._on_bad_message
         connection.on_tick = self._sweep_deadlines
@@ -140,9 +143,14 @@ class RpcPeer:
             message["params"] = params
         # Raises before anything is registered if closed or unsendable. With other requests in flight, frames
         # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
-        conn.send(message, cork=self._in_flight > 0)
+        # The clock starts before the write: on one CPU the peer may run, answer and yield back inside it.
+        started = _perf_ns()
+        if self._in_flight:
+            conn.send(message, cork=True)
+        else:
+            conn.send(message)
         self._in_flight += 1
-        self._pending[msg_id] = (fut, _perf_ns(), method, timeout is None)
+        self._pending[msg_id] = (fut, started, method, timeout is None)
         if on_progress is not None:
             self._progress[msg_id] = on_progress
         timer = None
@@ -255,16 +263,34 @@ class RpcPeer:
     # -- incoming -----------------------------------------------------------------------------------------
 
     def _on_message(self, obj: Any) -> None:
-        if type(obj) is dict and len(obj) == 3 and "result" in obj and obj.get("jsonrpc") == "2.0":
-            # Hot path: {jsonrpc, id, result} answering one of our requests is a valid response whatever the
-            # result; anything else (including an unknown id) goes through the full shape check below.
-            entry = self._pending.get(obj.get("id"))  # type: ignore[arg-type]
-            if entry is not None and type(obj["jsonrpc"]) is str:
-                fut = entry[0]
-                if not fut.done():
-                    self.metrics.latency.record(_perf_ns() - entry[1])
-                    fut.set_result(obj["result"])
-                return
+        if type(obj) is dict:
+            size = len(obj)
+            if size == 3 and "result" in obj and obj.get("jsonrpc") == "2.0":
+                # Hot path: {jsonrpc, id, result} answering one of our requests is a valid response whatever the
+                # result; anything else (including an unknown id) goes through the full shape check below.
+                entry = self._pending.get(obj.get("id"))  # type: ignore[arg-type]
+                if entry is not None and type(obj["jsonrpc"]) is str:
+                    fut = entry[0]
+                    if not fut.done():
+                        self._latency.record(_perf_ns() - entry[1])
+                        fut.set_result(obj["result"])
+                    return
+            else:
+                method = obj.get("method")
+                fn = self._plain_handlers.get(method) if type(method) is str else None
+                if fn is not None and size == 3 + ("params" in obj):
+                    # Hot path: a request for a plain sync handler. The checks are classify()'s request branch:
+                    # with the size test they pin the keys to exactly jsonrpc, id, method (and params).
+                    msg_id = obj.get("id")
+                    params = obj.get("params")
+                    if (
+                        (type(msg_id) is int or type(msg_id) is str)
+                        and obj.get("jsonrpc") == "2.0"
+                        and type(obj["jsonrpc"]) is str
+                        and (params is None or type(params) is list or (type(params) is dict and str_keys(params)))
+                    ):
+                        self._call_plain(msg_id, method, fn, params)  # type: ignore[arg-type]
+                        return
         try:
             kind = classify(obj)
         except InvalidRequestError as exc:
@@ -279,8 +305,19 @@ class RpcPeer:
         else:
             self._on_response(obj)
 
-    def _on_bad_message(self, exc: SymphonyError) -> None:
-        self._reply_error(None, exc)
+    def _on_bad_message(self, exc: SymphonyError, obj: Any) -> None:
+        """An unreadable message: a request still gets its error reply, a response fails its caller."""
+        msg_id = obj.get("id") if type(obj) is dict else None
+        if type(msg_id) is not int and type(msg_id) is not str:
+            if not (type(obj) is dict and "method" in obj):  # notifications get no reply
+                self._reply_error(None, exc)
+            return
+        if "method" in obj:
+            self._reply_error(msg_id, exc)
+            return
+        entry = self._pending.get(msg_id)  # type: ignore[arg-type]
+        if entry is not None and not entry[0].done():
+            entry[0].set_exception(exc)
 
     def _on_response(self, obj: dict[str, Any]) -> None:
         msg_id = obj["id"]
@@ -341,6 +378,31 @@ class RpcPeer:
                 except SymphonyError:
                     pass  # _reply below turns it into an error reply (or drops it if the connection closed)
             self._reply(msg_id, result)
+
+    def _call_plain(self, msg_id: RequestId, method: str, fn: Callable[[Any], Any], params: Any) -> None:
+        """Answer a request for a plain sync handler inline (the same replies as ``_on_request``)."""
+        bucket = self._bucket
+        if bucket is not None and not bucket.take():
+            self.metrics.errors += 1
+            self._reply_error(
+                msg_id, RateLimitedError(f"too many requests from {self.connection.label}", data={"method": method})
+            )
+            return
+        try:
+            result = fn(params)
+        except SymphonyError as exc:
+            self._reply_error(msg_id, exc)
+            return
+        except Exception as exc:
+            self._reply_error(msg_id, self._internal(method, exc))
+            return
+        if type(result) in _PLAIN:
+            try:
+                self._send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                return
+            except SymphonyError:
+                pass  # _reply below turns it into an error reply (or drops it if the connection closed)
+        self._reply(msg_id, result)
 
     def _start_handler(self, msg_id: RequestId, method: str, handler: Handler | None, params: Any) -> None:
         if msg_id in self._running:

@@ -146,8 +146,10 @@ class TokenBucket:
     def take(self) -> bool:
         """Spend one token if available (refilling for the time elapsed since the last call)."""
         now = self._clock()
-        tokens = min(float(self.burst), self._tokens + (now - self._last) * self.rate)
+        tokens = self._tokens + (now - self._last) * self.rate
         self._last = now
+        if tokens > self.burst:  # cheaper than min(float(burst), ...) on the per-request path
+            tokens = float(self.burst)
         if tokens >= 1.0:
             self._tokens = tokens - 1.0
             return True

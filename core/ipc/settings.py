@@ -33,6 +33,8 @@ class IpcSettings(FrozenModel):
     write_buffer_low: int = Field(default=1024 * 1024, ge=0)
     write_buffer_max: int = Field(default=64 * 1024 * 1024, ge=1024)
     """Hard cap: a peer that lets this much pile up unread (replies it never reads) is disconnected."""
+    shm_threshold: int | None = Field(default=1024 * 1024, ge=1)
+    """Bytes values at least this large are sent through shared memory (docs/ipc-protocol.md §4.4); None: never."""
     rate_limit: RateLimit | None = RateLimit()
     """None disables rate limiting (for trusted, in-process test peers)."""
 

@@ -44,7 +44,8 @@ def _is_id(value: Any) -> bool:
     return cls is int or cls is str
 
 
-def _str_keys(mapping: dict[Any, Any]) -> bool:
+def str_keys(mapping: dict[Any, Any]) -> bool:
+    """True if every key of ``mapping`` is a str (msgpack maps may carry other key types)."""
     for key in mapping:  # noqa: SIM110 -- a plain loop is several times cheaper than all(<genexpr>) here
         if type(key) is not str:
             return False
@@ -54,7 +55,7 @@ def _str_keys(mapping: dict[Any, Any]) -> bool:
 def _params_ok(params: Any) -> bool:
     cls = type(params)
     if cls is dict:
-        return _str_keys(params)
+        return str_keys(params)
     return cls is list or params is None
 
 
@@ -72,7 +73,7 @@ def classify(obj: Any) -> Kind:
             and type(method) is str
             and method
             and (type(msg_id) is int or type(msg_id) is str)
-            and (params is None or type(params) is list or (type(params) is dict and _str_keys(params)))
+            and (params is None or type(params) is list or (type(params) is dict and str_keys(params)))
             and type(obj["jsonrpc"]) is str
         ):
             return Kind.REQUEST

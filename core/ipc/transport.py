@@ -273,8 +273,9 @@ if sys.platform == "win32":
             connection.opened.add_done_callback(lambda fut: None if fut.exception() else on_peer(peer))
             return connection
 
-        # typeshed narrows the factory to StreamReaderProtocol; any asyncio.Protocol works.
-        return await loop.start_serving_pipe(protocol, address)  # type: ignore[arg-type]
+        from core.ipc.winpipe import serve_owner_only_pipe
+
+        return await serve_owner_only_pipe(loop, protocol, address)  # only this user's processes can connect
 
     async def connect_named_pipe(
         address: str,

@@ -9,12 +9,15 @@ import asyncio
 import importlib
 import inspect
 import json
+import logging
 import os
 import subprocess
+import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.errors import SymphonyError
+from core.orchestration.logs import LOGS_KEY, attach_logs, capture, split_lines
 from core.orchestration.model import NodeSpec
 
 STDERR_TAIL_LINES = 20
@@ -129,7 +132,10 @@ def shell_outputs(node: NodeSpec, returncode: int, stdout: bytes, stderr: bytes)
 
 
 def run_shell_blocking(node: NodeSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Run a shell node to completion in this thread (for executors whose workers are threads or hosts)."""
+    """Run a shell node to completion in this thread (for executors whose workers are threads or hosts).
+
+    Its stdout and stderr lines come back under LOGS_KEY (or in the failure's ``data["logs"]``).
+    """
     assert node.command is not None
     completed = subprocess.run(
         node.command,
@@ -139,22 +145,40 @@ def run_shell_blocking(node: NodeSpec, inputs: Mapping[str, Any]) -> dict[str, A
         capture_output=True,
         check=False,
     )
-    return shell_outputs(node, completed.returncode, completed.stdout, completed.stderr)
+    lines = split_lines("stdout", completed.stdout) + split_lines("stderr", completed.stderr)
+    try:
+        outputs = shell_outputs(node, completed.returncode, completed.stdout, completed.stderr)
+    except NodeFailure as failure:
+        failure.data["logs"] = lines
+        raise
+    return {**outputs, LOGS_KEY: lines} if lines else outputs
 
 
-def run_python_blocking(node: NodeSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Run a python node to completion in this thread or process."""
+def run_python_blocking(node: NodeSpec, inputs: Mapping[str, Any], *, streams: bool = False) -> dict[str, Any]:
+    """Run a python node to completion in this thread or process, capturing its log records.
+
+    ``streams`` also captures stdout/stderr and lowers the root logger to INFO: only for processes that run
+    one node at a time (the local executor's worker processes).
+    """
     assert node.call is not None
     function = resolve_call(node.call)
-    try:
-        value = invoke(function, call_kwargs(node, inputs))
-    except NodeFailure:
-        raise
-    except Exception as exc:
-        raise NodeFailure(
-            f"node {node.id!r}: {node.call} raised {type(exc).__name__}: {exc}", data={"node": node.id}
-        ) from exc
-    return map_outputs(node, value)
+    failure: NodeFailure | None = None
+    with capture(streams=streams, level=logging.INFO if streams else None) as lines:
+        try:
+            value = invoke(function, call_kwargs(node, inputs))
+        except NodeFailure as exc:
+            failure = exc
+        except Exception as exc:
+            failure = NodeFailure(
+                f"node {node.id!r}: {node.call} raised {type(exc).__name__}: {exc}", data={"node": node.id}
+            )
+            failure.__cause__ = exc
+            for line in "".join(traceback.format_exception(exc)).splitlines():
+                lines.add("stderr", line)
+    if failure is not None:
+        failure.data["logs"] = lines.result()
+        raise failure
+    return attach_logs(map_outputs(node, value), lines)
 
 
 __all__ = [

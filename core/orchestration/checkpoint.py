@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import NotFoundError, SymphonyIOError
+from core.orchestration.logs import LogLine
 from core.orchestration.model import Workflow
 from core.orchestration.state import NodeState, RunStatus
 from core.types.base import new_entity_id
@@ -49,6 +50,17 @@ CREATE TABLE IF NOT EXISTS nodes (
     PRIMARY KEY (run_id, node_id)
 );
 CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, created);
+CREATE TABLE IF NOT EXISTS node_logs (
+    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    node_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    stream TEXT NOT NULL,
+    line TEXT NOT NULL,
+    time REAL NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+CREATE INDEX IF NOT EXISTS node_logs_by_node ON node_logs(run_id, node_id, seq);
 """
 
 
@@ -161,6 +173,8 @@ class RunStore:
         except (OSError, sqlite3.Error) as exc:
             raise SymphonyIOError(f"cannot open the run database {path}: {exc}", data={"path": str(path)}) from exc
         self._pending: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._pending_logs: list[tuple[Any, ...]] = []
+        self._log_seq: dict[str, int] = {}
 
     def close(self) -> None:
         """Flush and close the database."""
@@ -205,13 +219,37 @@ class RunStore:
             record.finished,
         )
 
+    def add_log(self, run_id: str, node_id: str, attempt: int, stream: str, text: str) -> None:
+        """Buffer one captured line of a node attempt; :meth:`flush` commits it with the node states."""
+        seq = self._log_seq.get(run_id)
+        if seq is None:
+            row = self._db.execute("SELECT MAX(seq) FROM node_logs WHERE run_id=?", (run_id,)).fetchone()
+            seq = row[0] if row and row[0] is not None else 0
+        seq += 1
+        self._log_seq[run_id] = seq
+        self._pending_logs.append((run_id, seq, node_id, attempt, stream, text, time.time()))
+
+    def logs(self, run_id: str, node_id: str | None = None) -> list[LogLine]:
+        """A run's captured lines in the order they came (one node's, if given)."""
+        self.flush()
+        query = "SELECT node_id, attempt, stream, line, time FROM node_logs WHERE run_id=?"
+        args: tuple[Any, ...] = (run_id,)
+        if node_id is not None:
+            query += " AND node_id=?"
+            args += (node_id,)
+        rows = self._db.execute(query + " ORDER BY seq", args).fetchall()
+        return [LogLine(node, attempt, stream, line, when) for node, attempt, stream, line, when in rows]
+
     def flush(self) -> None:
-        """Commit every buffered node update in one transaction."""
-        if not self._pending:
+        """Commit every buffered node update and log line in one transaction."""
+        if not self._pending and not self._pending_logs:
             return
         rows = list(self._pending.values())
         self._pending.clear()
+        log_rows, self._pending_logs = self._pending_logs, []
         with self._transaction():
+            if log_rows:
+                self._db.executemany("INSERT INTO node_logs VALUES (?, ?, ?, ?, ?, ?, ?)", log_rows)
             self._db.executemany(
                 "INSERT INTO nodes (run_id, node_id, state, attempts, outputs, error, started, finished)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, node_id) DO UPDATE SET"

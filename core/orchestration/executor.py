@@ -25,6 +25,7 @@ from core.orchestration.calls import (
     shell_env,
     shell_outputs,
 )
+from core.orchestration.logs import MAX_LINE, LineBuffer, LogSink, attach_logs, capture
 from core.orchestration.model import Isolation, NodeKind, NodeSpec
 from core.orchestration.workers import WorkerProcessPool
 
@@ -37,6 +38,8 @@ class NodeTask:
     node: NodeSpec
     inputs: Mapping[str, Any]
     attempt: int
+    log: LogSink | None = None
+    """Where an executor that can stream output sends lines as they come (never pickled to other processes)."""
 
 
 Target = Callable[..., Any]
@@ -89,7 +92,7 @@ class LocalExecutor(Executor):
         node = task.node
         kind = NodeKind(node.kind)
         if kind is NodeKind.SHELL:
-            return await self._shell(node, task.inputs)
+            return await self._shell(node, task.inputs, task.log)
         if kind is NodeKind.PYTHON:
             if node.isolation is Isolation.INLINE:
                 return run_python_blocking(node, task.inputs)
@@ -107,18 +110,22 @@ class LocalExecutor(Executor):
         function = self.targets.get(node.target)
         if function is None:
             raise NodeFailure(f"node {node.id!r}: no {node.kind} named {node.target!r} is registered")
+        lines = LineBuffer()
         try:
             if asyncio.iscoroutinefunction(function):
                 value = await function(**call_kwargs(node, inputs))
             else:
-                value = await asyncio.to_thread(function, **call_kwargs(node, inputs))
-        except NodeFailure:
+                value = await asyncio.to_thread(_call_capturing, function, call_kwargs(node, inputs), lines)
+        except NodeFailure as failure:
+            failure.data["logs"] = lines.result()
             raise
         except Exception as exc:
-            raise NodeFailure(f"node {node.id!r}: {node.target} raised {type(exc).__name__}: {exc}") from exc
-        return map_outputs(node, value)
+            raise NodeFailure(
+                f"node {node.id!r}: {node.target} raised {type(exc).__name__}: {exc}", data={"logs": lines.result()}
+            ) from exc
+        return attach_logs(map_outputs(node, value), lines)
 
-    async def _shell(self, node: NodeSpec, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    async def _shell(self, node: NodeSpec, inputs: Mapping[str, Any], log: LogSink | None) -> dict[str, Any]:
         assert node.command is not None
         common: dict[str, Any] = {
             "cwd": node.cwd,
@@ -136,15 +143,52 @@ class LocalExecutor(Executor):
                 process = await asyncio.create_subprocess_exec(*node.command, **common)
         except OSError as exc:
             raise NodeFailure(f"node {node.id!r}: cannot start {node.command!r}: {exc.strerror}") from exc
+        lines = LineBuffer()
+        sink = log or lines.add  # streamed to the run as they come when the runner listens
+        stdout, stderr = bytearray(), bytearray()
+        assert process.stdout is not None and process.stderr is not None
         try:
-            stdout, stderr = await process.communicate()
+            await asyncio.gather(
+                _pump(process.stdout, "stdout", sink, stdout), _pump(process.stderr, "stderr", sink, stderr)
+            )
+            await process.wait()
         except BaseException:
             _kill_tree(process)
             with contextlib.suppress(ProcessLookupError):
                 await process.wait()
             raise
         assert process.returncode is not None
-        return shell_outputs(node, process.returncode, stdout, stderr)
+        try:
+            outputs = shell_outputs(node, process.returncode, bytes(stdout), bytes(stderr))
+        except NodeFailure as failure:
+            failure.data["logs"] = lines.result()
+            raise
+        return attach_logs(outputs, lines)
+
+
+async def _pump(reader: asyncio.StreamReader, stream: str, sink: LogSink, collected: bytearray) -> None:
+    """Copy a command's output into ``collected`` and hand each complete line to ``sink`` as it arrives."""
+    partial = b""
+    while chunk := await reader.read(65536):
+        collected += chunk
+        *complete, partial = (partial + chunk).split(b"\n")
+        for line in complete:
+            sink(stream, line.decode("utf-8", "replace"))
+        if len(partial) > MAX_LINE * 4:  # a newline-free flood: emit it in pieces rather than hold it all
+            sink(stream, partial.decode("utf-8", "replace"))
+            partial = b""
+    if partial:
+        sink(stream, partial.decode("utf-8", "replace"))
+
+
+def _call_capturing(function: Callable[..., Any], kwargs: dict[str, Any], lines: LineBuffer) -> Any:
+    """Call a registered target in this worker thread, keeping the log records it emits."""
+    with capture() as captured:
+        try:
+            return function(**kwargs)
+        finally:
+            for stream, text in captured.result():
+                lines.add(stream, text)
 
 
 def _kill_tree(process: asyncio.subprocess.Process) -> None:

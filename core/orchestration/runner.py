@@ -19,6 +19,7 @@ from core.orchestration.calls import NodeFailure
 from core.orchestration.checkpoint import NodeRecord, RunStore
 from core.orchestration.conductor import Action, Conductor, Decision, DecisionRequest
 from core.orchestration.executor import Executor, NodeTask
+from core.orchestration.logs import LOGS_KEY, LogSink
 from core.orchestration.model import NodeKind, NodeSpec, Workflow
 from core.orchestration.spill import ArtifactSink, is_reference, needs_spill, resolve_inputs, spill_outputs
 from core.orchestration.state import NodeState, RunStatus
@@ -111,6 +112,8 @@ class WorkflowRunner:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._cancelled_run = False
         self._early: list[tuple[Any, ...]] = []
+        self.log_listeners: list[Callable[[str, str, str], None]] = []
+        """Called with (node_id, stream, text) for every captured line, as it is stored (live log views)."""
 
     @classmethod
     def resume(
@@ -317,7 +320,7 @@ class WorkflowRunner:
             if self.gate is None:
                 self._mark_running(node_id, attempt)
             # With a gate the node stays queued until its resources are granted (the task posts "started").
-            task = NodeTask(self.run_id, node, self._inputs(node), attempt)
+            task = NodeTask(self.run_id, node, self._inputs(node), attempt, self._log_sink(node_id, attempt))
             self._track(node_id, asyncio.create_task(self._attempt(task), name=f"node:{node_id}"))
 
     def _mark_running(self, node_id: str, attempt: int) -> None:
@@ -351,7 +354,7 @@ class WorkflowRunner:
                 self._events.put_nowait(("started", node.id, task.attempt))
             if self.artifacts is not None and any(is_reference(v) for v in task.inputs.values()):
                 inputs = await asyncio.to_thread(resolve_inputs, self.artifacts, task.inputs)
-                task = NodeTask(task.run_id, task.node, inputs, task.attempt)
+                task = NodeTask(task.run_id, task.node, inputs, task.attempt, task.log)
             execution = self.executor.execute(task)
             if node.timeout is not None:
                 try:
@@ -364,6 +367,9 @@ class WorkflowRunner:
                     ) from None
             else:
                 outputs = await execution
+            if LOGS_KEY in outputs:
+                outputs = dict(outputs)
+                self._store_logs(node.id, task.attempt, outputs.pop(LOGS_KEY))
             if self.artifacts is not None and needs_spill(outputs):
                 outputs = await asyncio.to_thread(
                     spill_outputs,
@@ -377,6 +383,7 @@ class WorkflowRunner:
             self._events.put_nowait(("done", node.id, CancelledError(f"node {node.id!r} was cancelled"), 0.0))
             raise
         except SymphonyError as exc:
+            self._store_logs(node.id, task.attempt, exc.data.pop("logs", None))
             self._events.put_nowait(("done", node.id, exc, time.monotonic() - started))
         except Exception as exc:  # an executor bug must fail the node, not the run
             failure = NodeFailure(f"node {node.id!r}: executor {self.executor.name} failed: {exc!r}")
@@ -386,6 +393,27 @@ class WorkflowRunner:
         finally:
             if self.gate is not None and token is not None:
                 self.gate.release(token)
+
+    def _log_sink(self, node_id: str, attempt: int) -> LogSink:
+        """Where an executor streams a node attempt's lines: the run database (and log listeners)."""
+
+        def sink(stream: str, text: str) -> None:
+            self.store.add_log(self.run_id, node_id, attempt, stream, text)
+            for listener in self.log_listeners:
+                listener(node_id, stream, text)
+            if self._events is not None:
+                self._flush_soon()
+
+        return sink
+
+    def _store_logs(self, node_id: str, attempt: int, lines: Any) -> None:
+        """Keep lines an executor captured whole (they travelled with the outputs or the failure)."""
+        if not isinstance(lines, list):
+            return
+        sink = self._log_sink(node_id, attempt)
+        for entry in lines:
+            if isinstance(entry, list | tuple) and len(entry) == 2:
+                sink(str(entry[0]), str(entry[1]))
 
     def _handle(self, event: tuple[Any, ...]) -> None:
         kind = event[0]

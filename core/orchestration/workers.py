@@ -33,7 +33,7 @@ def _worker_main(conn: multiprocessing.connection.Connection) -> None:
             return
         node, inputs = job
         try:
-            conn.send(("ok", run_python_blocking(node, inputs)))
+            conn.send(("ok", run_python_blocking(node, inputs, streams=True)))  # one node at a time here
         except NodeFailure as failure:
             conn.send(("error", (failure.message, failure.hint, failure.data)))
         except BaseException as exc:  # anything a user callable throws must reach the engine

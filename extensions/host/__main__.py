@@ -15,6 +15,7 @@ from pathlib import Path
 from core.errors import AuthenticationError, SymphonyError
 from core.extensions.host_protocol import EXIT_AUTH
 from core.ipc.security import AuthToken
+from core.ipc.settings import IpcSettings
 from core.ipc.transport import connect_unix, new_event_loop
 from extensions.host.limits import apply_memory_limit
 from extensions.host.runtime import HostRuntime
@@ -29,11 +30,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+HOST_IPC = IpcSettings(missed_heartbeats=75, request_timeout=None)
+"""The host's side of the connection. Core's loop is the UI's, which may stall for a second or two (a huge
+file, a long layout): the host waits 30 s of silence before presuming core dead (core gone closes the socket
+anyway), while core still notices a hung host within 1.2 s. API calls have no deadline: many wait for the user
+(a permission prompt, a quick pick)."""
+
+
 async def serve(socket: Path, token: AuthToken, name: str) -> int:
     """Connect, then serve core until it closes the connection."""
     runtime = HostRuntime()
     try:
-        peer = await connect_unix(socket, token=token, methods=runtime.methods, name=name)
+        peer = await connect_unix(socket, token=token, methods=runtime.methods, name=name, settings=HOST_IPC)
     except AuthenticationError as exc:
         print(f"extension host {name}: {exc}", file=sys.stderr)
         return EXIT_AUTH

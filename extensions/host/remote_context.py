@@ -193,6 +193,12 @@ class _Motifs(_Api):
     def shown(self, motif_id: str) -> Motif | None:
         return self._shown.get(motif_id)
 
+    def closed(self, motif_id: str) -> None:
+        """The user closed the Motif: forget it (its later patches would go nowhere)."""
+        motif = self._shown.pop(motif_id, None)
+        if motif is not None:
+            motif.view = None
+
 
 class _Ipc(_Api):
     async def metrics(self) -> dict[str, dict[str, Any]]:
@@ -238,6 +244,23 @@ class _CoreLogHandler(logging.Handler):
             task.exception()  # a lost log line is not worth an "exception never retrieved" warning
 
 
+class _Runs(_Api):
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(await self._call("runs.recent", limit=limit))
+
+    async def get(self, run_id: str) -> dict[str, Any]:
+        return dict(await self._call("runs.get", run_id=run_id))
+
+    async def logs(self, run_id: str, node: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        return list(await self._call("runs.logs", run_id=run_id, node=node, limit=limit))
+
+    async def decide(self, run_id: str, node: str, action: str, comment: str = "") -> None:
+        await self._call("runs.decide", run_id=run_id, node=node, action=action, comment=comment)
+
+    async def search_artifacts(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        return list(await self._call("runs.search_artifacts", query=query, limit=limit))
+
+
 class RemoteContext:
     """``ctx`` for one extension in the host (implements extensions.sdk.context.Context)."""
 
@@ -253,6 +276,7 @@ class RemoteContext:
         self.commands = _Commands(peer, extension_id)
         self.motif = _Motifs(peer, extension_id)
         self.ipc = _Ipc(peer, extension_id)
+        self.runs = _Runs(peer, extension_id)
         self.log = logging.getLogger(f"symphony.ext.{extension_id}")
         self.log.propagate = False
         self.log.handlers = [_CoreLogHandler(peer, extension_id)]

@@ -8,6 +8,7 @@ alone; only running out of memory ends the process (with EXIT_MEMORY, so core ca
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import time
@@ -39,9 +40,11 @@ def _out_of_memory() -> None:
 
 
 def _plain(value: Any) -> Any:
-    """A command result as IPC can carry it (pydantic models become their JSON form)."""
+    """A command result as IPC can carry it (pydantic models and dataclasses become their JSON form)."""
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -74,6 +77,7 @@ class HostRuntime:
         self.methods.add(hp.DEACTIVATE, self.deactivate_all)
         self.methods.add(hp.MOTIF_OPEN, self.motif_open)
         self.methods.add(hp.MOTIF_EVENT, self.motif_event)
+        self.methods.add(hp.MOTIF_CLOSE, self.motif_close)
         self.methods.add_notification(hp.EVENT, self.event)
 
     def configure(self, params: Any) -> int:
@@ -85,7 +89,7 @@ class HostRuntime:
         return len(self.specs)
 
     async def activate(self, params: Any, ctx: RequestContext) -> dict[str, Any]:
-        """Activate extensions by id, dependencies hosted here first: ``{activated: [...], failed: {id: error}}``."""
+        """Activate extensions by id, dependencies hosted here first: ``{activated, failed: {id: error}, events}``."""
         ids = params.get("ids") if isinstance(params, dict) else None
         if not isinstance(ids, list):
             raise InvalidParamsError(f"{hp.ACTIVATE} needs {{'ids': [extension id, ...]}}")
@@ -98,7 +102,10 @@ class HostRuntime:
                 failed[str(ext_id)] = exc.to_dict()
             else:
                 activated.append(str(ext_id))
-        return {"activated": activated, "failed": failed}
+        # The events the active extensions handle, so core sends this host only those (a keystroke need not
+        # cross the process boundary for extensions that never look at document.changed).
+        events = sorted({name for active in self.active.values() for name in type(active.instance).events})
+        return {"activated": activated, "failed": failed, "events": events}
 
     async def _activate_one(self, ext_id: str, ctx: RequestContext, chain: tuple[str, ...]) -> None:
         if ext_id in self.active:
@@ -196,6 +203,13 @@ class HostRuntime:
                 f"Motif {motif_id} of extension {ext_id} failed to open: {type(exc).__name__}: {exc}",
                 data={"extension": ext_id, "motif": motif_id},
             ) from exc
+
+    def motif_close(self, params: Any) -> None:
+        """The user closed a Motif: its extension forgets the instance."""
+        ext_id, motif_id = self._motif_params(params)
+        active = self.active.get(ext_id)
+        if active is not None:
+            active.instance.ctx.motif.closed(motif_id)
 
     async def motif_event(self, params: Any, ctx: RequestContext) -> bool:
         """Run the handler of a widget event; False when the Motif or node is gone (the event raced a patch)."""

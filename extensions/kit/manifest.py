@@ -48,6 +48,7 @@ class Capability(StrEnum):
     TERMINAL = "terminal"
     CLIPBOARD = "clipboard"
     AI_MODELS = "ai.models"
+    WORKFLOWS = "workflows"
 
 
 _ACTIVATION = re.compile(r"^(onStartup|\*)$|^(onCommand|onLanguage|workspaceContains|onMotif):(.+)$")

@@ -32,7 +32,8 @@ class Decision(StrEnum):
     """The user's answer to a permission prompt."""
 
     ALLOW_ONCE = "allow-once"
-    """This call only; the next use asks again."""
+    """This use only: the call that asked, or, inside a :meth:`PermissionGate.command_scope`, the rest of that
+    command (a TODO search reading 300 files asks once); the next use asks again."""
     ALLOW_ALWAYS = "allow-always"
     """Stored: never asked again for this extension and capability."""
     DENY = "deny"
@@ -140,6 +141,21 @@ class PermissionGate:
         self._prompter = prompter
         self._denied: dict[str, set[Capability]] = {}
         self._pending: dict[tuple[str, Capability], asyncio.Future[Decision]] = {}
+        self._scopes: dict[str, int] = {}
+        self._once: dict[str, set[Capability]] = {}
+
+    @contextmanager
+    def command_scope(self, extension_id: str) -> Iterator[None]:
+        """While a user-run command of ``extension_id`` runs, "Allow once" covers the rest of it; the answers are
+        forgotten when the last such command of the extension ends."""
+        self._scopes[extension_id] = self._scopes.get(extension_id, 0) + 1
+        try:
+            yield
+        finally:
+            self._scopes[extension_id] -= 1
+            if not self._scopes[extension_id]:
+                del self._scopes[extension_id]
+                self._once.pop(extension_id, None)
 
     async def check(
         self,
@@ -162,12 +178,14 @@ class PermissionGate:
                 hint=f"Add {cap.value!r} to `capabilities` in the extension's Symphony.toml.",
                 data={"extension": extension_id, "capability": cap.value, "reason": "undeclared"},
             )
-        if cap in self.store.granted(extension_id):
+        if cap in self.store.granted(extension_id) or cap in self._once.get(extension_id, ()):
             return
         if cap in self._denied.get(extension_id, ()):
             raise _denied(extension_id, cap)
         decision = await self._ask(PermissionRequest(extension_id, extension_name or extension_id, cap, reason))
-        if decision is Decision.ALLOW_ALWAYS:
+        if decision is Decision.ALLOW_ONCE and extension_id in self._scopes:
+            self._once.setdefault(extension_id, set()).add(cap)
+        elif decision is Decision.ALLOW_ALWAYS:
             self.store.grant(extension_id, cap)
         elif decision is Decision.DENY:
             self._denied.setdefault(extension_id, set()).add(cap)
@@ -176,6 +194,7 @@ class PermissionGate:
     def reset_session(self, extension_id: str) -> None:
         """Forget this session's denials for an extension (on restart), so it may ask again."""
         self._denied.pop(extension_id, None)
+        self._once.pop(extension_id, None)
 
     async def _ask(self, request: PermissionRequest) -> Decision:
         # Concurrent calls needing the same grant share one prompt: the user answers once.

@@ -116,12 +116,24 @@ def render(spec: ScaffoldSpec) -> dict[str, str]:
         f'        async with ExtensionHarness(EXTENSION, workspace=tmp_path, extension_id="{spec.id}") as harness:\n'
         f'            assert await harness.run_command("{spec.command_id}") == {message!r}\n'
         f"            assert [n.message for n in harness.notifications] == [{message!r}]\n\n"
+        "    asyncio.run(scenario())\n\n\n"
+        "def test_hello_command_in_a_real_host(real_host) -> None:  # type: ignore[no-untyped-def]\n"
+        '    """The same command through a real extension host process, as Symphony runs it."""\n\n'
+        "    async def scenario() -> None:\n"
+        "        async with real_host(FOLDER) as host:\n"
+        f'            assert await host.run_command("{spec.command_id}") == {message!r}\n'
+        f"            assert host.notifications == [{message!r}]\n\n"
         "    asyncio.run(scenario())\n"
+    )
+    conftest = (
+        '"""Loads the `real_host` fixture (a real extension host for integration tests)."""\n\n'
+        'pytest_plugins = ["extensions.sdk.pytest_plugin"]\n'
     )
     files = {
         MANIFEST_NAME: manifest,
         f"{spec.module}.py": code,
         f"tests/test_{spec.module}.py": test,
+        "conftest.py": conftest,
         ".gitignore": "__pycache__/\n*.symph\n",
     }
     parse_manifest(manifest, f"(new extension {spec.id})/{MANIFEST_NAME}")  # refuse to write an invalid one

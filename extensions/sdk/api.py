@@ -59,6 +59,11 @@ _TABLE: tuple[ApiMethod, ...] = (
     ApiMethod("motif.render", 1, None, "Show a contributed Motif's whole VDOM tree (docs/motifs.md)."),
     ApiMethod("motif.patch", 1, None, "Apply a patch list to a shown Motif (docs/motifs.md)."),
     ApiMethod("ipc.metrics", 1, None, "Per-connection message, byte, error and latency counters of core's IPC bus."),
+    ApiMethod("runs.recent", 1, "workflows", "Recent workflow runs with their status."),
+    ApiMethod("runs.get", 1, "workflows", "One run's graph with every node's state."),
+    ApiMethod("runs.logs", 1, "workflows", "The captured output of a run's nodes."),
+    ApiMethod("runs.decide", 1, "workflows", "Answer go/skip for a step of a Manual-mode run."),
+    ApiMethod("runs.search_artifacts", 1, "workflows", "Search the artifact store."),
 )
 
 METHODS: Final[dict[str, ApiMethod]] = {method.name: method for method in _TABLE}

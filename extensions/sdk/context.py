@@ -188,7 +188,10 @@ class Motifs(Protocol):
         back to its handlers. Showing a Motif already shown replaces it (a fresh render)."""
 
     def shown(self, motif_id: str) -> Motif | None:
-        """The Motif instance shown under ``motif_id``, if any."""
+        """The Motif instance shown under ``motif_id``, if any (None again once the user closed it)."""
+
+    def closed(self, motif_id: str) -> None:
+        """Called by the host when the user closed the Motif: forget the instance."""
 
 
 class Ipc(Protocol):
@@ -196,6 +199,25 @@ class Ipc(Protocol):
 
     async def metrics(self) -> dict[str, dict[str, Any]]:
         """Per connection (``identity (conn-N)``): messages and bytes in/out, errors, requests, latency p50/p99."""
+
+
+class Runs(Protocol):
+    """Workflow runs and the artifact store (capability ``workflows``), for boards like Harmony."""
+
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Recent runs, newest first: ``run_id``, ``name``, ``mode``, ``status``, ``counts``, ``created``."""
+
+    async def get(self, run_id: str) -> dict[str, Any]:
+        """One run: ``status``, ``mode``, ``error`` and ``nodes`` (id, kind, needs, state, attempts, error...)."""
+
+    async def logs(self, run_id: str, node: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """The last captured lines (``node``, ``attempt``, ``stream``, ``text``), oldest first."""
+
+    async def decide(self, run_id: str, node: str, action: Literal["go", "skip"], comment: str = "") -> None:
+        """Answer a step a Manual-mode run driven by this Symphony waits on (NotFoundError otherwise)."""
+
+    async def search_artifacts(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Artifact hits (``digest``, ``name``, ``kind``, ``size``, ``tags``, ``created``); recent ones for ''."""
 
 
 class Context(Protocol):
@@ -236,6 +258,9 @@ class Context(Protocol):
     def ipc(self) -> Ipc: ...
 
     @property
+    def runs(self) -> Runs: ...
+
+    @property
     def log(self) -> logging.Logger:
         """A logger whose records land in the extension's log in core."""
 
@@ -250,6 +275,7 @@ __all__ = [
     "NotifyLevel",
     "Progress",
     "QuickPickItem",
+    "Runs",
     "Selection",
     "Settings",
     "StatusBar",

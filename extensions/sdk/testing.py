@@ -1,5 +1,8 @@
 """Run one extension in-process against a real workspace folder, for fast unit tests of extensions.
 
+For integration tests in a real host process see ``real_host`` (re-exported here from
+``extensions.sdk.real_host``) and the ``real_host`` pytest fixture (``extensions.sdk.pytest_plugin``).
+
 ``ExtensionHarness`` implements the same ``ctx`` protocols the host offers, on real files (through
 ``core.workspace``), with capability checks taken from the one API table: a call needing a capability that the
 test did not grant raises PermissionDeniedError, as it would for a user who said no. Dialogs answer from a
@@ -36,6 +39,7 @@ from extensions.sdk.context import (
 )
 from extensions.sdk.extension import Extension
 from extensions.sdk.motif import LocalView, Motif
+from extensions.sdk.real_host import RealHost, real_host
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,11 +303,43 @@ class _Motifs(_Api):
     def shown(self, motif_id: str) -> Motif | None:
         return self._h.motifs.get(motif_id)
 
+    def closed(self, motif_id: str) -> None:
+        motif = self._h.motifs.pop(motif_id, None)
+        if motif is not None:
+            motif.view = None
+
 
 class _Ipc(_Api):
     async def metrics(self) -> dict[str, dict[str, Any]]:
         self._check("ipc.metrics")
         return copy.deepcopy(self._h.ipc_metrics)
+
+
+class _Runs(_Api):
+    """Served by a real core.aide.runs_api.RunsApi over the harness's run database and artifact store."""
+
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        self._check("runs.recent")
+        return await self._h.runs_api.handlers()["runs.recent"](None, {"limit": limit})  # type: ignore[no-any-return]
+
+    async def get(self, run_id: str) -> dict[str, Any]:
+        self._check("runs.get", run_id)
+        return await self._h.runs_api.handlers()["runs.get"](None, {"run_id": run_id})  # type: ignore[no-any-return]
+
+    async def logs(self, run_id: str, node: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        self._check("runs.logs", run_id)
+        params = {"run_id": run_id, "node": node, "limit": limit}
+        return await self._h.runs_api.handlers()["runs.logs"](None, params)  # type: ignore[no-any-return]
+
+    async def decide(self, run_id: str, node: str, action: str, comment: str = "") -> None:
+        self._check("runs.decide", f"{run_id} {node}")
+        params = {"run_id": run_id, "node": node, "action": action, "comment": comment}
+        await self._h.runs_api.handlers()["runs.decide"](None, params)
+
+    async def search_artifacts(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        self._check("runs.search_artifacts", query)
+        params = {"query": query, "limit": limit}
+        return await self._h.runs_api.handlers()["runs.search_artifacts"](None, params)  # type: ignore[no-any-return]
 
 
 class HarnessContext:
@@ -321,6 +357,7 @@ class HarnessContext:
         self.commands = _Commands(harness)
         self.motif = _Motifs(harness)
         self.ipc = _Ipc(harness)
+        self.runs = _Runs(harness)
         self.log = logging.getLogger(f"symphony.ext.{harness.extension_id}")
 
     @property
@@ -373,6 +410,10 @@ class ExtensionHarness:
         """What each shown Motif's UI holds (``view.tree``, ``view.node_id(key)``)."""
         self.ipc_metrics: dict[str, dict[str, Any]] = {}
         """What ``ctx.ipc.metrics()`` answers."""
+        from core.aide.runs_api import RunsApi
+
+        self.runs_api = RunsApi(self.workspace_root / ".symphony-runs.db", self.workspace_root / ".symphony-artifacts")
+        """Serves ``ctx.runs``: point it at a real run database and artifact store (tests build them)."""
         self.ctx = HarnessContext(self)
         self.activated = False
 
@@ -505,4 +546,13 @@ def snap_motif(
     return snap_compare(app, terminal_size=terminal_size, run_before=settle_then_act)
 
 
-__all__ = ["ExtensionHarness", "FakeTerminal", "HarnessContext", "Notification", "apply_text_edits", "snap_motif"]
+__all__ = [
+    "ExtensionHarness",
+    "FakeTerminal",
+    "HarnessContext",
+    "Notification",
+    "RealHost",
+    "apply_text_edits",
+    "real_host",
+    "snap_motif",
+]

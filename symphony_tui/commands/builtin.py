@@ -11,7 +11,7 @@ from symphony_tui.widgets.dialogs import Choice, ChoiceDialog, InputDialog
 from symphony_tui.widgets.quick_pick import PickItem, PickResult, QuickPick
 
 if TYPE_CHECKING:
-    from core.workspace.fuzzy import Match
+    from core.workspace.fuzzy import FuzzyIndex, Match
     from symphony_tui.app import SymphonyApp
     from symphony_tui.widgets.editor import Editor
     from symphony_tui.widgets.terminal_panel import TerminalPanel
@@ -205,7 +205,7 @@ def register_builtin_commands(app: SymphonyApp) -> None:
     add("workbench.gotoSymbol", "Go to Symbol in Editor...", "Go", lambda: quick_open(app, SYMBOL_PREFIX))
     add(
         "workbench.gotoWorkspaceSymbol",
-        "Go to Symbol in Workspace...",
+        "Go to Symbol in Workspace or Open Files...",
         "Go",
         lambda: quick_open(app, WORKSPACE_SYMBOL_PREFIX),
     )
@@ -254,6 +254,18 @@ def rank_paths(query: str, paths: Sequence[str], limit: int = 50, recent: Sequen
     return rank(query, paths, limit=limit, recent=recent)
 
 
+def _file_fuzzy_index(app: SymphonyApp, files: list[str]) -> FuzzyIndex:
+    """One prepared index per file list, so typing narrows the previous keystroke's matches (and 100,000 paths
+    are folded once, not on every keystroke)."""
+    from core.workspace.fuzzy import FuzzyIndex
+
+    cached: tuple[list[str], FuzzyIndex] | None = getattr(app, "_file_fuzzy_index", None)
+    if cached is None or cached[0] is not files:
+        cached = (files, FuzzyIndex(files))
+        app._file_fuzzy_index = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
 def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     path_part, _, line_part = query.partition(":")
     files = app.file_index
@@ -261,7 +273,9 @@ def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
         return [PickItem(label=p, value=p) for p in app.recent_files] or [
             PickItem(label="Indexing workspace files…", value=None)
         ]
-    matches = rank_paths(path_part.strip(), files, limit=50, recent=app.recent_files)
+    active = app.active_editor
+    near = app.workspace_relative(active.state.path) or "" if active is not None and active.state.path else ""
+    matches = _file_fuzzy_index(app, files).rank(path_part.strip(), limit=50, recent=app.recent_files, near=near)
     suffix = f":{line_part}" if line_part.strip().isdigit() else ""
     return [PickItem(label=m.path, value=m.path + suffix, positions=m.positions) for m in matches]
 

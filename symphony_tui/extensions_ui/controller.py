@@ -9,6 +9,7 @@ off (tests, ``extensions.enabled = false``) every hook is a no-op and no process
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from core.extensions.spec import ExtensionStatus
     from symphony_tui.app import SymphonyApp
     from symphony_tui.extensions_service import ExtensionsService
+    from symphony_tui.extensions_ui.dev import DevReloader
+    from symphony_tui.extensions_ui.workspace_events import WorkspaceEvents
     from symphony_tui.widgets.editor import Editor
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,8 @@ class ExtensionsOptions:
     """Where "Always allow" answers are stored (None: the data dir)."""
     disabled_path: Path | None = None
     """Where switched-off built-in and dev extensions are listed (None: the data dir)."""
+    watch_dev: bool = True
+    """Reload development extensions whenever a file in their folder is saved."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Further ExtensionsService keyword arguments."""
 
@@ -70,6 +75,11 @@ class ExtensionsController:
         self._commands: list[str] = []
         self._reloading: asyncio.Lock | None = None
         self._stopping = False
+        self._applied: tuple[object, ...] = self._host_settings()
+        self.workspace_events: WorkspaceEvents | None = None
+        """Workspace file changes for the running service, while it needs them."""
+        self.dev: DevReloader | None = None
+        """Reloads ``ext dev`` folders on save (None without dev folders)."""
 
     @property
     def enabled(self) -> bool:
@@ -82,6 +92,12 @@ class ExtensionsController:
         manifest = service.manifests.get(extension_id) if service is not None else None
         return manifest.name if manifest is not None else extension_id
 
+    def defers(self, problem: SymphonyError) -> bool:
+        """Whether a keymap problem must wait for extensions: a user binding may name a command that an
+        extension contributes once the service has read the manifests (the keymap is checked again then)."""
+        pending = self.enabled and self.service is None and not self.started.is_set()
+        return pending and problem.data.get("key") == "keybindings" and "value" in problem.data
+
     # -- lifecycle -----------------------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -90,13 +106,25 @@ class ExtensionsController:
             self.started.set()
             return
         self.app.run_worker(self._start(), name="extensions-start", group="extensions", exit_on_error=False)
+        if self.options.dev and self.options.watch_dev:
+            from symphony_tui.extensions_ui.dev import DevReloader
+
+            self.dev = DevReloader(self.app, [Path(p) for p in self.options.dev])
+            self.dev.start()
 
     async def _start(self) -> None:
         try:
+            # ~60 ms of imports (the kit's models, the supervisor): off the UI loop, so typing is not held up.
+            await asyncio.to_thread(importlib.import_module, "symphony_tui.extensions_ui.prompter")
+            await asyncio.to_thread(importlib.import_module, "symphony_tui.extensions_service")
             service = self._build()
             self.service = service
             self._adopt(service)
             await service.start(await self._workspace_files(service))
+            from symphony_tui.extensions_ui.workspace_events import WorkspaceEvents
+
+            self.workspace_events = WorkspaceEvents(self.app, service)
+            self.workspace_events.ensure()
             for editor in self.app.editors:  # onLanguage activation and listeners for what is already open
                 service.fire_event("document.opened", document=document_meta(editor))
         except SymphonyError as exc:
@@ -107,6 +135,7 @@ class ExtensionsController:
             self._changed()
 
     def _build(self) -> ExtensionsService:
+        self._applied = self._host_settings()
         from core.extensions.spec import Isolation
         from extensions.kit.disabled import DisabledList
         from extensions.kit.permissions import PermissionStore
@@ -185,6 +214,9 @@ class ExtensionsController:
     async def stop(self) -> None:
         """End the hosts (the app is closing)."""
         self._stopping = True
+        if self.dev is not None:
+            self.dev.stop()
+        self._stop_workspace_events()
         service, self.service = self.service, None
         if service is not None:
             await service.stop()
@@ -194,7 +226,10 @@ class ExtensionsController:
         if self._reloading is None:
             self._reloading = asyncio.Lock()
         async with self._reloading:
+            self._applied = self._host_settings()
+            self.started.clear()
             old, self.service = self.service, None
+            self._stop_workspace_events()
             if old is not None:
                 for ext_id in old.manifests:
                     self.ui.forget_extension(ext_id)
@@ -203,13 +238,17 @@ class ExtensionsController:
                 self.app.commands.unregister(command_id)
             self._commands = []
             self.app.extension_keybindings = []
-            self.started.clear()
             if self._stopping or not self.enabled:
                 self.app._apply_keymap()
                 self.started.set()
                 self._changed()
                 return
             await self._start()
+
+    def _stop_workspace_events(self) -> None:
+        if self.workspace_events is not None:
+            self.workspace_events.stop()
+            self.workspace_events = None
 
     # -- status --------------------------------------------------------------------------------------------
 
@@ -218,6 +257,8 @@ class ExtensionsController:
 
         if status in (ExtensionStatus.CRASHED, ExtensionStatus.STOPPED, ExtensionStatus.FAILED):
             self.ui.forget_extension(extension_id)
+        if self.workspace_events is not None:
+            self.workspace_events.ensure()  # a newly active extension may handle file changes
         if status is ExtensionStatus.STOPPED and error is not None:
             self.app.notify(
                 f"{self.display_name(extension_id)}: {error.message}\n{error.hint}",
@@ -275,6 +316,33 @@ class ExtensionsController:
     def active_changed(self, editor: Editor | None) -> None:
         """Another tab (or none) became the active editor."""
         self._fire("editor.active_changed", editor)
+
+    def selection_changed(self, editor: Editor) -> None:
+        """The active editor's cursors or selections moved (the event carries them, primary first)."""
+        service = self.service
+        if service is not None:
+            selections = [
+                {"anchor": {"line": s.start[0], "column": s.start[1]}, "head": {"line": s.end[0], "column": s.end[1]}}
+                for s in editor.all_selections
+            ]
+            service.fire_event(
+                "editor.selection_changed", document=document_meta(editor), data={"selections": selections}
+            )
+
+    def settings_changed(self) -> None:
+        """Settings were reloaded: restart the hosts if how they run changed, else tell extensions."""
+        if not self.requested:
+            return
+        if self._host_settings() != self._applied:
+            self.app.run_worker(self.reload(), name="extensions-reload", group="extensions", exit_on_error=False)
+            return
+        service = self.service
+        if service is not None:
+            service.fire_event("settings.changed")
+
+    def _host_settings(self) -> tuple[object, ...]:
+        s = self.app.settings.extensions
+        return (s.enabled, s.isolation, s.memory_limit_mb)
 
 
 __all__ = ["SHOW_COMMAND", "ExtensionsController", "ExtensionsOptions"]

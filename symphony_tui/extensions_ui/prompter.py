@@ -21,6 +21,7 @@ CAPABILITY_TEXT = {
     "terminal": "open terminals and type into them",
     "clipboard": "use the clipboard",
     "ai.models": "use AI models",
+    "workflows": "see your workflow runs, their logs and artifacts, and approve or skip their steps",
 }
 """What each capability lets an extension do, in the words the prompt uses."""
 

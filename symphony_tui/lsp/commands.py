@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _P = TypeVar("_P", bound=LocationList)
 
+
 SYMBOL_KINDS = {
     1: "file",
     2: "module",
@@ -44,7 +45,7 @@ SYMBOL_KINDS = {
 }
 
 
-def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: str) -> _P:
+async def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: str) -> _P:
     """The panel above the terminal panel, created on first use and shown."""
     found = app.query(f"#{panel_id}")
     if found:
@@ -54,7 +55,7 @@ def bottom_panel(app: SymphonyApp, panel_type: type[_P], panel_id: str, title: s
         panel = panel_type(title, id=panel_id)
         area = app.query_one("#editor-area")
         terminal = app.query("#terminal-panel")
-        area.mount(panel, before=terminal.first() if terminal else None)
+        await area.mount(panel, before=terminal.first() if terminal else None)
     for other in app.query(LocationList):
         other.display = other is panel
     return panel
@@ -81,7 +82,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
         return Position(line=row, column=column)
 
     async def show_problems() -> None:
-        panel = bottom_panel(app, ProblemsPanel, "problems-panel", "PROBLEMS")
+        panel = await bottom_panel(app, ProblemsPanel, "problems-panel", "PROBLEMS")
         panel.show_problems(service.problems(), app.shown_path)
         panel.focus_list()
 
@@ -107,7 +108,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             if len(rows) == 1:
                 await service.reveal(rows[0].path, rows[0].line, rows[0].column)
                 return
-            panel = bottom_panel(app, ReferencesPanel, "references-panel", "")
+            panel = await bottom_panel(app, ReferencesPanel, "references-panel", "")
             panel.set_title(f"{kind.replace('_', ' ').upper()}  ({len(rows)})")
             panel.show_rows(rows, app.shown_path, "")
             panel.focus_list()
@@ -123,7 +124,7 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             word = editor.document[row][span[0] : span[1]] if span else "symbol"
             locations = await server.references(service.document(editor).uri, cursor(editor))  # type: ignore[union-attr]
             rows = rows_for(server, locations)
-            panel = bottom_panel(app, ReferencesPanel, "references-panel", "")
+            panel = await bottom_panel(app, ReferencesPanel, "references-panel", "")
             panel.set_title(f"REFERENCES to {word}  ({len(rows)})")
             panel.show_rows(rows, app.shown_path, f"No references to {word}.")
             panel.focus_list()
@@ -226,19 +227,6 @@ def register_lsp_commands(app: SymphonyApp) -> None:
 
         await with_server(run)
 
-    async def workspace_symbols(initial: str = "") -> None:
-        from symphony_tui.lsp.symbols import pick_workspace_symbol
-
-        await pick_workspace_symbol(app, initial)
-
-    async def document_symbols() -> None:
-        from symphony_tui.lsp.symbols import pick_document_symbol
-
-        async def run(editor: Editor, server: LanguageServerClient, document: Any) -> None:
-            await pick_document_symbol(app, editor, server, document.uri)
-
-        await with_server(run)
-
     async def show_hover() -> None:
         from symphony_tui.lsp.hover import show_hover_at_cursor
 
@@ -301,8 +289,6 @@ def register_lsp_commands(app: SymphonyApp) -> None:
     add("editor.formatSelection", "Format Selection", "Edit", lambda: format_document(selection_only=True))
     add("editor.codeActions", "Quick Fix / Code Actions", "Edit", code_actions)
     add("editor.showHover", "Show Hover", "Edit", show_hover)
-    add("workbench.workspaceSymbols", "Go to Symbol in Workspace", "Go", workspace_symbols)
-    add("editor.documentSymbols", "Go to Symbol in Editor", "Go", document_symbols)
     add("lsp.showLog", "Show Language Server Log", "Language Server", show_log)
     add("lsp.restartServers", "Restart Language Servers", "Language Server", restart_servers)
     add("lsp.openLocation", "Open Location", "Go", open_location)

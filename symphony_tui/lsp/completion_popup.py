@@ -68,7 +68,8 @@ class CompletionList(Widget, can_focus=False):
         self.items: Sequence[RankedItem] = ()
         self.selected = 0
         self.top = 0
-        self._width = 20
+        self._width = 0
+        self._height = 0
 
     def show(self, items: Sequence[RankedItem], selected: int = 0) -> None:
         """Replace the rows (keeping the window on the selection)."""
@@ -77,11 +78,16 @@ class CompletionList(Widget, can_focus=False):
         widest = max((len(self._label(r)) for r in items[:50]), default=10)
         width = min(MAX_LABEL, widest) + 4
         height = min(VISIBLE_ROWS, len(items))
-        if width != self._width or height != self.styles.height:
-            self._width = width
+        if (width, height) != (self._width, self._height):
+            # A size change re-lays out the screen; typing that keeps the size repaints only these rows.
+            self._width, self._height = width, height
             self.styles.width = width
             self.styles.height = height
+            self.size_changed(height)
         self.refresh()
+
+    def size_changed(self, height: int) -> None:
+        """Hook: the popup keeps its documentation pane as tall as the list."""
 
     def select(self, index: int) -> None:
         """Highlight row ``index`` (clamped), scrolling the window to keep it visible."""
@@ -131,8 +137,7 @@ class CompletionDocs(Static, can_focus=False):
     DEFAULT_CSS = """
     CompletionDocs {
         width: 50;
-        max-height: 10;
-        height: auto;
+        height: 1;
         padding: 0 1;
         border-left: solid $primary 40%;
         background: $surface;
@@ -158,6 +163,11 @@ class CompletionPopup(CursorPopup):
         self.list = CompletionList()
         self.docs = CompletionDocs("")
         self.docs.display = False
+        self._docs_shown: tuple[str, str, bool] | None = None
+        self.list.size_changed = self._list_resized  # type: ignore[method-assign]
+
+    def _list_resized(self, height: int) -> None:
+        self.docs.styles.height = height
 
     def compose(self):  # type: ignore[no-untyped-def]
         with Horizontal():
@@ -166,8 +176,12 @@ class CompletionPopup(CursorPopup):
 
     def show_docs(self, detail: str, documentation: str, markdown: bool) -> None:
         """Fill the documentation pane (hidden when there is nothing to say)."""
+        if (detail, documentation, markdown) == self._docs_shown:
+            return  # unchanged: updating would re-lay out the screen for nothing
+        self._docs_shown = (detail, documentation, markdown)
         if not detail and not documentation:
-            self.docs.display = False
+            if self.docs.display:
+                self.docs.display = False
             return
         parts: list[object] = []
         body = (f"```\n{detail}\n```\n\n" if detail else "") + (documentation if markdown else "")
@@ -177,5 +191,7 @@ class CompletionPopup(CursorPopup):
             parts.append(Text(documentation))
         from rich.console import Group
 
-        self.docs.update(Group(*parts))  # type: ignore[arg-type]
-        self.docs.display = True
+        # The pane's size is fixed (as tall as the list): new text needs a repaint, not a layout.
+        self.docs.update(Group(*parts), layout=not self.docs.display)  # type: ignore[arg-type]
+        if not self.docs.display:
+            self.docs.display = True

@@ -115,41 +115,38 @@ class CompletionController:
                 start = edit.range.start.as_tuple()
                 new_end = (start[0] + len(lines) - 1, (start[1] if len(lines) == 1 else 0) + len(lines[-1]))
                 self.snippet.map_edit(start, edit.range.end.as_tuple(), new_end)
-        if editor is not self.service.app.active_editor or editor.extra_selections or len(edits) != 1:
+        row, column = editor.cursor_location
+        typing = all(
+            e.range.start.line == e.range.end.line == row and "\n" not in e.new_text and len(e.new_text) <= 1
+            for e in edits
+        )
+        if editor is not self.service.active_editor or editor.extra_selections or not typing:
             self.close()
             return
-        edit = edits[0]
-        row, column = editor.cursor_location
         server = self.service.manager.server_for(document.uri) if self.service.manager else None
         if server is None or server.pid is None:
             self.close()
             return
         line = editor.document[row]
-        inserted = edit.new_text
-        if (
-            len(inserted) == 1
-            and edit.range.is_empty
-            and (row, column) == (edit.range.start.line, edit.range.start.column + 1)
-        ):
-            if inserted in server.completion_triggers():
+        inserted = edits[-1].new_text
+        state = self.state
+        if inserted:
+            if column and line[column - 1] == inserted and inserted in server.completion_triggers():
                 self.request(document, server, (row, column), trigger=inserted)
             elif is_word_char(inserted):
-                state = self.state
                 if state is not None and state.document is document and not state.incomplete:
                     self.refilter()
                 else:
                     self.request(document, server, (row, word_start(line, column)))
             else:
                 self.close()
-        elif not inserted and self.state is not None and self.state.document is document:
-            if (row, column) < self.state.start or row != self.state.start[0]:
+        elif state is not None and state.document is document:
+            if (row, column) < state.start:
                 self.close()
-            elif self.state.incomplete:
-                self.request(document, server, self.state.start)
+            elif state.incomplete:
+                self.request(document, server, state.start)
             else:
                 self.refilter()
-        else:
-            self.close()
 
     def trigger(self, editor: Editor) -> None:
         """Open completion at the cursor on demand (ctrl+space)."""
@@ -170,6 +167,8 @@ class CompletionController:
         self, document: TrackedDocument, server: LanguageServerClient, start: Location, trigger: str | None = None
     ) -> None:
         """Ask the server for items at the cursor (the previous request, if any, is superseded)."""
+        if self.state is not None and (self.state.document is not document or self.state.start != start):
+            self.close()  # a list for another word must not stay up while the new one is fetched
         self._generation += 1
         generation = self._generation
         if self._request is not None and not self._request.done():
@@ -195,7 +194,7 @@ class CompletionController:
         except SymphonyError as exc:
             log.info("completion failed: %s", exc)
             return
-        if generation != self._generation or editor is not self.service.app.active_editor:
+        if generation != self._generation or editor is not self.service.active_editor:
             return
         if not answer.items:
             self.close()
@@ -231,7 +230,8 @@ class CompletionController:
             self.close(keep_state=False)
             return
         popup.list.show(state.ranked)
-        popup.display = True
+        if not popup.display:
+            popup.display = True
         popup.anchor(state.document.editor, state.start)
         self._show_docs()
         for callback in list(self.shown_callbacks):
@@ -339,7 +339,7 @@ class CompletionController:
                 except (SymphonyError, TimeoutError):
                     resolved = None
         item = resolved or item
-        self.service.flush(document)
+        await self.service.synced(document)
         cursor = editor.cursor_location
         start: Location = state.start
         end: Location = cursor

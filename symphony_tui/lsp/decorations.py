@@ -7,7 +7,7 @@ the wrong lines while the user types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rich.segment import Segment
@@ -56,10 +56,32 @@ class EditorDecorations:
     diagnostics: list[Mark] = field(default_factory=list)
     highlights: list[Mark] = field(default_factory=list)
     lightbulb_line: int | None = None
+    semantic: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    """Semantic-token colours per line: (start column, end column, style name), code points."""
+    inlay: dict[int, list[str]] = field(default_factory=dict)
+    """Inlay hints per line, drawn after the line's end (virtual text never shifts the columns the cursor uses)."""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw."""
+        return not (self.diagnostics or self.highlights or self.semantic or self.inlay) and self.lightbulb_line is None
 
     def shift(self, first: int, old_last: int, new_last: int) -> None:
-        """Move marks below an edit of rows ``first..old_last`` (now ``first..new_last``) by the line delta."""
+        """Move marks below an edit of rows ``first..old_last`` (now ``first..new_last``) by the line delta;
+        semantic colours of the edited rows are dropped until the server sends fresh ones."""
         delta = new_last - old_last
+        if self.semantic:
+            self.semantic = {
+                (line + delta if line > old_last else line): spans
+                for line, spans in self.semantic.items()
+                if not first <= line <= old_last
+            }
+        if self.inlay:
+            self.inlay = {
+                (line + delta if line > old_last else line): hints
+                for line, hints in self.inlay.items()
+                if not first <= line <= old_last
+            }
         if not delta:
             return
 
@@ -107,21 +129,30 @@ class LspDecorationsMixin(TextArea):
         color = {ERROR: theme.error, WARNING: theme.warning, INFORMATION: theme.primary}.get(severity)
         return Style(color=color or None, bold=severity == ERROR)
 
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
+    def decorate_line(self, line: Text, line_index: int, clip: Callable[[int | None], int]) -> None:
+        super().decorate_line(line, line_index, clip)  # type: ignore[misc]
         decorations = getattr(self, "decorations", None)
-        if decorations is None or not (decorations.diagnostics or decorations.highlights):
-            return line
-        length = len(line.plain)
-        highlight = self._theme.bracket_matching_style if self._theme else None
+        if decorations is None or decorations.empty:
+            return
+        theme = self._theme
+        spans = decorations.semantic.get(line_index)
+        if spans and theme is not None:
+            for start, end, name in spans:
+                style = theme.syntax_styles.get(name)
+                if style is not None and clip(end) > clip(start):
+                    line.stylize(style, clip(start), clip(end))
+        length = len(self.document[line_index])
+        highlight = theme.bracket_matching_style if theme else None
         for _, start, end in _spans_on_line(decorations.highlights, line_index, length):
-            line.stylize(highlight or Style(reverse=True), start, end)
+            line.stylize(highlight or Style(reverse=True), clip(start), clip(end))
         for mark, start, end in _spans_on_line(decorations.diagnostics, line_index, length):
-            if mark.severity == HINT:
-                line.stylize(Style(dim=True), start, end)
-            else:
-                line.stylize(Style(underline=True), start, end)
-        return line
+            style = Style(dim=True) if mark.severity == HINT else Style(underline=True)
+            left, right = clip(start), clip(end)
+            if right > left:
+                line.stylize(style, left, right)
+        hints = decorations.inlay.get(line_index)
+        if hints and clip(length) == len(line) - 1:  # the painted part reaches the line's end
+            line.append("  " + "  ".join(hints), style=Style(dim=True, italic=True))
 
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from textual import events
+from textual.timer import Timer
 
 from symphony_tui.lsp.decorations import EditorDecorations, LspDecorationsMixin
+
+MOUSE_REST = 0.6
+"""Seconds the mouse must rest over text before its hover appears."""
 
 
 class LanguageFeaturesMixin(LspDecorationsMixin):
@@ -12,6 +16,35 @@ class LanguageFeaturesMixin(LspDecorationsMixin):
     the keys they answer (arrows, enter, tab, escape) go to them instead of moving the cursor."""
 
     decorations: EditorDecorations = EditorDecorations()
+
+    _hover_timer: Timer | None = None
+    _hover_at: tuple[int, int] | None = None
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        service = getattr(self.app, "lsp", None)
+        if service is None or event.button:
+            return
+        if event.x < self.gutter_width:
+            location = None
+        else:
+            row, column = self.get_target_document_location(event)
+            line = self.document[row] if row < self.document.line_count else ""
+            location = (row, column) if column < len(line) else None  # past the line's end there is nothing
+        if location == self._hover_at:
+            return
+        self._hover_at = location
+        if self._hover_timer is not None:
+            self._hover_timer.stop()
+            self._hover_timer = None
+        service.mouse_left()
+        if location is not None:
+            self._hover_timer = self.set_timer(MOUSE_REST, lambda: service.mouse_rested(self, location))
+
+    def _on_leave(self, event: events.Leave) -> None:
+        if self._hover_timer is not None:
+            self._hover_timer.stop()
+            self._hover_timer = None
+        self._hover_at = None
 
     async def _on_key(self, event: events.Key) -> None:
         service = getattr(self.app, "lsp", None)

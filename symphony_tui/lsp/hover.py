@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.errors import CancelledError, SymphonyError
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+MAX_TEXT_WIDTH = 78
+MAX_TEXT_HEIGHT = 16
 _SEVERITY_STYLE = {1: "bold red", 2: "yellow", 3: "blue", 4: "dim"}
 _SEVERITY_NAME = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 
@@ -32,18 +33,14 @@ class HoverPopup(CursorPopup):
 
     DEFAULT_CSS = """
     HoverPopup {
+        max-width: 82;
+        max-height: 18;
+    }
+    HoverPopup > Static {
+        width: auto;
         max-width: 80;
-        max-height: 16;
-    }
-    HoverPopup > VerticalScroll {
-        width: auto;
-        max-width: 78;
         height: auto;
-        max-height: 14;
-    }
-    HoverPopup Static {
-        width: auto;
-        max-width: 76;
+        max-height: 16;
         padding: 0 1;
     }
     """
@@ -53,8 +50,19 @@ class HoverPopup(CursorPopup):
         self._body = body
 
     def compose(self):  # type: ignore[no-untyped-def]
-        with VerticalScroll():
-            yield Static(self._body, id="hover-body")
+        yield Static(self._body, id="hover-body")
+
+    def on_mount(self) -> None:
+        self.fit(self._body)
+
+    def fit(self, body: RenderableType) -> None:
+        """Size the text to its content: markdown has no natural width, so measure it rendered at the maximum."""
+        static = self.query_one("#hover-body", Static)
+        console = self.app.console
+        lines = console.render_lines(body, console.options.update(width=MAX_TEXT_WIDTH), pad=False)
+        widest = max((sum(segment.cell_length for segment in line) for line in lines), default=1)
+        static.styles.width = min(MAX_TEXT_WIDTH, max(widest, 1)) + 2  # padding
+        static.styles.height = min(MAX_TEXT_HEIGHT, max(len(lines), 1))
 
 
 class SignaturePopup(HoverPopup):
@@ -81,8 +89,16 @@ def markup_to_renderable(contents: object) -> RenderableType | None:
 
 async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup | None:
     """Show what is known about the cursor's position: diagnostics there, then the server's hover."""
+    return await show_hover(app, editor, editor.cursor_location, explicit=True)
+
+
+async def show_hover(
+    app: SymphonyApp, editor: Editor, location: tuple[int, int], *, explicit: bool = False
+) -> HoverPopup | None:
+    """Hover for a document location (the cursor's, or the mouse's after it rests): diagnostics, then the
+    server's markdown. ``explicit`` (a key press) says so when there is nothing to show."""
     service = app.lsp
-    row, column = editor.cursor_location
+    row, column = location
     parts: list[RenderableType] = []
     for mark in editor.decorations.diagnostics_at((row, column)):
         line = Text(f"{_SEVERITY_NAME.get(mark.severity, 'error')}: ", style=_SEVERITY_STYLE.get(mark.severity, ""))
@@ -91,8 +107,9 @@ async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup |
             line.append(f"  {mark.source}", style="dim")
         parts.append(line)
     document = service.document(editor)
-    if document is not None:
-        server = await service.server(editor, wait=2.0)
+    version = document.version if document is not None else None
+    if document is not None and (explicit or document.opened):
+        server = await service.server(editor, wait=2.0) if explicit else service.running_server(document)
         if server is not None:
             try:
                 hover = await server.hover(document.uri, Position(line=row, column=column))
@@ -106,14 +123,15 @@ async def show_hover_at_cursor(app: SymphonyApp, editor: Editor) -> HoverPopup |
                 if parts:
                     parts.append(Text("─" * 20, style="dim"))
                 parts.append(body)
-    if not parts or editor.cursor_location != (row, column):
-        if not parts:
+    moved = editor.cursor_location != location if explicit else (document is not None and document.version != version)
+    if not parts or moved:
+        if not parts and explicit:
             app.notify("Nothing to show here.", title="Hover", timeout=2)
         return None
     service.close_popups()
     popup = HoverPopup(Group(*parts))
     await mount_popup(editor, popup)
-    popup.anchor(editor)
+    popup.anchor(editor, location)
     service.hover = popup
     return popup
 

@@ -52,10 +52,11 @@ class LocationList(Vertical):
         color: $text-muted;
         text-style: bold;
     }
-    LocationList > OptionList {
+    LocationList > OptionList, LocationList > OptionList:focus {
         height: 1fr;
         border: none;
         padding: 0;
+        background: $surface;
     }
     """
 

@@ -46,7 +46,10 @@ class CursorPopup(Container, can_focus=False):
         # The border's left edge sits one cell left of the text so the first letter lines up with the word.
         x = max(0, offset.x - 1)
         y = offset.y - self.outer_size.height if above and self.outer_size.height else offset.y + 1
-        self.styles.offset = (x, max(0, y))
+        placed = (x, max(0, y))
+        if placed != getattr(self, "_placed", None):
+            self._placed = placed
+            self.styles.offset = placed
 
 
 async def mount_popup(editor: Editor, popup: CursorPopup) -> None:

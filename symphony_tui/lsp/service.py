@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.css.query import NoMatches
+
 from core.errors import SymphonyError
 from core.types.text import Position, Range, TextEdit
 from symphony_tui.lsp.decorations import EditorDecorations, Mark
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from core.lsp.client import LanguageServerClient
     from core.lsp.events import LspEvent
     from core.lsp.manager import LanguageServerManager
+    from core.workspace.symbols import Symbol
     from symphony_tui.app import SymphonyApp
     from symphony_tui.widgets.editor import Editor
 
@@ -48,6 +51,8 @@ class TrackedDocument:
     opened: bool = False
     pending: list[TextEdit] = field(default_factory=list)
     flush_scheduled: bool = False
+    last_change: asyncio.Task[None] | None = None
+    """The latest didChange in flight; awaiting it means the server's copy is up to date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +92,19 @@ class LspService:
         """The completion popup and snippet tab stops."""
         self.signature = SignatureController(self)
         """Signature help while typing a call."""
+        from symphony_tui.lsp.semantic import SemanticTokensController
+
+        self.semantic = SemanticTokensController(self)
+        """Semantic-token colours over tree-sitter's."""
+        from symphony_tui.lsp.inlay import InlayHintsController
+
+        self.inlay = InlayHintsController(self)
+        """Inlay hints after line ends."""
         self.hover: Widget | None = None
         """The hover popup while it shows (any key closes it)."""
         self._cursor_timer: Timer | None = None
         self._cursor_generation = 0
+        self._outlines: dict[int, tuple[int, tuple[Symbol, ...]]] = {}
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -136,6 +150,14 @@ class LspService:
         if not task.cancelled() and (error := task.exception()) is not None:
             log.warning("language server task %s failed: %s", task.get_name(), error, exc_info=error)
 
+    @property
+    def active_editor(self) -> Editor | None:
+        """The app's active editor; None also while the workbench is being built or torn down."""
+        try:
+            return self.app.active_editor
+        except NoMatches:
+            return None
+
     # ----------------------------------------------------------------- documents
 
     def document(self, editor: Editor) -> TrackedDocument | None:
@@ -168,10 +190,13 @@ class LspService:
         await manager.open(document.uri, document.language, document.version, document.editor.text)
         document.opened = True
         self._show_diagnostics(document)
+        self.semantic.schedule(document, delay=0, retry=True)
+        self.inlay.schedule(document, delay=0, retry=True)
 
     def detach(self, editor: Editor) -> None:
         """Stop syncing ``editor`` (its tab closed); the server forgets the document."""
         document = self._documents.pop(id(editor), None)
+        self._outlines.pop(id(editor), None)
         editor.document_sync = None
         if document is not None and document.opened and self.manager is not None:
             self._spawn(self.manager.close(document.uri), "lsp-close")
@@ -206,7 +231,7 @@ class LspService:
             text = newline.join(lines)
         document.pending.append(TextEdit(range=Range.of(*start, *end), new_text=text))
         decorations: EditorDecorations | None = getattr(editor, "decorations", None)
-        if decorations is not None and (decorations.diagnostics or decorations.highlights):
+        if decorations is not None and not decorations.empty:
             decorations.highlights = []
             decorations.shift(start[0], end[0], start[0] + text.count(newline))
             editor.decorations_changed()
@@ -230,7 +255,14 @@ class LspService:
             return
         edits, document.pending = document.pending, []
         document.version += 1
-        self._spawn(self._change(document, document.version, edits), "lsp-change")
+        document.last_change = self._spawn(self._change(document, document.version, edits), "lsp-change")
+
+    async def synced(self, document: TrackedDocument) -> None:
+        """Send pending edits and wait until the server's copy of the document has them all."""
+        self.flush(document)
+        task = document.last_change
+        if task is not None and not task.done():
+            await asyncio.wait([task])
 
     async def _change(self, document: TrackedDocument, version: int, edits: list[TextEdit]) -> None:
         assert self.manager is not None
@@ -261,13 +293,13 @@ class LspService:
         document = self.document(editor)
         if document is None or self.manager is None or not self.app.settings.lsp.format_on_save:
             return
-        self.flush(document)
+        await self.synced(document)
         version = document.version
         s = self.app.settings.editor
         edits = await self.manager.format_on_save(document.uri, tab_size=s.tab_size, insert_spaces=s.insert_spaces)
         if edits and document.version == version and not document.pending:
             apply_to_editor(editor, edits)
-            self.flush(document)
+            await self.synced(document)
 
     # ----------------------------------------------------------------- servers
 
@@ -282,7 +314,7 @@ class LspService:
             if document.opened:
                 break
             await asyncio.sleep(0.05)
-        self.flush(document)
+        await self.synced(document)
         server = await manager.ready(document.uri, wait)
         if server is None:
             self.app.notify(
@@ -291,6 +323,11 @@ class LspService:
                 severity="warning",
             )
         return server
+
+    def running_server(self, document: TrackedDocument) -> LanguageServerClient | None:
+        """The document's server if it is running now (no waiting, no notice)."""
+        server = self.manager.server_for(document.uri) if self.manager is not None else None
+        return server if server is not None and server.pid is not None else None
 
     def _on_event(self, event: LspEvent) -> None:
         from core.lsp.events import DiagnosticsChanged, ServerMessage, ServerMissing, ServerState, ServerStateChanged
@@ -369,6 +406,45 @@ class LspService:
         end = Position(line=max(span.end.line, span.start.line), column=span.end.character)
         return Range(start=start, end=max(start, end, key=lambda p: (p.line, p.column)))
 
+    # ----------------------------------------------------------------- symbols
+
+    async def workspace_symbols(self, query: str) -> list[Any]:
+        """Symbols matching ``query`` from every running server (quick open's '#'); [] before any server runs."""
+        if self.manager is None:
+            return []
+        return await self.manager.workspace_symbols(query)
+
+    async def document_outline(self, editor: Editor, timeout: float = 3.0) -> tuple[Symbol, ...] | None:
+        """The editor's outline from its language server, or None when no running server offers symbols (the
+        caller falls back to tree-sitter)."""
+        from symphony_tui.lsp.outline import outline_from_lsp
+
+        document = self.document(editor)
+        manager = self.manager
+        if document is None or not document.opened or manager is None:
+            return None
+        server = manager.server_for(document.uri)
+        if server is None or server.pid is None or not server.supports("document_symbol_provider"):
+            return None
+        await self.synced(document)
+        version = document.version
+        try:
+            raw = await asyncio.wait_for(server.document_symbols(document.uri), timeout)
+        except (SymphonyError, TimeoutError) as exc:
+            log.info("document symbols of %s failed: %s", document.uri, exc)
+            return None
+        symbols = outline_from_lsp(server, document.uri, raw)
+        self._outlines[id(editor)] = (version, symbols)
+        return symbols
+
+    def cached_outline(self, editor: Editor) -> tuple[Symbol, ...] | None:
+        """The last server outline of ``editor`` if its text has not changed since (None otherwise)."""
+        document = self.document(editor)
+        entry = self._outlines.get(id(editor))
+        if document is None or entry is None or entry[0] != document.version or document.pending:
+            return None
+        return entry[1]
+
     # ----------------------------------------------------------------- popups and the cursor
 
     def handle_key(self, editor: Editor, key: str) -> bool:
@@ -385,6 +461,20 @@ class LspService:
             self.signature.close()
             return key == "escape"
         return False
+
+    def mouse_rested(self, editor: Editor, location: tuple[int, int]) -> None:
+        """The mouse stopped over ``location`` in ``editor``: show its hover (diagnostics, documentation)."""
+        from symphony_tui.lsp.hover import show_hover
+
+        if self.completion.visible or self.document(editor) is None:
+            return
+        self._spawn(show_hover(self.app, editor, location), "lsp-mouse-hover")
+
+    def mouse_left(self) -> None:
+        """The mouse moved on: a hover it opened goes away."""
+        if self.hover is not None and self.hover.is_attached:
+            self.hover.remove()
+        self.hover = None
 
     def close_popups(self) -> None:
         """Close completion, signature help and hover (tab switch, focus change)."""
@@ -416,7 +506,7 @@ class LspService:
         server = manager.server_for(document.uri) if manager is not None else None
         if server is None or server.pid is None or generation != self._cursor_generation:
             return
-        self.flush(document)
+        await self.synced(document)
         row, column = editor.cursor_location
         decorations: EditorDecorations = editor.decorations
         highlights: list[Mark] = []
@@ -479,7 +569,8 @@ class LspService:
         from symphony_tui.lsp.panels import ProblemsPanel
 
         for panel in self.app.query(ProblemsPanel):
-            panel.show_problems(self.problems(), self.app.shown_path)
+            if panel.is_mounted:
+                panel.show_problems(self.problems(), self.app.shown_path)
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -490,7 +581,7 @@ class LspService:
             return  # starting up or shutting down: there is no status bar to update
         counts = self.manager.diagnostics.counts() if self.manager is not None else None
         state = ""
-        editor = self.app.active_editor
+        editor = self.active_editor
         document = self.document(editor) if editor is not None else None
         if document is not None and self.manager is not None:
             server = self.manager.server_for(document.uri)
@@ -505,8 +596,15 @@ class LspService:
             return None
         last = editor.document.line_count - 1
         row = min(max(line, 0), last)
-        editor.move_cursor((row, min(column, len(editor.document[row]))), center=True)
+        column = min(column, len(editor.document[row]))
+        editor.move_cursor((row, column))
+        # Centre the line vertically; scroll sideways only if the column is out of view (Textual's centring
+        # would cut off the start of every line).
+        width = editor.scrollable_content_region.width - editor.gutter_width
+        x = 0 if column < max(width - 8, 1) else max(0, column - width // 2)
+        editor.scroll_to(x=x, y=max(0, row - editor.scrollable_content_region.height // 2), animate=False)
         editor.focus()
+        self.app.call_after_refresh(self.app._update_status)  # the tab switch may land after the cursor moved
         return editor
 
     async def _apply_server_edit(self, edit: lsp.WorkspaceEdit) -> bool:

@@ -39,15 +39,20 @@ class SignatureController:
         """Open on a trigger character; while open, follow each edit."""
         manager = self.service.manager
         server = manager.server_for(document.uri) if manager is not None else None
-        if server is None or server.pid is None or document.editor is not self.service.app.active_editor:
+        if server is None or server.pid is None or document.editor is not self.service.active_editor:
             return
         provider = server.capabilities.signature_help_provider if server.capabilities else None
         if provider is None:
             return
-        typed = edits[-1].new_text if len(edits) == 1 else ""
+        # The character before the cursor, if the last edit typed it: auto-closed brackets insert "()" at once.
+        editor = document.editor
+        row, column = editor.cursor_location
+        inserted = edits[-1].new_text
+        before = editor.document[row][column - 1] if column and inserted else ""
+        typed = before if before and before in inserted else ""
         triggers = set(provider.trigger_characters or ()) | set(provider.retrigger_characters or ())
-        if self.visible or (len(typed) == 1 and typed in triggers):
-            self.request(document.editor, document, server, typed if typed in triggers else None)
+        if self.visible or (typed and typed in triggers):
+            self.request(editor, document, server, typed if typed in triggers else None)
 
     def request(
         self, editor: Editor, document: TrackedDocument, server: LanguageServerClient, trigger: str | None
@@ -84,6 +89,7 @@ class SignatureController:
             return
         if self.popup is not None and self.popup.is_attached:
             self.popup.query_one("#hover-body").update(body)  # type: ignore[attr-defined]
+            self.popup.fit(body)
         else:
             self.popup = SignaturePopup(body, id="signature-popup")
             await mount_popup(editor, self.popup)

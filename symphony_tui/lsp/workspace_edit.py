@@ -187,8 +187,9 @@ async def apply_plan(service: LspService, plan: Sequence[FileChange]) -> int:
             continue
         apply_to_editor(editor, change.edits)
         changed += 1
-    if origin is not None and origin.is_attached:
-        app._activate(origin)
+    if origin is not None and origin.is_attached and app.active_editor is not origin:
+        # After the tab switches queued by opening files have been processed.
+        app.call_after_refresh(app._activate, origin)
     return changed
 
 

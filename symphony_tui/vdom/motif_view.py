@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static, TextArea
 
-from core.errors import ProtocolError, SymphonyError
+from core.errors import ExtensionError, ProtocolError, SymphonyError
 from core.vdom import DEFAULT_MAX_NODES, SCHEMA_VERSION
 from symphony_tui.vdom.events import FORWARDED, MotifEventData, translate
 from symphony_tui.vdom.reconciler import MotifReconciler
@@ -155,6 +155,10 @@ class MotifView(Widget):
             except (KeyError, TypeError) as exc:
                 await self._fail(ProtocolError(f"motif.render params are malformed: {exc!r}"))
                 return
+            except Exception as exc:  # a widget refused what validation let through: contained, never a crash
+                log.exception("Motif %s: mounting the tree failed", self.motif_id)
+                await self._fail(ExtensionError(f"the UI could not show this Motif: {type(exc).__name__}: {exc}"))
+                return
             self.revision = int(params["revision"])
             self._recover()
 
@@ -178,6 +182,9 @@ class MotifView(Widget):
                 await self._fail(exc)
             except (KeyError, TypeError) as exc:
                 await self._fail(ProtocolError(f"motif.patch params are malformed: {exc!r}"))
+            except Exception as exc:  # a widget refused what validation let through: contained, never a crash
+                log.exception("Motif %s: applying a patch failed", self.motif_id)
+                await self._fail(ExtensionError(f"the UI could not apply a patch: {type(exc).__name__}: {exc}"))
 
     @contextlib.asynccontextmanager
     async def _in_app(self) -> AsyncIterator[None]:

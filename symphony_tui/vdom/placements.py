@@ -146,6 +146,11 @@ class MotifPlacements:
         frame = self._frames.pop(motif_id, None)
         if view is None:
             return
+        if self.supervisor is not None:
+            try:
+                await self.supervisor.close_motif(motif_id)
+            except SymphonyError as exc:  # the view goes anyway
+                log.warning("closing Motif %s: %s", motif_id, exc)
         if isinstance(frame, MotifModal):
             if frame.is_active:
                 frame.dismiss()
@@ -177,8 +182,8 @@ class MotifPlacements:
                 return
             try:
                 await self.supervisor.motif_event(motif_id, node_id, event, value)
-            except ExtensionError as exc:
-                if "event" in exc.data:
+            except SymphonyError as exc:
+                if "event" in exc.data or "motif" not in exc.data:
                     raise  # the handler failed: a notification; the panel still works
                 view.show_error(exc)  # rendering failed: the error box, with Restart
 
@@ -233,7 +238,8 @@ class MotifPlacements:
             self.app.push_screen(frame)
 
     def _modal_closed(self, motif_id: str) -> None:
-        self.views.pop(motif_id, None)
+        if self.views.pop(motif_id, None) is not None and self.supervisor is not None:
+            self.app.run_worker(self.supervisor.close_motif(motif_id), group="motifs", exit_on_error=False)
         self._frames.pop(motif_id, None)
 
     async def _sidebar(self) -> Widget:

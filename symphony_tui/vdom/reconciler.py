@@ -13,7 +13,7 @@ event of that widget has been answered, and only if the extension still wants a 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Final
 
 from rich.text import Text
@@ -35,7 +35,7 @@ from textual.widgets import (
 )
 from textual.widgets.tree import TreeNode
 
-from core.errors import ProtocolError
+from core.errors import ProtocolError, ValidationError
 from core.vdom import DEFAULT_MAX_NODES, WireNode, WireTree
 from symphony_tui.vdom import widget_factory
 from symphony_tui.vdom.styles import COLOUR_PROPS, STYLE_PROPS, apply_style_props
@@ -89,6 +89,7 @@ class MotifReconciler:
         self._deferred: dict[int, Any] = {}
         self._variables: dict[str, str] = {}
         self._awaiting: list[Awaitable[Any]] = []
+        self._settle_now = False
 
     # -- queries ------------------------------------------------------------------------------------------------
 
@@ -156,11 +157,22 @@ class MotifReconciler:
         tree = self.tree
         with self.host.prevent(*PROGRAMMATIC):
             try:
-                for op in ops:
-                    kind = op.get("op")
-                    before = self._snapshot(tree, op)
-                    tree.apply([op])
-                    getattr(self, f"_widget_{kind}")(op, before)
+                for number, op in enumerate(ops):
+                    kind = op.get("op") if isinstance(op, Mapping) else None
+                    before = self._snapshot(tree, op) if isinstance(op, Mapping) else None
+                    try:
+                        tree.apply([op])
+                    except (ProtocolError, ValidationError) as exc:  # renumber: the tree saw one op at a time
+                        message = exc.message.replace("patch op 0", f"patch op {number}", 1)
+                        raise type(exc)(message, hint=exc.hint, data={**exc.data, "op_index": number}) from None
+                    then = getattr(self, f"_widget_{kind}")(op, before)
+                    if self._settle_now:
+                        # TabbedContent re-picks its active tab as each pane goes: one at a time, or it may pick
+                        # a pane this same patch removes.
+                        await self._settle()
+                    if then is not None:  # the second half of a move that had to wait for a removal
+                        then()
+                        await self._settle()
             finally:
                 await self._settle()
 
@@ -177,6 +189,7 @@ class MotifReconciler:
         return None
 
     async def _settle(self) -> None:
+        self._settle_now = False
         pending, self._awaiting = self._awaiting, []
         for awaitable in pending:
             await awaitable
@@ -191,15 +204,19 @@ class MotifReconciler:
     def _widget_remove(self, op: Mapping[str, Any], ids: list[int]) -> None:
         self._unmount(op["id"], ids)
 
-    def _widget_move(self, op: Mapping[str, Any], _: Any) -> None:
+    def _widget_move(self, op: Mapping[str, Any], _: Any) -> Callable[[], None] | None:
         assert self.tree is not None
         node_id, parent_id, before = op["id"], op["parent"], op["before"]
         parent_type = self.tree.node(parent_id)["type"]
         if parent_type in ("tree", "tree_node", "tabs"):
-            # Neither TreeNode nor TabbedContent can move a child: take it out and put it back.
-            self._unmount(node_id, self._subtree_ids(self.tree.node(node_id)))
-            self._place(parent_id, self.tree.node(node_id), before)
-            return
+            # Neither TreeNode nor TabbedContent can move a child: take it out and put it back (a pane only once
+            # it is gone, since the new one has the same id).
+            node = self.tree.node(node_id)
+            self._unmount(node_id, self._subtree_ids(node))
+            if parent_type == "tabs":
+                return lambda: self._place(parent_id, node, before)
+            self._place(parent_id, node, before)
+            return None
         parent, widget = self._widgets[parent_id], self._widgets[node_id]
         if before is not None:
             parent.move_child(widget, before=self._widgets[before])
@@ -207,6 +224,7 @@ class MotifReconciler:
             last = parent.children[-1]
             if last is not widget:
                 parent.move_child(widget, after=last)
+        return None
 
     def _widget_set_props(self, op: Mapping[str, Any], old: dict[str, Any]) -> None:
         assert self.tree is not None
@@ -295,7 +313,8 @@ class MotifReconciler:
         if node_type == "tabs" and props.get("active") is not None:
             for child in children:
                 if child.get("key") == props["active"]:
-                    widget.active = widget_factory.tab_pane_id(child["id"])  # type: ignore[attr-defined]
+                    # Not yet composed: TabbedContent takes its first active pane from ``initial``.
+                    widget._initial = widget_factory.tab_pane_id(child["id"])  # type: ignore[attr-defined]
         widget.add_class("motif-node", f"motif-{node_type.replace('_', '-')}")
         style = {name: value for name, value in props.items() if name in STYLE_PROPS}
         if style:
@@ -338,6 +357,7 @@ class MotifReconciler:
         if isinstance(parent, TabbedContent):
             anchor = self._widgets[before] if before is not None else None
             self._awaiting.append(parent.add_pane(widget, before=anchor))  # type: ignore[arg-type]
+            self._settle_now = True
         else:
             self._awaiting.append(parent.mount(widget, before=self._widgets[before] if before is not None else None))
 
@@ -360,6 +380,7 @@ class MotifReconciler:
             tabs = next((a for a in widget.ancestors if isinstance(a, TabbedContent)), None)
             if tabs is not None:
                 self._awaiting.append(tabs.remove_pane(widget.id or ""))
+                self._settle_now = True
                 return
         self._awaiting.append(widget.remove())
 

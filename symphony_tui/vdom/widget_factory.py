@@ -157,10 +157,12 @@ def build(node_type: str, node_id: int, props: Mapping[str, Any], text: str | No
         selected = p.get("selected")
         return RadioSet(*(RadioButton(Content(o), i == selected) for i, o in enumerate(p.get("options", []))))
     if node_type == "select":
-        select: Select[str] = Select(_options(p.get("options")), prompt=p.get("prompt", "Select"))
-        if p.get("value") is not None:
-            _select_value(select, p["value"])
-        return select
+        choices = _options(p.get("options"))
+        value = p.get("value")
+        if value is not None and value not in {v for _, v in choices}:
+            log.warning("Motif select: value %r is not among its options; ignored", value)
+            value = None
+        return Select(choices, prompt=p.get("prompt", "Select"), value=Select.BLANK if value is None else value)
     if node_type == "option_list":
         options = OptionList(*p.get("options", []))
         if p.get("highlighted") is not None:
@@ -343,8 +345,8 @@ def set_text(node_type: str, widget: Widget, text: str | None, tab_parent: Widge
 
 
 def _activate_tab(tabs: TabbedContent, active: str) -> None:
-    for pane in tabs.query_children(TabPane):
-        if getattr(pane, "_motif_key", None) == active:
+    for pane in tabs.query(TabPane):  # panes sit in the TabbedContent's ContentSwitcher
+        if getattr(pane, "_motif_key", None) == active and pane.parent is not None and pane.parent.parent is tabs:
             tabs.active = pane.id or ""
             return
 

@@ -70,6 +70,65 @@ def hunk_lines(hunks: tuple[Hunk, ...]) -> list[DiffLine]:
 _STYLES = {"+": "green", "-": "red", "@": "bold cyan", " ": ""}
 
 
+@dataclass(frozen=True, slots=True)
+class SideRow:
+    """One side-by-side row: the old line (left) and the new line (right), either may be missing."""
+
+    left: DiffLine | None
+    right: DiffLine | None
+    hunk: int | None = None
+    header: str = ""
+    """For a hunk's ``@@`` row: its text (spanning both sides)."""
+
+
+def side_by_side(rows: list[DiffLine]) -> list[SideRow]:
+    """Pair inline rows: context on both sides, each run of removed lines beside the added lines after it."""
+    paired: list[SideRow] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if row.kind == "@":
+            paired.append(SideRow(None, None, row.hunk, row.text))
+            index += 1
+        elif row.kind == " ":
+            paired.append(SideRow(row, row, row.hunk))
+            index += 1
+        else:
+            removed: list[DiffLine] = []
+            added: list[DiffLine] = []
+            while index < len(rows) and rows[index].kind == "-":
+                removed.append(rows[index])
+                index += 1
+            while index < len(rows) and rows[index].kind == "+":
+                added.append(rows[index])
+                index += 1
+            for number in range(max(len(removed), len(added))):
+                left = removed[number] if number < len(removed) else None
+                right = added[number] if number < len(added) else None
+                paired.append(SideRow(left, right, (left or right).hunk if (left or right) else None))
+    return paired
+
+
+def render_side(row: SideRow, half: int, width: int = 4) -> Text:
+    """``old-number old-text │ new-number new-text``, each side cut or padded to ``half`` cells."""
+    if row.header:
+        return Text(row.header, style=_STYLES["@"])
+
+    def side(line: DiffLine | None, number: int | None, kind: str) -> Text:
+        if line is None:
+            return Text(" " * half, style="dim")
+        cell = Text(f"{'' if number is None else number:>{width}} ", style="dim")
+        style = _STYLES[kind] if line.kind != " " else ""
+        cell.append(line.text.replace(chr(9), "    "), style=style)
+        cell.truncate(half, pad=True)
+        return cell
+
+    text = side(row.left, row.left.old if row.left else None, "-")
+    text.append("│", style="dim")
+    text.append_text(side(row.right, row.right.new if row.right else None, "+"))
+    return text
+
+
 def render_row(row: DiffLine, width: int = 4) -> Text:
     old = "" if row.old is None else str(row.old)
     new = "" if row.new is None else str(row.new)
@@ -83,6 +142,9 @@ def render_row(row: DiffLine, width: int = 4) -> Text:
 class DiffView(Vertical):
     """Title line, then the diff rows; keys act on the hunk under the cursor."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     DEFAULT_CSS = """
     DiffView {
         height: 1fr;
@@ -93,10 +155,11 @@ class DiffView(Vertical):
         background: $panel;
         color: $text-muted;
     }
-    DiffView > OptionList {
+    DiffView > OptionList, DiffView > OptionList:focus {
         height: 1fr;
         border: none;
         padding: 0;
+        background: $background;
     }
     """
 
@@ -105,6 +168,7 @@ class DiffView(Vertical):
         Binding("u", "hunk('unstage')", "Unstage hunk", show=False),
         Binding("d", "hunk('discard')", "Discard hunk", show=False),
         Binding("r", "reload", "Refresh", show=False),
+        Binding("v", "toggle_layout", "Side by side / inline", show=False),
     ]
 
     class HunkAction(Message):
@@ -130,6 +194,10 @@ class DiffView(Vertical):
         """The rows shown."""
         self.hunks: tuple[Hunk, ...] = ()
         """The git hunks (unstaged and staged modes) the rows' ``hunk`` indices refer to."""
+        self.side_by_side = False
+        """Old and new beside each other instead of one above the other (v toggles)."""
+        self._shown_hunks: list[int | None] = []
+        """The hunk of each shown option row."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="diff-title")
@@ -138,8 +206,9 @@ class DiffView(Vertical):
     @property
     def title(self) -> str:
         what = {"head": "HEAD ↔ working tree", "unstaged": "index ↔ working tree", "staged": "HEAD ↔ index"}
-        keys = {"head": "", "unstaged": "  (s stage, d discard hunk)", "staged": "  (u unstage hunk)"}
-        return f"{self.path} — {what[self.mode]}{keys[self.mode]}"
+        keys = {"head": "  (v", "unstaged": "  (s stage, d discard hunk, v", "staged": "  (u unstage hunk, v"}
+        layout = "inline" if self.side_by_side else "side by side"
+        return f"{self.path} — {what[self.mode]}{keys[self.mode]} {layout})"
 
     def show(self, rows: list[DiffLine], hunks: tuple[Hunk, ...] = ()) -> None:
         """Replace the rows (keeping the cursor row where possible)."""
@@ -150,16 +219,24 @@ class DiffView(Vertical):
         options.clear_options()
         width = max((len(str(row.old or row.new or "")) for row in rows), default=1)
         if not rows:
+            self._shown_hunks = []
             options.add_option(Option(Text("No changes.", style="dim")))
             return
-        options.add_options([Option(render_row(row, width)) for row in rows])
-        options.highlighted = min(keep or 0, len(rows) - 1)
+        if self.side_by_side:
+            half = max(10, (self.size.width or 120) // 2 - 1)
+            paired = side_by_side(rows)
+            self._shown_hunks = [row.hunk for row in paired]
+            options.add_options([Option(render_side(row, half, width)) for row in paired])
+        else:
+            self._shown_hunks = [row.hunk for row in rows]
+            options.add_options([Option(render_row(row, width)) for row in rows])
+        options.highlighted = min(keep or 0, len(self._shown_hunks) - 1)
 
     def current_hunk(self) -> Hunk | None:
         index = self.query_one(OptionList).highlighted
-        if index is None or not (0 <= index < len(self.rows)):
+        if index is None or not (0 <= index < len(self._shown_hunks)):
             return None
-        number = self.rows[index].hunk
+        number = self._shown_hunks[index]
         return self.hunks[number] if number is not None and number < len(self.hunks) else None
 
     def action_hunk(self, action: str) -> None:
@@ -167,6 +244,14 @@ class DiffView(Vertical):
         hunk = self.current_hunk()
         if action in allowed and hunk is not None:
             self.post_message(self.HunkAction(self, action, hunk))
+
+    def action_toggle_layout(self) -> None:
+        self.side_by_side = not self.side_by_side
+        self.show(self.rows, self.hunks)
+
+    def on_resize(self) -> None:
+        if self.side_by_side and self.rows:
+            self.show(self.rows, self.hunks)
 
     def action_reload(self) -> None:
         self.post_message(self.ReloadRequested(self))

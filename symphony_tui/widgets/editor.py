@@ -28,6 +28,7 @@ from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
+from symphony_tui.widgets.editor_decorations import EditorDecorationsMixin
 from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastWrappedDocument
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
@@ -84,6 +85,7 @@ class FileState:
 
 class Editor(
     LanguageFeaturesMixin,
+    EditorDecorationsMixin,
     SmartTypingMixin,
     MultiCursorMixin,
     LineCommandsMixin,
@@ -640,6 +642,13 @@ class Editor(
             store.save(backup)
         except SymphonyError as exc:
             self.notify(f"{exc.message}\n{exc.hint}", title="Backup failed", severity="warning")
+
+    def discard_backup(self) -> None:
+        """Forget this buffer's hot-exit backup (its text was saved or the user chose to discard it)."""
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+            self._backup_timer = None
+        self._discard_backup()
 
     def _discard_backup(self) -> None:
         store = self._backup_store() if self.is_attached else None

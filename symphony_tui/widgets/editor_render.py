@@ -8,6 +8,8 @@ match), and the strip is exactly as wide as the view. Soft-wrapped rows render t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -62,6 +64,10 @@ def visible_window(line: str, scroll_x: int, width: int, tab_width: int) -> tupl
 
 class WindowedRenderMixin(TextArea):
     """``_render_line`` that only renders what is visible."""
+
+    def decorate_line(self, line: Text, line_index: int, clip: Callable[[int | None], int]) -> None:
+        """Hook for styles layered over the syntax colours (language-server marks); ``clip`` maps a document
+        column to an index in ``line``, which may hold only the visible part of the document line."""
 
     def _render_line(self, y: int) -> Strip:
         theme = self._theme
@@ -141,6 +147,7 @@ class WindowedRenderMixin(TextArea):
                     left, right = clip(span_start), clip(span_end)
                     if right > left:
                         line.stylize(style, left, right)
+        self.decorate_line(line, line_index, clip)
 
         matching = self._matching_bracket_location
         draw_brackets = has_cursor and self.match_cursor_bracket and matching is not None and start == stop

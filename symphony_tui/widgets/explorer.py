@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Tree
@@ -21,6 +21,9 @@ from symphony_tui.widgets.explorer_decor import BADGES, KIND_CLASSES, folder_kin
 
 class Explorer(Tree[Entry]):
     """Workspace tree; directories load their children in a worker thread the first time they expand."""
+
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
 
     DEFAULT_CSS = """
     Explorer {
@@ -69,6 +72,14 @@ class Explorer(Tree[Entry]):
         Binding("ctrl+z", "command('explorer.undo')", "Undo file operation", show=False),
     ]
 
+    class MoveRequested(Message):
+        """The user dragged ``source`` onto ``folder`` (or onto a file in it)."""
+
+        def __init__(self, source: Path, folder: Path) -> None:
+            super().__init__()
+            self.source = source
+            self.folder = folder
+
     class OpenFile(Message):
         """The user asked to open ``path`` in an editor."""
 
@@ -85,6 +96,8 @@ class Explorer(Tree[Entry]):
         """Show Nerd Font icons before names (setting ``explorer.icons``)."""
         self.cut_paths: frozenset[Path] = frozenset()
         """Entries cut for a later paste, shown in italics."""
+        self._drag_from: TreeNode[Entry] | None = None
+        self._dragged = False
         self._git: dict[str, str] = {}
         """Workspace-relative path -> git change kind, files and (aggregated) their folders."""
         self.show_root = True
@@ -228,6 +241,33 @@ class Explorer(Tree[Entry]):
         if entry is None:
             return self.model.root
         return entry.path if entry.is_dir else entry.path.parent
+
+    # ----------------------------------------------------------------- drag and drop
+
+    def _node_under(self, event: events.MouseEvent) -> TreeNode[Entry] | None:
+        line = event.style.meta.get("line")
+        return self.get_node_at_line(line) if isinstance(line, int) else None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        node = self._node_under(event)
+        self._drag_from = node if node is not None and node is not self.root else None
+        self._dragged = False
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        source, self._drag_from = self._drag_from, None
+        target = self._node_under(event)
+        if source is None or target is None or target is source or source.data is None or target.data is None:
+            return
+        folder = target.data.path if target.data.is_dir else target.data.path.parent
+        if folder == source.data.path.parent:
+            return
+        self._dragged = True  # the click that ends a drag must not open the file it was dropped on
+        self.post_message(self.MoveRequested(source.data.path, folder))
+
+    async def _on_click(self, event: events.Click) -> None:
+        if self._dragged:
+            self._dragged = False
+            event.prevent_default()
 
     def _on_tree_node_selected(self, event: Tree.NodeSelected[Entry]) -> None:
         event.stop()

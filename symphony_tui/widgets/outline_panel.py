@@ -36,6 +36,9 @@ KIND_ICONS: dict[str, str] = {
 class OutlineTree(Tree[Symbol]):
     """The symbol tree; enter (or a click) asks to jump."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     BINDINGS = [Binding("enter", "select_cursor", "Go to symbol", show=False)]
 
     class Jump(Message):

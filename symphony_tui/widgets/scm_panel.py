@@ -12,23 +12,36 @@ from textual.message import Message
 from textual.widgets import Input, Static, Tree
 
 from core.workspace.git import GitRepository, RepoStatus, StatusEntry
-from symphony_tui.widgets.explorer_decor import BADGES
+from symphony_tui.widgets.explorer_decor import BADGES, KIND_ORDER
 
 ScmItem = tuple[str, StatusEntry]
 """A file row: its group ("staged" or "changes") and git's entry for it."""
 
-_COLOURS = {
-    "modified": "yellow",
-    "added": "green",
-    "untracked": "green",
-    "deleted": "red",
-    "conflicted": "red",
-    "renamed": "cyan",
-}
+_KIND_CLASSES = {kind: f"scm--{kind}" for kind in KIND_ORDER}
 
 
 class ScmTree(Tree[ScmItem | None]):
     """The changed files, grouped; keys dispatch the scm commands on the row under the cursor."""
+
+    DEFAULT_CSS = """
+    ScmTree > .scm--modified {
+        color: $warning;
+    }
+    ScmTree > .scm--added, ScmTree > .scm--untracked {
+        color: $success;
+    }
+    ScmTree > .scm--deleted, ScmTree > .scm--conflicted {
+        color: $error;
+    }
+    ScmTree > .scm--renamed {
+        color: $accent;
+    }
+    """
+
+    COMPONENT_CLASSES = set(_KIND_CLASSES.values())
+
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open diff", show=False),
@@ -120,8 +133,9 @@ class ScmPanel(Vertical):
             return
         kept = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
-        staged = [entry for entry in status.entries if entry.staged]
-        changes = [entry for entry in status.entries if entry.unstaged and entry.kind.value != "ignored"]
+        entries = sorted(status.entries, key=lambda entry: entry.path)
+        staged = [entry for entry in entries if entry.staged]
+        changes = [entry for entry in entries if entry.unstaged and entry.kind.value != "ignored"]
         branch = status.branch.head or "(detached)"
         summary.update(Text(f"On {branch}: {len(staged)} staged, {len(changes)} changed"))
         cursor_line = None
@@ -131,7 +145,9 @@ class ScmPanel(Vertical):
             parent = tree.root.add(Text(f"{title}  {len(entries)}", style="bold"), data=None, expand=True)
             for entry in entries:
                 kind = entry.kind.value
-                colour = _COLOURS.get(kind, "")
+                colour = (
+                    tree.get_component_rich_style(_KIND_CLASSES[kind], partial=True) if kind in _KIND_CLASSES else ""
+                )
                 code = entry.index if group == "staged" else entry.worktree
                 badge = BADGES.get(kind, "?") if kind in ("untracked", "conflicted") else (code if code != "." else "")
                 label = Text.assemble((entry.path, colour), (f"  {badge}", colour))

@@ -32,6 +32,9 @@ ResultData = tuple[FileResult, ResultLine | None]
 class SearchResultsTree(Tree[ResultData]):
     """Results grouped by file; highlighting a line previews it, enter opens it."""
 
+    OWN_KEYS_WIN = True
+    """Keys this view binds beat the global keymap while it has focus (see ``panel_owns_key``)."""
+
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=False)]
 
 
@@ -55,19 +58,20 @@ class SearchPanel(Vertical):
         border: none;
         height: 1;
         padding: 0 1;
-        margin: 0 1 1 1;
+        margin: 0 1;
         background: $surface;
-    }
-    SearchPanel > #search-replace, SearchPanel > #search-include {
-        margin-bottom: 0;
     }
     SearchPanel > #search-toggles, SearchPanel > #search-summary {
         height: 1;
         padding: 0 1;
         color: $text-muted;
     }
+    SearchPanel > #search-summary {
+        margin-top: 1;
+    }
     SearchPanel > SearchResultsTree {
         height: 1fr;
+        overflow-x: hidden;
         background: $panel;
         scrollbar-size-vertical: 1;
     }

@@ -87,14 +87,16 @@ class StatusBar(Horizontal):
         padding: 0 1;
     }
     StatusBar > #status-path {
-        width: 1fr;
+        width: auto;
     }
     StatusBar > #status-branch {
         color: $text-muted;
     }
     StatusBar > #status-blame {
         color: $text-muted;
-        max-width: 50%;
+        max-width: 40;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     StatusBar > #status-dirty {
         color: $warning;
@@ -103,6 +105,9 @@ class StatusBar(Horizontal):
     StatusBar > .status-items {
         width: auto;
         height: 1;
+    }
+    StatusBar > #status-left-items {
+        width: 1fr;
     }
     StatusBar .status-item {
         width: auto;
@@ -176,8 +181,14 @@ class StatusBar(Horizontal):
                 self._shown[widget_id] = value
                 widget = self.query_one(widget_id, Static)
                 # A value as wide as the last one (the cursor moving from Col 12 to Col 13) needs no layout pass,
-                # which would re-render the whole screen on every keystroke.
-                same_width = previous is not None and len(previous) == len(value) and widget_id != "#status-path"
+                # which would re-render the whole screen on every keystroke. Wide characters make length lie.
+                same_width = (
+                    previous is not None
+                    and len(previous) == len(value)
+                    and value.isascii()
+                    and previous.isascii()
+                    and widget_id != "#status-path"
+                )
                 widget.update(value, layout=not same_width)
                 widget.display = has_file or widget_id == "#status-path"
 

@@ -22,5 +22,5 @@ def describe_blame(line: BlameLine, now: float | None = None) -> str:
     if not line.committed:
         return "Not committed yet"
     when = ago((time.time() if now is None else now) - line.author_time)
-    summary = line.summary if len(line.summary) <= 40 else line.summary[:39] + "…"
-    return f"{line.author}, {when} · {summary}"
+    author = line.author if len(line.author) <= 20 else line.author[:19] + "…"
+    return f"{author}, {when} · {line.summary}"  # the status bar cuts the summary to what fits

@@ -140,6 +140,29 @@ def register_workspace_commands(app: SymphonyApp) -> None:
         explorer.reveal(moved[0])
         return moved
 
+    async def move(source: str, folder: str, confirm: bool = True) -> tuple[Path, ...]:
+        """Drag and drop: move ``source`` into ``folder`` after asking (like VS Code's confirmDragAndDrop)."""
+        origin, destination = Path(source), Path(folder)
+        if confirm:
+            choice = await app.push_screen_wait(
+                ChoiceDialog(
+                    f"Move {rel(origin)} into {rel(destination) if destination != app.workspace else '/'}?",
+                    "Undo File Operation (ctrl+z in the explorer) moves it back.",
+                    [Choice("move", "Move", "m", "primary"), Choice("cancel", "Cancel", "c")],
+                )
+            )
+            if choice != "move":
+                return ()
+        fileops = ui().fileops
+        try:
+            moved = fileops.move([origin], destination)
+        except SymphonyError as exc:
+            app.notify(f"{exc.message}\n{exc.hint}", title="Cannot move", severity="error")
+            return ()
+        ui().after_operation(fileops.last)
+        ui().explorer.reveal(moved[0])
+        return moved
+
     async def duplicate() -> Path | None:
         entry = ui().explorer.cursor_entry
         if entry is None or entry.path == app.workspace:
@@ -187,6 +210,15 @@ def register_workspace_commands(app: SymphonyApp) -> None:
     add("explorer.cut", "Cut", "Explorer", cut)
     add("explorer.paste", "Paste", "Explorer", paste)
     add("explorer.duplicate", "Duplicate", "Explorer", duplicate)
+    add(
+        "explorer.move",
+        "Move",
+        "Explorer",
+        move,
+        palette=False,
+        args={"source": str, "folder": str, "confirm": bool},
+        description="Move a file or folder into another folder (what dragging in the explorer does).",
+    )
     add("explorer.undo", "Undo File Operation", "Explorer", undo)
     add("explorer.reveal", "Reveal Active File in Explorer", "Explorer", reveal)
     add("explorer.refresh", "Refresh Explorer", "Explorer", refresh)

@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from core.errors import SymphonyError
 from core.workspace.fileops import FileOperation, FileOperations, OperationKind
+from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
     from core.workspace.git import GitRepository, RepoStatus
@@ -114,6 +115,7 @@ class WorkspaceUI:
         except Exception:  # the watcher failing alone must not take the workbench down
             log.exception("workspace watcher stopped")
 
+    @drop_when_unmounted
     def _apply_batch(self, batch: ChangeBatch) -> None:
         explorer = self.explorer
         folders = {(self.app.workspace / change.path).parent for change in batch.changes}
@@ -122,13 +124,14 @@ class WorkspaceUI:
         if batch.ignore_rules_changed:
             explorer.model.invalidate()
             explorer.refresh_folder(self.app.workspace)
-        if batch.changes:
-            self.app._file_index = None  # quick open re-lists on next use
+        if self.app.file_index is not None and any(change.kind != "modified" for change in batch.changes):
+            self.app.index_files()  # re-list in the background; quick open keeps the old list until then
         if self.repo is not None and (batch.changes or batch.git_state_changed):
             self.app.run_worker(self.refresh_git(), name="git-status", group="git", exclusive=True)
 
     # ----------------------------------------------------------------- git
 
+    @drop_when_unmounted
     async def refresh_git(self) -> None:
         """Read git status and show it: explorer colours, status bar branch, Source Control view."""
         from symphony_tui.widgets.status_bar import StatusBar
@@ -151,8 +154,7 @@ class WorkspaceUI:
             rel = self.app.workspace_relative(repo.top / entry.path)
             if rel is not None:
                 kinds[Path(rel).as_posix()] = entry.kind.value
-        if self.app.settings.explorer.git_status:
-            self.explorer.set_git_status(kinds)
+        self.explorer.set_git_status(kinds if self.app.settings.explorer.git_status else {})
         branch = status.branch
         name = branch.head or (branch.oid[:8] if branch.oid else "")
         counts = ""
@@ -226,7 +228,8 @@ class WorkspaceUI:
         if operation.kind is OperationKind.MOVE:
             pairs = zip(operation.sources, operation.targets, strict=True)
             self.follow_moves((target, source) if undone else (source, target) for source, target in pairs)
-        self.app._file_index = None
+        if self.app.file_index is not None:
+            self.app.index_files()
         if self.repo is not None:
             self.app.run_worker(self.refresh_git(), name="git-status", group="git", exclusive=True)
 
@@ -278,6 +281,7 @@ class WorkspaceUI:
         view.query_one("#diff-rows").focus()
         return view
 
+    @drop_when_unmounted
     async def reload_diff(self, view: DiffView) -> None:
         """Recompute a diff view's rows from git and the disk."""
         from symphony_tui.widgets.diff_view import head_diff_lines, hunk_lines
@@ -302,6 +306,7 @@ class WorkspaceUI:
 
     # ----------------------------------------------------------------- gutter
 
+    @drop_when_unmounted
     async def update_gutter(self, editor: Editor) -> None:
         """Diff the buffer against the index (off the UI thread) and show added/modified/deleted markers."""
         repo, path = self.repo, editor.state.path

@@ -5,7 +5,9 @@ Textual finds ``on_<message>`` methods along the class's MRO, so these run for S
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.css.query import NoMatches
@@ -13,10 +15,13 @@ from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
 from core.errors import SymphonyError
+from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
+    from core.keymap import Binding
     from symphony_tui.widgets.diff_view import DiffView
     from symphony_tui.widgets.editor import Editor
+    from symphony_tui.widgets.explorer import Explorer
     from symphony_tui.widgets.outline_panel import OutlineTree
     from symphony_tui.widgets.scm_panel import ScmPanel
     from symphony_tui.widgets.search_panel import SearchPanel
@@ -50,6 +55,12 @@ class WorkspaceMessages:
         if not message.focus and focused is not None and focused.is_attached:
             focused.focus()
 
+    # ----------------------------------------------------------------- explorer
+
+    def on_explorer_move_requested(self, message: Explorer.MoveRequested) -> None:
+        app: Any = self
+        app.dispatch("explorer.move", source=str(message.source), folder=str(message.folder))
+
     # ----------------------------------------------------------------- outline
 
     def on_outline_tree_jump(self, message: OutlineTree.Jump) -> None:
@@ -62,6 +73,7 @@ class WorkspaceMessages:
         editor.scroll_cursor_visible(center=True)
         editor.focus()
 
+    @drop_when_unmounted
     def refresh_outline(self) -> None:
         """Re-read the active editor's symbols (in a thread: tree-sitter parses the whole file)."""
         app: Any = self
@@ -75,6 +87,7 @@ class WorkspaceMessages:
             return
         app.run_worker(self._load_outline(editor), name="outline", group="outline", exclusive=True)
 
+    @drop_when_unmounted
     async def _load_outline(self, editor: Editor) -> None:
         from core.workspace.symbols import has_outline, outline
         from symphony_tui.widgets.outline_panel import OutlinePanel
@@ -82,6 +95,13 @@ class WorkspaceMessages:
         app: Any = self
         panel = app.query_one(OutlinePanel)
         language = editor.state.language
+        served = await app.lsp.document_outline(editor)  # the language server's symbols, when it offers them
+        if served is not None:
+            if editor.is_attached and editor is app.lsp.active_editor:
+                with contextlib.suppress(NoMatches):  # the workbench is being torn down
+                    panel.show_symbols(served)
+                    panel.follow_cursor(*editor.cursor_location)
+            return
         if not has_outline(language):
             panel.show_symbols((), f"No outline for {language} files.")
             return
@@ -115,6 +135,7 @@ class WorkspaceMessages:
             self._follow_timer.stop()
         self._follow_timer = app.set_timer(FOLLOW_DELAY_S, self._follow)
 
+    @drop_when_unmounted
     def _follow(self) -> None:
         from symphony_tui.widgets.outline_panel import OutlinePanel
 
@@ -140,6 +161,7 @@ class WorkspaceMessages:
 
             app.query_one(StatusBar).show_blame("")
 
+    @drop_when_unmounted
     async def _blame(self, editor: Editor) -> None:
         from symphony_tui.widgets.status_bar import StatusBar
         from symphony_tui.workspace_ui.blame import describe_blame
@@ -177,6 +199,26 @@ class WorkspaceMessages:
         await self.workspace_ui.reload_diff(message.view)
 
 
+def panel_owns_key(focused: Any, keybindings: Sequence[Binding], index: object) -> bool:
+    """Whether a focused workspace view binds the key of global keybinding ``index`` itself.
+
+    Views that set ``OWN_KEYS_WIN`` (explorer, Source Control, diff view, result trees) answer their own keys
+    before the global keymap's editor commands (f2 renames the file in the explorer, not the symbol in the editor
+    behind it), as VS Code's focused views do; other global commands, and keys the user bound, still win.
+    """
+    if not isinstance(index, int) or not 0 <= index < len(keybindings):
+        return False
+    if not keybindings[index].command.startswith("editor."):
+        return False  # only editor commands yield: they act on an editor the user is not in
+    key = keybindings[index].key
+    node = focused
+    while node is not None and hasattr(node, "_bindings"):
+        if getattr(node, "OWN_KEYS_WIN", False) and node._bindings.key_to_bindings.get(key):
+            return True
+        node = node.parent
+    return False
+
+
 def pane_holding(widget: Any) -> TabPane | None:
     """The editor-area tab a widget sits in."""
     node = widget
@@ -185,4 +227,4 @@ def pane_holding(widget: Any) -> TabPane | None:
     return node
 
 
-__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding"]
+__all__ = ["FOLLOW_DELAY_S", "WorkspaceMessages", "pane_holding", "panel_owns_key"]

@@ -1,6 +1,6 @@
 """Symbols in quick open: ``@`` lists the active file's outline, ``#`` searches workspace symbols.
 
-Workspace symbols come from the language servers (``app.lsp.workspace_symbols``) when Symphony runs them, and
+Workspace symbols come from the running language servers (``app.lsp.manager.workspace_symbols``), and
 from tree-sitter outlines of the open files otherwise (or while the servers are still answering). Ranking is
 fuzzy match quality, plus a bonus for symbols in or near the active file's folder and in recently opened files.
 """
@@ -8,6 +8,7 @@ fuzzy match quality, plus a bonus for symbols in or near the active file's folde
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,7 +60,11 @@ _outline_cache: dict[int, tuple[str, tuple[Symbol, ...]]] = {}
 
 
 def editor_symbols(editor: Editor) -> tuple[Symbol, ...]:
-    """The editor's outline, parsed again only when its text changed."""
+    """The editor's outline (its language server's when current, else tree-sitter's, parsed again only when its
+    text changed)."""
+    served = editor.app.lsp.cached_outline(editor) if hasattr(editor.app, "lsp") else None
+    if served is not None:
+        return served
     text = editor.text
     cached = _outline_cache.get(id(editor))
     if cached is not None and cached[0] == text:
@@ -119,7 +124,11 @@ def open_file_symbols(app: SymphonyApp) -> list[FoundSymbol]:
     return found
 
 
-def from_lsp(symbols: Sequence[Any]) -> list[FoundSymbol]:
+Convert = Callable[[str, Any], tuple[int, int]]
+"""(uri, server range) -> (line, column) in code points: servers may count columns in UTF-16 units."""
+
+
+def from_lsp(symbols: Sequence[Any], convert: Convert | None = None) -> list[FoundSymbol]:
     """lsprotocol ``SymbolInformation`` / ``WorkspaceSymbol`` results as FoundSymbols (file URIs only)."""
     found = []
     for symbol in symbols:
@@ -127,9 +136,13 @@ def from_lsp(symbols: Sequence[Any]) -> list[FoundSymbol]:
         uri = getattr(location, "uri", None)
         if not isinstance(uri, str) or not uri.startswith("file:"):
             continue
-        position = getattr(getattr(location, "range", None), "start", None)
+        span = getattr(location, "range", None)  # a WorkspaceSymbol may carry only the uri
+        position = getattr(span, "start", None)
         line = int(getattr(position, "line", 0) or 0)
         column = int(getattr(position, "character", 0) or 0)
+        if convert is not None and span is not None:
+            with contextlib.suppress(Exception):  # a stale range keeps the server's raw numbers
+                line, column = convert(uri, span)
         kind = getattr(symbol, "kind", "")
         kind_name = getattr(kind, "name", str(kind)).lower()
         container = getattr(symbol, "container_name", None) or ""
@@ -187,11 +200,11 @@ class WorkspaceSymbolSource:
     def items(self, query: str) -> list[PickItem]:
         app = self._app
         symbols = self._answers.get(query)
-        lsp = getattr(app, "lsp", None)
         if symbols is None:
-            if lsp is not None and hasattr(lsp, "workspace_symbols") and query not in self._asked:
+            manager = self._manager()
+            if manager is not None and query not in self._asked:
                 self._asked.add(query)
-                app.run_worker(self._ask(lsp, query), group="workspace-symbols")
+                app.run_worker(self._ask(manager, query), group="workspace-symbols")
             symbols = open_file_symbols(app)
         active = app.active_editor.state.path if app.active_editor is not None else None
         recent = [app.workspace / rel for rel in app.recent_files]
@@ -208,13 +221,26 @@ class WorkspaceSymbolSource:
             )
         return rows or [PickItem(label="No matching symbols in the open files", value=None)]
 
-    async def _ask(self, lsp: Any, query: str) -> None:
+    def _manager(self) -> Any:
+        """The language server manager when at least one server runs (else tree-sitter answers alone)."""
+        manager = getattr(getattr(self._app, "lsp", None), "manager", None)
+        servers = getattr(manager, "servers", ())
+        return manager if any(getattr(server, "pid", None) is not None for server in servers) else None
+
+    async def _ask(self, manager: Any, query: str) -> None:
         try:
-            answer = await asyncio.wait_for(lsp.workspace_symbols(query), timeout=5)
+            answer = await asyncio.wait_for(manager.workspace_symbols(query), timeout=5)
         except Exception as exc:  # a slow or failing server leaves the tree-sitter answer in place
             log.info("workspace symbols from the language servers failed: %s", exc)
             return
-        found = from_lsp(answer or [])
+        service = self._app.lsp
+
+        def convert(uri: str, span: Any) -> tuple[int, int]:
+            server = manager.server_for(uri) or (manager.servers[0] if manager.servers else None)
+            start = service.range_from_server(server, uri, span).start
+            return start.line, start.column
+
+        found = from_lsp(answer or [], convert)
         if found:
             self._answers[query] = found
             self._refresh()

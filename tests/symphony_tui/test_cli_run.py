@@ -74,6 +74,21 @@ def test_failed_run_resumes_with_the_fixed_file_without_redoing_finished_nodes(t
     assert (tmp_path / "log").read_text() == "hello\n"
 
 
+def test_runs_logs_shows_what_each_node_printed(tmp_path: Path) -> None:
+    flow = _write_flow(tmp_path, "echo checked; echo 'almost empty' >&2")
+    done = _cli("run", str(flow))
+    assert done.returncode == 0, done.stderr
+    run_id = done.stdout.split()[1].rstrip(":")
+    everything = _cli("runs", "logs", run_id)
+    assert everything.returncode == 0, everything.stderr
+    # node, attempt (shown from the second), "!" stderr / "~" log records, then the line, in the order they came
+    assert everything.stdout.splitlines() == ["hello      hello", "check      checked", "check    ! almost empty"]
+    one = _cli("runs", "logs", run_id, "check")
+    assert "checked" in one.stdout and "hello" not in one.stdout and "! almost empty" in one.stdout
+    missing = _cli("runs", "logs", run_id, "nope")
+    assert missing.returncode == 1 and "no node 'nope'" in missing.stderr and "check" in missing.stderr
+
+
 def test_invalid_workflow_exits_1_naming_the_node_and_the_fix(tmp_path: Path) -> None:
     flow = tmp_path / "bad.yaml"
     flow.write_text("nodes:\n  a: {kind: shell, command: x, after: [b]}\n  b: {kind: shell, command: x, after: [a]}\n")

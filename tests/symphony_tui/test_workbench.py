@@ -299,16 +299,24 @@ async def test_quit_with_unsaved_changes_asks_and_cancel_keeps_running(workspace
     assert app.return_code == 0
 
 
-async def test_quit_discard_exits_without_writing(workspace: Path) -> None:
+async def test_quit_discard_exits_without_writing_or_leaving_a_backup(workspace: Path) -> None:
+    from tests.symphony_tui.test_editor_hotexit import backups
+
     app = make_app(workspace, "notes.txt")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("Q", "ctrl+q")
+        await pilot.press("Q")
+        editor = app.active_editor
+        assert editor is not None
+        editor.write_backup()  # what the timer does a second after the edit
+        assert [b["text"] for b in backups(workspace)] == ["Qplain text notes\n"]
+        await pilot.press("ctrl+q")
         await settle(pilot)
         assert app.screen.query(Button)
         await pilot.press("d")
         await settle(pilot)
     assert (workspace / "notes.txt").read_text() == "plain text notes\n"
+    assert backups(workspace) == []  # discarded text must not come back on the next start
 
 
 async def test_new_file_save_asks_for_a_path(workspace: Path) -> None:

@@ -18,6 +18,8 @@ from extensions.sdk import Extension, command, motif_factory
 from extensions.sdk.motif import Motif, MotifEvent, h
 
 MAX_FILES = 5000
+MAX_SHOWN = 2000
+"""Lines the tree shows at most (a Motif tree is capped at 20,000 nodes; a longer list is no help anyway)."""
 PANEL_ID = "symphony.todo.panel"
 
 
@@ -77,16 +79,19 @@ class TodoPanel(Motif):
     def render(self) -> Node:
         items: list[TodoItem] = self.state["items"]
         query: str = self.state["filter"]
-        shown = [i for i in items if i.matches(query)] if query else items
+        matching = [i for i in items if i.matches(query)] if query else items
+        shown = matching[:MAX_SHOWN]
         files = grouped(shown)
         if self.state["scanning"]:
             summary = "Scanning the workspace..."
         elif not self.state["scanned"]:
             summary = "Not scanned yet."
         elif query:
-            summary = f"{len(shown)} of {len(items)} in {len(files)} files"
+            summary = f"{len(matching)} of {len(items)} in {len(grouped(matching))} files"
         else:
-            summary = f"{len(items)} in {len(files)} files"
+            summary = f"{len(items)} in {len(grouped(items))} files"
+        if len(matching) > len(shown):
+            summary += f"; the first {len(shown)} shown, filter to narrow"
         return h.vertical(
             h.horizontal(
                 h.input(
@@ -119,6 +124,7 @@ class TodoPanel(Motif):
                 ),
                 show_root=False,
                 on_selected=self.open_item,
+                height="1fr",
                 key="tree",
             ),
             key="todo",

@@ -17,7 +17,6 @@ from core.errors import RateLimitedError, SymphonyError
 from core.ipc.methods import MethodTable, RequestContext
 from core.ipc.peer import RpcPeer
 from core.ipc.security import AuthToken
-from core.ipc.shm import receive_shared
 from core.ipc.transport import connect_pipes, connect_unix, new_event_loop, take_stdio
 
 methods = MethodTable()
@@ -52,10 +51,15 @@ async def ask_parent(params: dict[str, Any], ctx: RequestContext) -> Any:
     return await ctx.peer.request("parent/add", params)
 
 
-@methods.method("child/take_shm")
-def take_shm(params: dict[str, Any]) -> dict[str, Any]:
-    data = receive_shared(params["handle"])
-    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+@methods.method("child/digest")
+def digest(params: dict[str, Any]) -> dict[str, Any]:
+    data = params["data"]  # large bytes arrive through shared memory, already taken by the connection
+    return {"type": type(data).__name__, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+@methods.method("child/blob")
+def blob(params: dict[str, Any]) -> bytes:
+    return hashlib.sha256(b"seed").digest() * (params["size"] // 32)
 
 
 @methods.method("child/flood")

@@ -153,6 +153,36 @@ async def test_invalid_message_gets_an_invalid_request_reply_with_its_id(server:
     assert reply["id"] == 9 and reply["error"]["code"] == InvalidRequestError.code
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"jsonrpc": "2.0", "id": 4, "method": "t/echo", "params": "text"},
+        {"jsonrpc": "2.0", "id": True, "method": "t/echo", "params": []},
+        {"jsonrpc": "2.0", "id": 4.5, "method": "t/echo"},
+        {"jsonrpc": "1.0", "id": 4, "method": "t/echo"},
+        {"jsonrpc": "2.0", "id": 4, "method": "t/echo", "params": [], "extra": 1},
+        {"jsonrpc": "2.0", "method": "t/echo", "params": [], "extra": 1},
+    ],
+)
+async def test_requests_for_inline_sync_handlers_are_shape_checked_like_any_other(
+    server: Server, message: dict[Any, Any]
+) -> None:
+    # Plain sync handlers are answered on a fast path (core.ipc.peer._on_message); it must refuse what
+    # classify() refuses (docs/ipc-protocol.md §4), never call the handler with a malformed request.
+    sock = await raw_authenticated_client()
+    send_frame(sock, 0, msgpack.packb(message))
+    reply = await read_data(sock)
+    assert reply["error"]["code"] == InvalidRequestError.code
+    assert "result" not in reply
+
+
+async def test_sync_handlers_added_after_the_connection_opened_are_answered(server: Server) -> None:
+    client = await connect_unix(runtime_dir() / "c.sock", token=TOKEN)
+    assert await client.request("t/echo", {"a": 1}) == {"a": 1}
+    server.methods.add("t/late", lambda params: params["n"] + 1)
+    assert await client.request("t/late", {"n": 1}) == 2
+
+
 async def test_ping_is_answered_with_a_pong_carrying_the_same_payload(server: Server) -> None:
     sock = await raw_authenticated_client()
     send_frame(sock, 1, b"12345678")

@@ -50,3 +50,39 @@ def test_snapshot_and_table_show_every_counter() -> None:
         "us",
     ]
     assert row.split() == ["host-1", "(conn-1)", "3", "4", "300", "400", "1", "1", "64", "64"]
+
+
+async def test_request_latency_includes_a_peer_that_answers_during_our_write(monkeypatch: object) -> None:
+    # On one CPU, writing a request can hand the CPU to the peer, which answers before the write returns: the
+    # clock must start before the write, or the histogram reports a fraction of the real round trip.
+    import asyncio
+
+    import msgpack
+
+    import core.ipc.peer as peer_module
+    from core.ipc.connection import FramedConnection
+    from core.ipc.frame import pack_header
+    from core.ipc.peer import RpcPeer
+    from core.ipc.security import AuthToken
+
+    now = [1_000_000_000]
+    monkeypatch.setattr(peer_module, "_perf_ns", lambda: now[0])  # type: ignore[attr-defined]
+    connection = FramedConnection("connect", token=AuthToken.generate())
+    peer = RpcPeer(connection)
+
+    class AnsweringTransport:
+        def write(self, data: bytes) -> None:
+            now[0] += 5_000_000  # the peer runs for 5 ms inside our write...
+            reply = msgpack.packb({"jsonrpc": "2.0", "id": 1, "result": "pong"})
+            asyncio.get_running_loop().call_soon(connection.data_received, pack_header(1, 0, len(reply)) + reply)
+
+        def is_closing(self) -> bool:
+            return False
+
+    connection._wtransport = AnsweringTransport()  # type: ignore[assignment]
+    connection._open("msgpack")
+    assert await peer.request("t/ping") == "pong"
+    assert peer.metrics.latency.total_ns == 5_000_000  # ...and that is the round trip
+    connection._fast = False
+    if connection._timer is not None:
+        connection._timer.cancel()

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import MethodNotFoundError, SymphonyTimeoutError, TransportError
+from core.errors import MethodNotFoundError, NotFoundError, SymphonyTimeoutError, TransportError
 from core.ipc.security import AuthToken
 from core.ipc.settings import IpcSettings, RateLimit
-from core.ipc.shm import SharedSegments
 from core.ipc.transport import connect_pipes
 from tests.core.ipc.harness import ROOT, parent
 
@@ -151,16 +150,45 @@ async def test_ten_mebibyte_payload_round_trips_intact() -> None:
         assert echoed["blob"] == blob
 
 
-async def test_shared_memory_transfer_is_taken_and_unlinked_by_the_receiver() -> None:
+def shm_segments() -> set[str]:
+    return {p.name for p in Path("/dev/shm").glob("symphony_*")} if sys.platform == "linux" else set()
+
+
+async def test_large_bytes_travel_by_shared_memory_both_ways_and_the_receiver_unlinks() -> None:
+    # docs/ipc-protocol.md §4.4: bytes values of ipc.shm_threshold (1 MiB) or more leave only a handle in the frame.
     async with parent() as p:
         child = await p.connected_child()
+        before = shm_segments()
         data = os.urandom(3 * 1024 * 1024)
-        segments = SharedSegments()
-        handle = segments.share(data)
-        reply = await child.request("child/take_shm", {"handle": handle})
-        assert reply == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-        assert not Path("/dev/shm", handle["$shm"]).exists() or sys.platform != "linux"
-        assert segments.release_unclaimed() == 0
+        sent = child.metrics.bytes_out
+        reply = await child.request("child/digest", {"data": data})
+        assert reply == {"type": "bytes", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        assert child.metrics.bytes_out - sent < 1024  # the request frame carried a handle, not 3 MiB
+        received = child.metrics.bytes_in
+        blob = await child.request("child/blob", {"size": 2 * 1024 * 1024})
+        assert blob == hashlib.sha256(b"seed").digest() * (2 * 1024 * 1024 // 32)
+        assert child.metrics.bytes_in - received < 1024
+        small = await child.request("child/digest", {"data": b"tiny"})
+        assert small["size"] == 4
+        assert shm_segments() == before  # every segment was taken and unlinked by its receiver
+
+
+async def test_shared_memory_threshold_is_configurable_and_lifts_the_frame_limit() -> None:
+    settings = IpcSettings(max_frame_size=64 * 1024, shm_threshold=32 * 1024)
+    async with parent() as p:
+        child = await p.connected_child(settings)
+        data = os.urandom(1024 * 1024)  # 16x the frame limit: only possible through shared memory
+        reply = await child.request("child/digest", {"data": data})
+        assert reply["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+async def test_a_handle_the_receiver_cannot_take_is_dropped_with_an_error_reply() -> None:
+    async with parent() as p:
+        child = await p.connected_child()
+        forged = {"$shm": "symphony_" + "0" * 24, "size": 10}
+        with pytest.raises(NotFoundError, match="does not exist"):
+            await child.request("child/digest", {"data": forged}, timeout=30)
+        assert await child.request("child/echo", [1]) == [1]  # the connection survives
 
 
 async def test_orderly_close_ends_the_child_cleanly() -> None:

@@ -57,3 +57,22 @@ def sleep_then_write_pid(seconds: float, pid_file: str) -> int:
 def worker_pid() -> int:
     """The pid of the process running the call."""
     return os.getpid()
+
+
+def chatty(name: str) -> str:
+    """Prints and logs, as real node code does."""
+    import logging
+    import sys
+
+    print(f"hello {name}")
+    print("a warning on stderr", file=sys.stderr)
+    logging.getLogger("chatty").info("processed %s", name)
+    return name.upper()
+
+
+def chatty_then_fail() -> None:
+    """Logs, then raises: the log and the traceback must both reach the run."""
+    import logging
+
+    logging.getLogger("chatty").warning("about to fail")
+    raise RuntimeError("disk full")

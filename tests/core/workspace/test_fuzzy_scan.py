@@ -60,3 +60,11 @@ def test_a_recent_file_is_kept_even_when_the_scan_is_capped(monkeypatch: pytest.
     ranked = [m.path for m in FuzzyIndex(paths).rank("main", limit=5, recent=["very/long/folder/name/main.py"])]
     assert ranked[0] == "very/long/folder/name/main.py"
     assert len(ranked) == 2
+
+
+def test_files_near_the_edited_one_rank_first_among_equal_matches() -> None:
+    paths = ["lib/far/away/util.py", "src/app/util.py", "src/other/util.py"]
+    index = FuzzyIndex(paths)
+    assert [m.path for m in index.rank("util", near="src/app/main.py")][:2] == ["src/app/util.py", "src/other/util.py"]
+    assert index.rank("util", near="lib/far/away/x.py")[0].path == "lib/far/away/util.py"
+    assert index.rank("util")[0].path == "src/app/util.py"  # without it: the shorter path

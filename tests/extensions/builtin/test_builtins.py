@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core.errors import PermissionDeniedError
 from extensions.builtin import BUILTIN_ROOT, builtin_folders
 from extensions.builtin.hello.hello import HelloExtension
-from extensions.builtin.todo.todo import TodoExtension, TodoItem, scan
+from extensions.builtin.ipcmon.ipcmon import IpcMonitor, IpcMonitorExtension
+from extensions.builtin.todo.todo import TodoExtension, TodoItem, TodoPanel, scan
 from extensions.builtin.wordcount.wordcount import WordCountExtension, count
 from extensions.kit.manifest import Manifest, load_manifest
 from extensions.kit.package import pack, verify
 from extensions.sdk.extension import undeclared_commands
 from extensions.sdk.loading import load_extension_class, unload
+from extensions.sdk.motif import LocalView
 from extensions.sdk.testing import ExtensionHarness
 
 
@@ -22,8 +26,8 @@ def settings_of(manifest: Manifest) -> dict[str, object]:
     return {key: spec.default for key, spec in manifest.contributes.settings.items()}
 
 
-def test_there_are_the_three_documented_builtins() -> None:
-    assert [p.name for p in builtin_folders()] == ["hello", "todo", "wordcount"]
+def test_there_are_the_five_documented_builtins() -> None:
+    assert [p.name for p in builtin_folders()] == ["harmony", "hello", "ipcmon", "todo", "wordcount"]
 
 
 @pytest.mark.parametrize("folder", builtin_folders(), ids=lambda p: p.name)
@@ -122,3 +126,56 @@ async def test_todo_finder_without_fs_read_is_refused_not_crashed(tmp_path: Path
     async with ExtensionHarness(TodoExtension, workspace=tmp_path) as h:
         with pytest.raises(PermissionDeniedError, match=r"fs.read"):
             await h.run_command("symphony.todo.find")
+
+
+def bus(messages_in: int, messages_out: int) -> dict[str, dict[str, Any]]:
+    return {
+        "exthost (conn-1)": {
+            "messages_in": messages_in,
+            "messages_out": messages_out,
+            "bytes_in": 10 * messages_in,
+            "bytes_out": 10 * messages_out,
+            "errors": 0,
+            "requests": messages_in,
+            "latency_p50_us": 128.0,
+            "latency_p99_us": 512.0,
+        },
+    }
+
+
+async def test_ipc_monitor_turns_counter_growth_into_messages_per_second_and_a_row_per_connection(
+    tmp_path: Path,
+) -> None:
+    now = [100.0]
+    panel = IpcMonitor(clock=lambda: now[0])
+    view = LocalView()
+    panel.view = view
+    await panel.show()
+    panel.sample(bus(10, 10))
+    now[0] += 2.0
+    panel.sample(bus(110, 60))  # 150 more messages in 2 s
+    await panel.flush()
+    assert panel.state["rates"] == [75.0]
+    head, table = view.tree.children[0], view.tree.children[1]
+    assert head.children[0].text == "75 msgs/s"
+    assert head.children[2].props["data"] == [75.0]
+    assert table.props["rows"] == [["exthost (conn-1)", 110, 60, 1100, 600, 0, 110, 128.0, 512.0]]
+
+
+async def test_ipc_monitor_samples_the_bus_through_ctx_ipc_while_shown(tmp_path: Path) -> None:
+    async with ExtensionHarness(IpcMonitorExtension, workspace=tmp_path, settings={"interval": 0.2}) as h:
+        h.ipc_metrics = bus(5, 5)
+        view = await h.open_motif("symphony.ipcmon.panel")
+        for _ in range(200):
+            if view.messages[-1][0] == "patch":
+                break
+            await asyncio.sleep(0.01)
+        assert view.tree.children[1].props["rows"][0][:3] == ["exthost (conn-1)", 5, 5]
+        assert "ipc.metrics" in h.calls
+
+
+def test_a_huge_todo_list_is_capped_below_the_motif_node_limit() -> None:
+    panel = TodoPanel(None)  # type: ignore[arg-type]
+    panel.state.update(items=[TodoItem(f"f{n // 10}.py", n, "TODO", "x") for n in range(30_000)], scanned=True)
+    tree = panel.render_tree()  # validates: over 20,000 nodes would raise
+    assert tree.children[1].text == "30000 in 3000 files; the first 2000 shown, filter to narrow"

@@ -94,7 +94,8 @@ async def test_nothing_is_imported_until_activation(runtime: HostRuntime) -> Non
 async def test_dependencies_hosted_here_activate_first(runtime: HostRuntime) -> None:
     peer = RecordingPeer()
     reply = await runtime.activate({"ids": ["t.top"]}, context(peer))
-    assert reply == {"activated": ["t.top"], "failed": {}}
+    # events: what the active extensions handle, so core sends this host nothing else
+    assert reply == {"activated": ["t.top"], "failed": {}, "events": ["document.saved"]}
     assert list(runtime.active) == ["t.base", "t.top"]
     assert [p["extension"] for m, p in peer.requests if m == "ext/window.notify"] == ["t.base", "t.top"]
 
@@ -139,3 +140,17 @@ async def test_events_reach_active_extensions_and_deactivation_runs_last_activat
 def test_configure_refuses_anything_but_a_list_of_specs() -> None:
     with pytest.raises(InvalidParamsError):
         HostRuntime().configure({"extensions": "all of them"})
+
+
+def test_command_results_are_made_plain_for_ipc() -> None:
+    from dataclasses import dataclass
+
+    from core.types.text import Position
+    from extensions.host.runtime import _plain
+
+    @dataclass(frozen=True, slots=True)
+    class Item:
+        path: str
+        at: Position
+
+    assert _plain([Item("a.py", Position(line=1, column=2))]) == [{"path": "a.py", "at": {"line": 1, "column": 2}}]

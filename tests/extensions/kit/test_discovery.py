@@ -25,7 +25,14 @@ def test_discovery_skips_an_invalid_manifest_and_keeps_the_rest(tmp_path: Path) 
     (bad / "Symphony.toml").write_text('id = "acme.bad"\n', encoding="utf-8")
     chambering = Chambering()
     found = discover(chambering=chambering, api_level=1, dev=[bad, good], builtin=builtin_folders())
-    assert sorted(found.extensions) == ["acme.good", "symphony.hello", "symphony.todo", "symphony.wordcount"]
+    assert sorted(found.extensions) == [
+        "acme.good",
+        "symphony.harmony",
+        "symphony.hello",
+        "symphony.ipcmon",
+        "symphony.todo",
+        "symphony.wordcount",
+    ]
     assert found.extensions["acme.good"].source is Source.DEV
     [problem] = found.problems
     assert isinstance(problem, ConfigError) and "key 'name' is required" in problem.message

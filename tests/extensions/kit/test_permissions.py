@@ -50,6 +50,21 @@ async def test_allow_once_asks_again_next_time(tmp_path: Path) -> None:
     assert not (tmp_path / "permissions.json").exists()
 
 
+async def test_allow_once_inside_a_command_covers_the_rest_of_that_command_only(tmp_path: Path) -> None:
+    user = ScriptedUser(Decision.ALLOW_ONCE, Decision.ALLOW_ONCE)
+    checker = gate(tmp_path, user)
+    with checker.command_scope("a.b"):
+        for _ in range(5):  # e.g. a search reading five files
+            await checker.check("a.b", "fs.read", declared=DECLARED)
+        with checker.command_scope("a.b"):  # a nested command of the same extension shares the answer
+            await checker.check("a.b", "fs.read", declared=DECLARED)
+        assert len(user.asked) == 1
+    with checker.command_scope("a.b"):  # the next command asks again
+        await checker.check("a.b", "fs.read", declared=DECLARED)
+    assert len(user.asked) == 2
+    assert not (tmp_path / "permissions.json").exists()
+
+
 async def test_denial_raises_permission_error_and_is_not_asked_again_until_restart(tmp_path: Path) -> None:
     user = ScriptedUser(Decision.DENY, Decision.ALLOW_ONCE)
     checker = gate(tmp_path, user)

@@ -25,6 +25,7 @@ def test_every_protocol_method_has_a_table_entry_and_back() -> None:
         "commands": context.Commands,
         "motif": motif.MotifView,
         "ipc": context.Ipc,
+        "runs": context.Runs,
     }
     in_protocols = {
         f"{ns}.{name}"

@@ -108,13 +108,14 @@ def ext_app(
 
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for background work; commands waiting on a dialog are left waiting."""
-    background = [w for w in pilot.app.workers if w.group != "commands"]
+    # Watches (ext dev, workspace changes) run until the app ends: waiting for them would never return.
+    background = [w for w in pilot.app.workers if w.group not in ("commands", "ext-dev", "ext-watch")]
     if background:  # an empty list would mean "all workers" to Textual
         await pilot.app.workers.wait_for_complete(background)
     await pilot.pause()
 
 
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, attempts: int = 600) -> None:
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str, attempts: int = 3000) -> None:
     """Let the app run until ``condition()`` holds (bounded by event-loop turns, not asserted on time)."""
     for _ in range(attempts):
         if condition():

@@ -61,17 +61,6 @@ async def test_a_contributed_command_runs_from_the_palette_and_undoes_in_one_ste
         assert not editor.dirty
 
 
-async def test_a_contributed_keybinding_runs_the_extension_command(workspace: Path, tmp_path: Path) -> None:
-    app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt")
-    async with app.run_test(size=SIZE) as pilot:
-        await started(pilot, app)
-        assert app.keys_for("t.ui.wrap") == ["f7"]
-        editor = app.active_editor
-        assert editor is not None
-        await pilot.press("f7")
-        await wait_until(pilot, lambda: editor.text.endswith(">>"), "the edit from f7")
-
-
 async def answer_permission(pilot, app, key: str) -> str:  # type: ignore[no-untyped-def]
     worker = app.dispatch("t.ui.read")
     await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the permission prompt")
@@ -130,6 +119,7 @@ async def test_an_invalid_manifest_is_named_in_a_notification_and_the_rest_loads
     app = ext_app(workspace, [broken, BUILTIN_ROOT / "hello"])
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
+        await wait_until(pilot, lambda: any(n.title == "Extension problem" for n in app._notifications), "problem")
         problems = [n.message for n in app._notifications if n.title == "Extension problem"]
         assert len(problems) == 1
         assert str(broken / "Symphony.toml") in problems[0] and "'version'" in problems[0]
@@ -172,4 +162,133 @@ async def test_the_host_killed_ten_times_while_typing_loses_no_keystroke(workspa
         await pilot.press("space")
         await wait_until(
             pilot, lambda: bar.items.get("symphony.wordcount/wordcount") is not None, "the item after recovery"
+        )
+
+
+async def test_contributed_and_user_keys_run_extension_commands_without_unknown_command_noise(
+    workspace: Path, tmp_path: Path
+) -> None:
+    bindings = [{"key": "f8", "command": "t.ui.wrap"}, {"key": "f9", "command": "no.such.command"}]
+    app = ext_app(workspace, [probe_extension(tmp_path / "exts")], "notes.txt", settings={"keybindings": bindings})
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await wait_until(pilot, lambda: any("unknown command" in n.message for n in app._notifications), "problem")
+        problems = [n.message for n in app._notifications if "unknown command" in n.message]
+        assert len(problems) == 1 and "no.such.command" in problems[0]
+        editor = app.active_editor
+        assert editor is not None
+        assert app.keys_for("t.ui.wrap") == ["f7", "f8"]  # the manifest's key and the user's own
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: editor.text.startswith("<<"), "the edit from the user's key")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: editor.text.startswith("<<<<"), "the edit from the contributed key")
+
+
+async def test_settings_switch_isolation_live_and_turn_extensions_off(workspace: Path, tmp_path: Path) -> None:
+    from core.config import ConfigService
+    from symphony_tui.app import SymphonyApp
+    from symphony_tui.extensions_ui.controller import ExtensionsOptions
+
+    settings = workspace / ".symphony" / "settings.toml"
+    settings.parent.mkdir()
+    settings.write_text('[extensions]\nisolation = "shared"\n', encoding="utf-8")
+    app = SymphonyApp(
+        workspace,
+        config=ConfigService(workspace),
+        watch_config=False,
+        extensions=True,
+        extension_options=ExtensionsOptions(
+            builtin=[BUILTIN_ROOT / "hello", BUILTIN_ROOT / "wordcount"], use_registry=False
+        ),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert list(app.extensions.service.supervisor.host_pids()) == ["exthost"]  # type: ignore[union-attr]
+
+        settings.write_text('[extensions]\nisolation = "per-extension"\n', encoding="utf-8")
+        app.reload_settings()
+        await wait_until(
+            pilot,
+            lambda: app.extensions.service is not None and len(app.extensions.service.supervisor.host_pids()) == 2,
+            "one host per extension",
+        )
+        assert "symphony.hello.say" in app.commands
+
+        settings.write_text("[extensions]\nenabled = false\n", encoding="utf-8")
+        app.reload_settings()
+        await wait_until(pilot, lambda: app.extensions.service is None and app.extensions.started.is_set(), "off")
+        assert "symphony.hello.say" not in app.commands
+        assert await app.run_command("extensions.restart") is None  # says they are off, does not fail
+
+
+async def test_without_the_extensions_flag_no_host_is_spawned(workspace: Path) -> None:
+    from symphony_tui.app import SymphonyApp
+
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.extensions.service is None and not app.extensions.enabled
+        assert "extensions.show" in app.commands
+
+
+FILES_MANIFEST = """\
+id = "t.files"
+name = "Files"
+version = "1.0.0"
+type = "operator"
+entry = "main:Files"
+activation = ["onStartup"]
+"""
+
+FILES_CODE = """\
+from extensions.sdk import Event, Extension, on
+
+
+class Files(Extension):
+    @on("workspace.files_changed")
+    async def changed(self, event: Event):
+        paths = sorted(event.data["paths"])
+        assert all(c["kind"] in ("added", "modified") for c in event.data["changes"])
+        await self.ctx.window.notify("changed: " + ", ".join(paths))
+"""
+
+LATE_MANIFEST = """\
+id = "t.late"
+name = "Late"
+version = "1.0.0"
+type = "operator"
+entry = "main:Late"
+activation = ["workspaceContains:**/*.late"]
+"""
+
+LATE_CODE = """\
+from extensions.sdk import Extension
+
+
+class Late(Extension):
+    async def activate(self, ctx):
+        await ctx.window.notify("a .late file appeared")
+"""
+
+
+async def test_file_changes_reach_extensions_and_wake_workspace_contains(workspace: Path, tmp_path: Path) -> None:
+    files = write_extension(tmp_path / "exts", "files", FILES_MANIFEST, FILES_CODE)
+    late = write_extension(tmp_path / "exts", "late", LATE_MANIFEST, LATE_CODE)
+    app = ext_app(workspace, [files, late])
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        assert status(app, "t.late") is ExtensionStatus.INACTIVE
+        await wait_until(pilot, lambda: any(w.group == "ext-watch" for w in app.workers), "the workspace watch")
+        seen = lambda: any(n.message == "changed: data/new.late" for n in app._notifications)  # noqa: E731
+        for attempt in range(50):  # the OS watch arms asynchronously: write until a change is seen
+            (workspace / "data" / "new.late").write_text(str(attempt), encoding="utf-8")
+            await pilot.pause(0.1)
+            if seen():
+                break
+        await wait_until(
+            pilot, lambda: any(n.message == "changed: data/new.late" for n in app._notifications), "the event"
+        )
+        await wait_until(pilot, lambda: status(app, "t.late") is ExtensionStatus.ACTIVE, "workspaceContains")
+        await wait_until(
+            pilot, lambda: any(n.message == "a .late file appeared" for n in app._notifications), "its notice"
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, ListItem, ListView, Tree
+from textual.widgets import Button, Input, Label, ListItem, ListView, TabbedContent, Tree
+from textual.widgets._tabbed_content import ContentTab
 
 from core.errors import ValidationError
 from core.vdom import IdAllocator, Node, diff, mount
@@ -18,6 +20,9 @@ from symphony_tui.vdom.local import MotifApp
 from symphony_tui.vdom.motif_view import MotifView
 from symphony_tui.vdom.reconciler import MotifReconciler
 from tests.core.vdom.trees import TREES, edited
+
+NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]
+"""Each example runs a whole app: shrinking a failure would take minutes; the failing example is printed as is."""
 
 
 class Tasks(Motif):
@@ -218,7 +223,7 @@ def check_shape(reconciler: MotifReconciler, node: Any) -> None:
         check_shape(reconciler, child)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=NO_SHRINK)
 @given(st.data())
 def test_live_widgets_match_the_tree_after_any_sequence_of_patches(data: st.DataObject) -> None:
     first = data.draw(TREES.filter(lambda t: t.type in ("vertical", "horizontal")))
@@ -285,3 +290,111 @@ def test_list_view_selection_sends_the_item_key() -> None:
             assert motif.state["picked"] == "two"
 
     asyncio.run(run())
+
+
+class Themed(Motif):
+    id = "test.themed"
+
+    def render(self) -> Node:
+        return h.vertical(h.label("accent", color="$accent", background="$panel", key="title"))
+
+
+async def test_theme_colours_follow_a_theme_change() -> None:
+    app = MotifApp(Themed())
+    async with app.run_test() as pilot:
+        label = node_widget(app, "title")
+        app.theme = "nord"
+        await pilot.pause()
+        before = label.styles.color
+        assert before == Color.parse(app.get_css_variables()["accent"])
+        app.theme = "gruvbox"
+        await pilot.pause()
+        await pilot.pause()
+        assert label.styles.color == Color.parse(app.get_css_variables()["accent"]) != before
+
+
+KEYED = st.lists(st.sampled_from("abcdefg"), unique=True, max_size=6)
+
+
+def special_parents(items: list[str], files: list[str], tabs: list[str]) -> Node:
+    return h.vertical(
+        h.list_view((h.list_item(h.label(i), key=i) for i in items), key="list"),
+        h.tree(
+            "root",
+            (h.tree_node(f, (h.tree_node(f"{f}{i}", key=i) for i in items[:2]), key=f, expanded=True) for f in files),
+            key="tree",
+        ),
+        h.tabs((h.tab(t, h.label(t), key=t) for t in tabs), key="tabs") if tabs else None,
+    )
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=NO_SHRINK)
+@given(st.lists(st.tuples(KEYED, KEYED, KEYED), min_size=2, max_size=4))
+@example(  # once failed: a tab moved while another was removed in the same patch
+    [
+        (["a", "b", "c"], ["a"], []),
+        (["a"], ["a", "b", "c", "d", "e", "f"], ["a", "b", "c", "d", "e", "f"]),
+        (["a"], ["a", "b"], ["a", "b", "c"]),
+        (["a", "b", "c"], ["a", "b", "c"], ["c", "a", "g", "f"]),
+    ]
+)
+def test_list_items_tree_nodes_and_tabs_follow_keyed_reorders(states: list[tuple[list[str], ...]]) -> None:
+    async def run() -> None:
+        view = MotifView("test.special")
+
+        class Host(App[None]):
+            def compose(self) -> ComposeResult:
+                yield view
+
+        async with Host().run_test() as pilot:
+            ids = IdAllocator()
+            mounted = mount(special_parents(*states[0]), ids)
+            await view.show_render({"schema": 1, "motif": "m", "revision": 1, "root": mounted.to_wire()})
+            for revision, state in enumerate(states[1:], start=2):
+                mounted, ops = diff(mounted, special_parents(*state), ids)
+                await view.apply_patch({"schema": 1, "motif": "m", "revision": revision, "ops": ops})
+                await pilot.pause()
+                assert view.error is None, view.error
+                items, files, tabs = state
+                shown = [str(i.query_one(Label).render()) for i in view.query_one(ListView).query_children(ListItem)]
+                assert shown == items
+                tree = view.query_one(Tree)
+                assert [[str(c.label) for c in f.children] for f in tree.root.children] == [
+                    [f"{f}{i}" for i in items[:2]] for f in files
+                ]
+                assert [str(f.label) for f in tree.root.children] == files
+                if tabs:
+                    tabbed = view.query_one(TabbedContent)
+                    titles = [str(tab.label) for tab in tabbed.query(ContentTab)]
+                    assert titles == tabs
+
+    asyncio.run(run())
+
+
+class LongList(Motif):
+    id = "test.long"
+
+    def initial_state(self) -> dict[str, Any]:
+        return {"title": "before", "items": [f"item {n}" for n in range(60)]}
+
+    def render(self) -> Node:
+        return h.vertical(
+            h.label(self.state["title"], key="title"),
+            h.scroll((h.label(i, key=i) for i in self.state["items"]), key="scroll", height=6),
+        )
+
+
+async def test_scroll_position_survives_patches_elsewhere_and_inside() -> None:
+    motif = LongList()
+    app = MotifApp(motif)
+    async with app.run_test() as pilot:
+        scroll = node_widget(app, "scroll")
+        scroll.scroll_end(animate=False)
+        await pilot.pause()
+        offset = scroll.scroll_y
+        assert offset > 0
+        motif.set_state(title="after", items=[*motif.state["items"][:-1], "item 59 (edited)"])
+        await motif.flush()
+        await pilot.pause()
+        assert str(node_widget(app, "title").render()) == "after"
+        assert scroll.scroll_y == offset and node_widget(app, "scroll") is scroll

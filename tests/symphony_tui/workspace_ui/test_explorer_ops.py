@@ -238,3 +238,24 @@ async def test_icons_setting_puts_nerd_font_glyphs_before_names(tmp_path: Path) 
         node = explorer.node_for(workspace / "README.md")
         assert node is not None
         assert explorer.render_label(node, explorer.rich_style, explorer.rich_style).plain == "  \ue73e README.md"
+
+
+async def test_dragging_a_file_onto_a_folder_moves_it_after_asking(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        explorer = app.query_one(Explorer)
+        source, target = explorer.node_for(workspace / "notes.txt"), explorer.node_for(workspace / "data")
+        assert source is not None and target is not None
+        await pilot.mouse_down(explorer, offset=(8, source.line))
+        await pilot.mouse_up(explorer, offset=(8, target.line))
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("m")
+        await wait_until(pilot, lambda: (workspace / "data" / "notes.txt").exists())
+        await settle(pilot)
+        assert not (workspace / "notes.txt").exists()
+        assert editor.state.path == workspace / "data" / "notes.txt"
+        assert explorer.cursor_entry is not None and explorer.cursor_entry.path == workspace / "data" / "notes.txt"

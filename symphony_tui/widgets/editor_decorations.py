@@ -1,0 +1,108 @@
+"""Generic editor decorations, keyed by source ("git", an extension id...): gutter marks drawn in the gutter's
+last column (next to the text, where VS Code draws its git bars; the language servers' signs sit one column to
+the left) and styled ranges over the text. Each source replaces only its own marks.
+
+``Editor.set_decorations("git", gutter=[GutterMark(4, "▎", "green", 10, "Added")])``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+from textual.widgets import TextArea
+
+
+@dataclass(frozen=True, slots=True)
+class GutterMark:
+    """A one-cell symbol in the gutter of a 0-based ``line``; on a shared line the highest ``priority`` wins."""
+
+    line: int
+    symbol: str
+    style: str = ""
+    """A Rich style string ("green", "bold red")."""
+    priority: int = 0
+    tooltip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RangeMark:
+    """A style over text from ``start`` to ``end`` ((line, column), end exclusive)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    style: str
+    tooltip: str = ""
+
+
+class EditorDecorationsMixin(TextArea):
+    """Keeps decorations per source and draws them; mixed into the Editor."""
+
+    _decoration_gutter: dict[str, dict[int, GutterMark]]
+    _decoration_ranges: dict[str, tuple[RangeMark, ...]]
+
+    def set_decorations(
+        self, source: str, *, gutter: Iterable[GutterMark] = (), ranges: Iterable[RangeMark] = ()
+    ) -> None:
+        """Replace ``source``'s decorations (empty lists clear them) and repaint."""
+        if not hasattr(self, "_decoration_gutter"):
+            self._decoration_gutter, self._decoration_ranges = {}, {}
+        by_line: dict[int, GutterMark] = {}
+        for mark in gutter:
+            kept = by_line.get(mark.line)
+            if kept is None or mark.priority > kept.priority:
+                by_line[mark.line] = mark
+        self._decoration_gutter[source] = by_line
+        self._decoration_ranges[source] = tuple(ranges)
+        self._line_cache.clear()
+        self.refresh()
+
+    def decorations_of(self, source: str) -> tuple[Sequence[GutterMark], Sequence[RangeMark]]:
+        """``source``'s gutter marks (by line) and ranges, as last set."""
+        gutter = getattr(self, "_decoration_gutter", {}).get(source, {})
+        return [gutter[line] for line in sorted(gutter)], getattr(self, "_decoration_ranges", {}).get(source, ())
+
+    def gutter_mark_at(self, line: int) -> GutterMark | None:
+        """The mark drawn on ``line``: the highest priority over every source."""
+        best: GutterMark | None = None
+        for marks in getattr(self, "_decoration_gutter", {}).values():
+            mark = marks.get(line)
+            if mark is not None and (best is None or mark.priority > best.priority):
+                best = mark
+        return best
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        sources = getattr(self, "_decoration_ranges", None)
+        if not sources:
+            return line
+        length = len(line.plain)
+        for marks in sources.values():
+            for mark in marks:
+                if not mark.start[0] <= line_index <= mark.end[0]:
+                    continue
+                start = mark.start[1] if mark.start[0] == line_index else 0
+                end = mark.end[1] if mark.end[0] == line_index else length
+                line.stylize(mark.style, start, max(end, start + 1))
+        return line
+
+    def _render_line(self, y: int) -> Strip:
+        strip = super()._render_line(y)
+        if not getattr(self, "_decoration_gutter", None) or not self.show_line_numbers:
+            return strip
+        try:
+            line_index, section = self.wrapped_document._offset_to_line_info[self.scroll_offset[1] + y]
+        except IndexError:
+            return strip
+        mark = self.gutter_mark_at(line_index) if section == 0 else None
+        at = self.gutter_width - 1
+        if mark is None or at < 0 or at >= strip.cell_length:
+            return strip
+        left, middle, right = strip.divide([at, at + 1, strip.cell_length])
+        base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
+        symbol = mark.symbol[:1] or " "
+        return Strip.join([left, Strip([Segment(symbol, base + Style.parse(mark.style))], 1), right])
