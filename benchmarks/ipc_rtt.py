@@ -24,6 +24,7 @@ from typing import Any
 
 import msgpack  # type: ignore[import-untyped]
 
+from core.errors import TransportError
 from core.ipc.methods import MethodTable
 from core.ipc.peer import RpcPeer
 from core.ipc.security import AuthToken
@@ -129,6 +130,16 @@ async def pipelined(peer: RpcPeer, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
+async def connect_when_listening(path: Path, token: AuthToken) -> RpcPeer:
+    """Connect once the server listens (its socket file exists from bind(), a moment before listen())."""
+    for _ in range(200):
+        try:
+            return await connect_unix(path, token=token, name="bench")
+        except TransportError:
+            await asyncio.sleep(0.05)
+    return await connect_unix(path, token=token, name="bench")
+
+
 async def payload_rates(peer: RpcPeer, blob: bytes) -> list[float]:
     """MB/s of five requests carrying ``blob``, answered with its length."""
     rates = []
@@ -157,11 +168,7 @@ async def run(count: int) -> dict[str, float]:
     )
     far.close()
     try:
-        for _ in range(200):
-            if path.exists():
-                break
-            await asyncio.sleep(0.05)
-        peer = await connect_unix(path, token=token, name="bench")
+        peer = await connect_when_listening(path, token)
         # Warm up both paths, then measure in interleaved blocks.
         floor_block(near, 500, [])
         await symphony_block(peer, 500, [])

@@ -690,6 +690,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         for editor in self.editors:
             editor.discard_backup()
         self.session.save_if_changed()
+        await self.extensions.stop()  # extensions deactivate while the workbench they talk to still exists
         self.exit()
 
     async def action_quit(self) -> None:

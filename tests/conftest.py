@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from pytest_textual_snapshot import SVGImageExtension
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,10 @@ def _snapshot_dirname(cls: type, *, test_location: object) -> str:
 
 
 SVGImageExtension.dirname = classmethod(_snapshot_dirname)  # type: ignore[method-assign, assignment]
+
+# Property tests assert behaviour, not speed: hypothesis's per-example deadline failed them on a loaded machine.
+settings.register_profile("symphony", deadline=None)
+settings.load_profile("symphony")
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.document._edit import Edit
+from textual.widgets import TextArea
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from core.errors import InternalError, NotFoundError, SymphonyError, ValidationError
@@ -32,6 +33,21 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _SEVERITY = {"info": "information", "warning": "warning", "error": "error"}
+
+
+class _KeepCursorEdit(Edit):
+    """An edit made for an extension: the user's cursor is mapped through it and, when the edit happened
+    elsewhere (it usually does), left alone: re-setting an unchanged selection would run every cursor watcher
+    (status bar, brackets, language server) for nothing."""
+
+    def after(self, text_area: TextArea) -> None:
+        if self._updated_selection is not None and self._updated_selection == text_area.selection:
+            self._updated_selection = None
+        super().after(text_area)
+
+
+def _closing() -> NotFoundError:
+    return NotFoundError("the workbench is closing", hint="Nothing to do: Symphony is quitting.")
 
 
 def document_id(editor: Editor) -> str:
@@ -119,7 +135,7 @@ class AppUi:
         # single undo takes the whole command's change back.
         with editor.history.group():
             for start, end, edit in reversed(spans):
-                editor.edit(Edit(edit.new_text, start, end, True))
+                editor.edit(_KeepCursorEdit(edit.new_text, start, end, True))
         return editor.version
 
     @staticmethod
@@ -168,10 +184,13 @@ class AppUi:
         self, extension_id: str, progress_id: str, title: str, message: str, fraction: float | None, done: bool
     ) -> None:
         key = status_key(extension_id, f"$progress/{progress_id}")
-        bar = self.app.query_one(StatusBar)
+        bar = self._status_bar()
         if done:
-            bar.remove_item(key)
+            if bar is not None:
+                bar.remove_item(key)
             return
+        if bar is None:
+            raise _closing()
         parts = [title or self.names(extension_id)]
         if message:
             parts.append(message)
@@ -185,7 +204,10 @@ class AppUi:
         if alignment not in ("left", "right"):
             raise ValidationError(f"status item alignment must be 'left' or 'right', got {alignment!r}")
         command = item.get("command")
-        self.app.query_one(StatusBar).set_item(
+        bar = self._status_bar()
+        if bar is None:
+            raise _closing()
+        bar.set_item(
             StatusItemSpec(
                 status_key(extension_id, str(item["id"])),
                 str(item.get("text", "")),
@@ -197,11 +219,20 @@ class AppUi:
         )
 
     async def remove_status_item(self, extension_id: str, item_id: str) -> None:
-        self.app.query_one(StatusBar).remove_item(status_key(extension_id, item_id))
+        bar = self._status_bar()
+        if bar is not None:  # the workbench closing takes every item away anyway
+            bar.remove_item(status_key(extension_id, item_id))
 
     def forget_extension(self, extension_id: str) -> None:
         """Take every status item and progress of an extension off the bar (it stopped or was disabled)."""
-        self.app.query_one(StatusBar).remove_items(status_key(extension_id, ""))
+        bar = self._status_bar()
+        if bar is not None:
+            bar.remove_items(status_key(extension_id, ""))
+
+    def _status_bar(self) -> StatusBar | None:
+        """The status bar, or None while the workbench is closing (extensions deactivate after its widgets go)."""
+        found = self.app.query(StatusBar)
+        return found.first() if found else None
 
     # -- terminals ---------------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -37,6 +39,32 @@ class ExtensionRow:
     error: str
     marked: bool = False
     """Crashed, stopped or failed: drawn in the error colour."""
+
+
+def extension_details(service: ExtensionsService, extension_id: str) -> str:
+    """Everything the panel knows about one extension, as plain lines (the row's detail view)."""
+    chamber = service.chambering.get(extension_id)
+    found = service.discovery.extensions.get(extension_id)
+    lines: list[str] = []
+    if found is not None:
+        manifest = found.manifest
+        lines += [
+            f"{manifest.name} {manifest.version} ({manifest.type.value}, {found.source.value})",
+            manifest.description or "",
+            f"folder: {found.folder}",
+            "activation: " + (", ".join(str(e) for e in manifest.activation) or "none"),
+            "commands: " + (", ".join(c.id for c in manifest.contributes.commands) or "none"),
+        ]
+        if extension_id in service.supervisor.specs:
+            lines.append(f"host: {service.supervisor.host_identity(extension_id)}")
+    error = chamber.error or service.supervisor.errors.get(extension_id)
+    if error is not None:
+        lines += ["", f"last error: {error.message}", f"hint: {error.hint}"]
+    lines += ["", "history:"]
+    for event in chamber.history[-8:]:
+        step = f"{event.previous} → {event.state}" if event.previous is not None else str(event.state)
+        lines.append(f"  {event.at:%H:%M:%S}  {step}")
+    return "\n".join(line for line in lines if line is not None)
 
 
 def extension_rows(service: ExtensionsService) -> list[ExtensionRow]:
@@ -108,7 +136,8 @@ class ExtensionsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            "EXTENSIONS   e enable/disable · r restart host · v revoke permissions · esc close", id="extensions-title"
+            "EXTENSIONS   enter details · e enable/disable · r restart host · v revoke permissions · esc close",
+            id="extensions-title",
         )
         table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=False, id="extensions-table")
         table.add_columns(*COLUMNS)
@@ -176,6 +205,17 @@ class ExtensionsPanel(Vertical):
             if keep in ids:
                 table.move_cursor(row=ids.index(keep))
 
+    @on(DataTable.RowSelected)
+    def _show_details(self, event: DataTable.RowSelected) -> None:
+        service = self.symphony.extensions.service
+        selected = self.selected
+        if service is None or selected is None:
+            return
+        from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
+
+        body = escape(extension_details(service, selected))  # messages may contain '[': never markup
+        self.app.push_screen(ChoiceDialog(selected, body, [Choice("close", "Close", "c", "primary")], cancel="close"))
+
     def _run(self, command_id: str) -> None:
         selected = self.selected
         if selected is not None:
@@ -210,4 +250,4 @@ async def show_extensions_panel(app: SymphonyApp) -> ExtensionsPanel:
     return panel
 
 
-__all__ = ["COLUMNS", "ExtensionRow", "ExtensionsPanel", "extension_rows", "show_extensions_panel"]
+__all__ = ["COLUMNS", "ExtensionRow", "ExtensionsPanel", "extension_details", "extension_rows", "show_extensions_panel"]

@@ -7,14 +7,15 @@ the wrong lines while the user types.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import TextArea
+
+from symphony_tui.widgets.editor_decorations import spans_on_line, splice_gutter_cell
 
 Location = tuple[int, int]
 
@@ -93,25 +94,27 @@ class EditorDecorations:
         if self.lightbulb_line is not None and self.lightbulb_line > old_last:
             self.lightbulb_line += delta
 
+    def diagnostics_on(self, line: int) -> list[Mark]:
+        """Diagnostics touching ``line``: indexed once per diagnostics list, so painting a row with thousands
+        of diagnostics in the file costs only its own marks."""
+        cache = self.__dict__.get("_line_index")
+        if cache is None or cache[0] is not self.diagnostics:
+            index: dict[int, list[Mark]] = {}
+            for mark in self.diagnostics:
+                for row in range(mark.start[0], max(mark.start[0], mark.end[0]) + 1):
+                    index.setdefault(row, []).append(mark)
+            cache = (self.diagnostics, index)
+            self.__dict__["_line_index"] = cache
+        return cache[1].get(line, [])
+
     def diagnostics_at(self, location: Location) -> list[Mark]:
         """Diagnostics covering ``location``, most severe first (the hover shows them)."""
         return sorted((m for m in self.diagnostics if m.covers(location)), key=lambda m: m.severity)
 
     def line_severity(self, line: int) -> int | None:
         """The most severe diagnostic starting on ``line`` (drawn as the gutter sign)."""
-        severities = [m.severity for m in self.diagnostics if m.start[0] == line]
+        severities = [m.severity for m in self.diagnostics_on(line) if m.start[0] == line]
         return min(severities) if severities else None
-
-
-def _spans_on_line(marks: Iterable[Mark], line: int, length: int) -> Iterable[tuple[Mark, int, int]]:
-    for mark in marks:
-        if not mark.start[0] <= line <= mark.end[0]:
-            continue
-        start = mark.start[1] if mark.start[0] == line else 0
-        end = mark.end[1] if mark.end[0] == line else length
-        if end <= start:
-            end = start + 1  # a zero-width diagnostic still shows under one cell
-        yield mark, start, end
 
 
 class LspDecorationsMixin(TextArea):
@@ -120,9 +123,14 @@ class LspDecorationsMixin(TextArea):
     decorations: EditorDecorations
 
     def decorations_changed(self) -> None:
-        """Repaint after the decorations changed (cached lines are stale)."""
+        """Repaint after the decorations changed (cached lines are stale); the other panes of a split view
+        show the same marks."""
         self._line_cache.clear()
         self.refresh()
+        for peer in getattr(self, "_peers", ()):
+            peer.decorations = self.decorations
+            peer._line_cache.clear()
+            peer.refresh()
 
     def _severity_style(self, severity: int) -> Style:
         theme = self.app.current_theme
@@ -143,9 +151,9 @@ class LspDecorationsMixin(TextArea):
                     line.stylize(style, clip(start), clip(end))
         length = len(self.document[line_index])
         highlight = theme.bracket_matching_style if theme else None
-        for _, start, end in _spans_on_line(decorations.highlights, line_index, length):
+        for _, start, end in spans_on_line(decorations.highlights, line_index, length):
             line.stylize(highlight or Style(reverse=True), clip(start), clip(end))
-        for mark, start, end in _spans_on_line(decorations.diagnostics, line_index, length):
+        for mark, start, end in spans_on_line(decorations.diagnostics_on(line_index), line_index, length):
             style = Style(dim=True) if mark.severity == HINT else Style(underline=True)
             left, right = clip(start), clip(end)
             if right > left:
@@ -177,7 +185,4 @@ class LspDecorationsMixin(TextArea):
         at = self.gutter_width - 2
         if at < 0 or at >= strip.cell_length:
             return strip
-        left, middle, right = strip.divide([at, at + 1, strip.cell_length])
-        base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
-        marked = Strip([Segment(sign[0], base + sign[1])], 1)
-        return Strip.join([left, marked, right])
+        return splice_gutter_cell(strip, at, sign[0], sign[1])

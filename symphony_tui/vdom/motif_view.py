@@ -75,6 +75,42 @@ class MotifView(Widget):
         height: auto;
         max-height: 100%;
     }
+    MotifView.-sidebar {
+        border: round $primary-muted;
+        border-title-color: $text-muted;
+    }
+    MotifView.-sidebar:focus-within {
+        border: round $primary;
+        border-title-color: $text;
+    }
+    MotifView.-statusbar {
+        width: auto;
+        max-width: 50;
+        height: 1;
+    }
+    MotifView.-statusbar > #motif-body, MotifView.-statusbar #motif-body > .motif-node {
+        width: auto;
+        height: 1;
+    }
+    MotifView.-statusbar > #motif-error {
+        layout: horizontal;
+        height: 1;
+        border: none;
+        padding: 0;
+    }
+    MotifView.-statusbar #motif-error-message {
+        width: auto;
+        max-width: 30;
+        margin: 0 1 0 0;
+    }
+    MotifView.-statusbar #motif-error-hint {
+        display: none;
+    }
+    MotifView.-statusbar #motif-restart {
+        height: 1;
+        min-width: 9;
+        border: none;
+    }
     MotifView .motif-label.primary { color: $primary; }
     MotifView .motif-label.success { color: $success; }
     MotifView .motif-label.warning { color: $warning; }

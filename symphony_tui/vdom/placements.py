@@ -205,6 +205,7 @@ class MotifPlacements:
             return view
         if location == "sidebar":
             sidebar = await self._sidebar()
+            view.add_class("-sidebar")
             frame = view
             await sidebar.mount(view)
         elif location == "statusbar":

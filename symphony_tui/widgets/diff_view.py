@@ -206,9 +206,9 @@ class DiffView(Vertical):
     @property
     def title(self) -> str:
         what = {"head": "HEAD ↔ working tree", "unstaged": "index ↔ working tree", "staged": "HEAD ↔ index"}
-        keys = {"head": "  (v", "unstaged": "  (s stage, d discard hunk, v", "staged": "  (u unstage hunk, v"}
+        keys = {"head": "", "unstaged": "s stage, d discard, ", "staged": "u unstage, "}
         layout = "inline" if self.side_by_side else "side by side"
-        return f"{self.path} — {what[self.mode]}{keys[self.mode]} {layout})"
+        return f"{self.path} — {what[self.mode]}  ({keys[self.mode]}v {layout})"
 
     def show(self, rows: list[DiffLine], hunks: tuple[Hunk, ...] = ()) -> None:
         """Replace the rows (keeping the cursor row where possible)."""

@@ -7,8 +7,9 @@ the left) and styled ranges over the text. Each source replaces only its own mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -75,20 +76,17 @@ class EditorDecorationsMixin(TextArea):
                 best = mark
         return best
 
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
+    def decorate_line(self, line: Text, line_index: int, clip: Callable[[int | None], int]) -> None:
+        super().decorate_line(line, line_index, clip)  # type: ignore[misc]
         sources = getattr(self, "_decoration_ranges", None)
         if not sources:
-            return line
-        length = len(line.plain)
+            return
+        length = len(self.document[line_index])
         for marks in sources.values():
-            for mark in marks:
-                if not mark.start[0] <= line_index <= mark.end[0]:
-                    continue
-                start = mark.start[1] if mark.start[0] == line_index else 0
-                end = mark.end[1] if mark.end[0] == line_index else length
-                line.stylize(mark.style, start, max(end, start + 1))
-        return line
+            for mark, start, end in spans_on_line(marks, line_index, length):
+                left, right = clip(start), clip(end)
+                if right > left:
+                    line.stylize(mark.style, left, right)
 
     def _render_line(self, y: int) -> Strip:
         strip = super()._render_line(y)
@@ -102,7 +100,30 @@ class EditorDecorationsMixin(TextArea):
         at = self.gutter_width - 1
         if mark is None or at < 0 or at >= strip.cell_length:
             return strip
-        left, middle, right = strip.divide([at, at + 1, strip.cell_length])
-        base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
-        symbol = mark.symbol[:1] or " "
-        return Strip.join([left, Strip([Segment(symbol, base + Style.parse(mark.style))], 1), right])
+        return splice_gutter_cell(strip, at, mark.symbol[:1] or " ", Style.parse(mark.style))
+
+
+class _Spanned(Protocol):
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+SpannedT = TypeVar("SpannedT", bound=_Spanned)
+
+
+def spans_on_line(marks: Iterable[SpannedT], line: int, length: int) -> Iterator[tuple[SpannedT, int, int]]:
+    """(mark, start column, end column) for the marks crossing ``line`` (``length`` columns long); a zero-width
+    mark still covers one cell, so it can be seen."""
+    for mark in marks:
+        if not mark.start[0] <= line <= mark.end[0]:
+            continue
+        start = mark.start[1] if mark.start[0] == line else 0
+        end = mark.end[1] if mark.end[0] == line else length
+        yield mark, start, max(end, start + 1)
+
+
+def splice_gutter_cell(strip: Strip, at: int, symbol: str, style: Style) -> Strip:
+    """``strip`` with gutter cell ``at`` replaced by ``symbol``, over that cell's background."""
+    left, middle, right = strip.divide([at, at + 1, strip.cell_length])
+    base = next((seg.style for seg in middle if seg.style is not None), None) or Style()
+    return Strip.join([left, Strip([Segment(symbol, base + style)], 1), right])

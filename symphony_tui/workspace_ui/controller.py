@@ -213,8 +213,12 @@ class WorkspaceUI:
             self.side_widget(name).display = visible and name == self.side_view
 
     def set_side_width(self, width: int) -> None:
+        """Apply ``explorer.width`` to every side view (and, as settings changed, the search's exclude list)."""
         for name in SIDE_VIEWS:
             self.side_widget(name).styles.width = width
+        from symphony_tui.widgets.search_panel import SearchPanel
+
+        self.app.query_one(SearchPanel).exclude = tuple(self.app.settings.explorer.exclude)
 
     # ----------------------------------------------------------------- file operations
 

@@ -120,3 +120,17 @@ async def test_an_extension_terminal_runs_what_it_types(workspace: Path, monkeyp
         assert str(workspace / "src") in view.screen_text and view.title == "Build"
         with pytest.raises(NotFoundError):
             await ui.create_terminal("t.x", "x", "no/such/folder")
+
+
+async def test_the_users_cursor_is_mapped_through_an_extensions_edit(workspace: Path) -> None:
+    app = SymphonyApp(workspace, open_paths=[workspace / "crlf.txt"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        editor.cursor_location = (1, 3)
+        await app.extensions.ui.apply_edits([edit(0, 0, 0, 0, ">> ")], None)
+        assert editor.cursor_location == (1, 3)  # an edit on another line leaves it alone
+        await app.extensions.ui.apply_edits([edit(1, 0, 1, 0, "ab")], None)
+        assert editor.cursor_location == (1, 5)  # before it on its line: it moves with its text
+        assert editor.text == ">> first line\nabsecond line\n"

@@ -14,6 +14,7 @@ from core.extensions import ExtensionStatus, RestartPolicy
 from extensions.builtin import BUILTIN_ROOT
 from extensions.kit.manifest import Capability
 from symphony_tui.extensions_ui.panel import ExtensionsPanel
+from symphony_tui.widgets.dialogs import ChoiceDialog
 from symphony_tui.widgets.status_bar import StatusBar
 from tests.symphony_tui.extensions_ui.fixtures import (
     INVALID_MANIFEST,
@@ -97,6 +98,14 @@ async def test_panel_lists_state_version_capabilities_and_the_invalid_manifest(w
         shown = (probe.name, probe.version, probe.state, probe.capabilities)
         assert shown == ("UI Probe", "1.2.0", "installed", "fs.read")
         await wait_until(pilot, lambda: row(panel, "symphony.wordcount").state == "active", "word count active")
+
+        panel.query_one("DataTable").move_cursor(row=0)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # the broken manifest's details: the whole error, where, and its history
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "the details")
+        details = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert str(broken / "Symphony.toml") in details and "semantic version" in details
+        assert "discovered → failed" in details
+        await pilot.press("escape")
 
 
 async def test_disable_then_enable_from_the_panel(workspace: Path) -> None:

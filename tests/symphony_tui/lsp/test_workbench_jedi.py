@@ -178,7 +178,7 @@ async def test_rename_changes_both_files_after_the_preview_is_accepted(workspace
         await pilot.press("f2")
         await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
         await pilot.press(*"welcome", "enter")  # the old name is selected: typing replaces it
-        await wait_until(pilot, lambda: isinstance(app.screen, EditPreview))
+        await wait_until(pilot, lambda: isinstance(app.screen, EditPreview) and app.screen.query("#preview-body"))
         preview = str(app.screen.query_one("#preview-body").render())
         assert "util.py" in preview and "main.py" in preview and "welcome" in preview
         await pilot.press("a")

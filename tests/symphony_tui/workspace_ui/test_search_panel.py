@@ -164,3 +164,20 @@ async def test_replace_leaves_files_with_unsaved_editor_changes_alone(tmp_path: 
         await settle(pilot)
         assert "welcome" not in (workspace / "src/demo/app.py").read_text()
         assert editor.text.startswith("# mine\n")
+
+
+async def test_the_exclude_setting_applies_to_find_in_files_when_it_changes(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    write(workspace)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run(pilot, "view.showSearch")
+        panel = app.query_one(SearchPanel)
+        await search(pilot, panel, "greet")
+        assert "src/demo/more.py" in [item.path for item in panel.results.files]
+        app.config.cli_overrides = {"explorer": {"exclude": ["more.py"]}}  # as if settings.toml changed
+        app.reload_settings()
+        await search(pilot, panel, "greet ")
+        await search(pilot, panel, "greet")
+        assert [item.path for item in panel.results.files] == ["src/demo/app.py"]
