@@ -509,12 +509,16 @@ class Editor(
         # edits only the edited rows (and, if lines were added or removed, the rows below) are forgotten.
         pending, self._pending_rows = self._pending_rows, []
         gutter = self.gutter_width
-        if pending and not self.soft_wrap and gutter == self._painted_gutter:
+        if pending and gutter == self._painted_gutter:
             for first, old_last, new_last in pending:
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
-                self._forget_painted_rows(first, None if old_last != new_last else new_last)
-                self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
+                if not self.soft_wrap:
+                    self._forget_painted_rows(first, None if old_last != new_last else new_last)
+                    self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
+            if self.soft_wrap:  # painted rows are keyed by visual row: forget them, keep the highlights
+                self._line_cache.clear()
+                self.refresh()
             return
         self._painted_gutter = gutter
         self._line_cache.clear()

@@ -187,6 +187,8 @@ class WorkspaceUI:
             widget = self.side_widget(name)
             widget.display = name == view
         widget = self.side_widget(view)
+        if view == "outline-panel":
+            self.app._schedule_follow()  # the outline is only kept up to date while shown
         if focus:
             target = getattr(widget, "focus_target", None)
             (target() if callable(target) else widget).focus()

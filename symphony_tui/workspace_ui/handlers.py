@@ -146,7 +146,9 @@ class WorkspaceMessages:
         except NoMatches:
             return  # the timer fired while the app was closing: its widgets are gone
         key = (id(editor), editor.document.line_count) if editor is not None else None
-        if key != self._outline_for:
+        if key != self._outline_for and panel.display:
+            # Only while the outline is shown: re-reading a large file's symbols after each pause in typing
+            # took seconds of UI time (showing the panel follows again, see WorkspaceUI.show_side).
             self._outline_for = key
             self.refresh_outline()
         elif editor is not None:

@@ -102,7 +102,7 @@ async def test_visible_whitespace_marks_spaces_and_tabs_only_inside_the_text(tmp
 
 async def test_bracket_matching_and_rendering_on_a_line_of_100000_characters(tmp_path: Path) -> None:
     line = "x = (" + "a, " * 33_333 + ")"
-    app = open_app(tmp_path, "long.py", line + "\n(\n" + "pass\n" * 5000)
+    app = open_app(tmp_path, "long.py", line + "\n(\n" + "pass\n" * 200)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         editor = editor_of(app)
