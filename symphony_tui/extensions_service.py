@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.aide.runs_api import PROCESS_DECISIONS, RunsApi
-from core.errors import ExtensionError, SymphonyError
+from core.errors import ConfigError, ExtensionError, SymphonyError
 from core.extensions import (
     ExtensionApi,
     ExtensionSpec,
@@ -95,6 +95,8 @@ class ExtensionsService:
         self.manifests = {
             ext_id: found.manifest for ext_id, found in self.discovery.extensions.items() if found.enabled
         }
+        self._settings_problems: list[SymphonyError] = []
+        user_settings = self._checked_settings(user_settings)
         self.gate = PermissionGate(grants or PermissionStore(), prompter)
         self.api = ExtensionApi(
             ui=ui,
@@ -129,8 +131,47 @@ class ExtensionsService:
 
     @property
     def problems(self) -> list[SymphonyError]:
-        """Invalid manifests and other discovery problems, for the Extensions panel."""
-        return list(self.discovery.problems)
+        """Invalid manifests, other discovery problems and bad extension settings, for the Extensions panel."""
+        return [*self.discovery.problems, *self._settings_problems]
+
+    def _checked_settings(
+        self, user_settings: Callable[[str], Mapping[str, Any]] | None
+    ) -> Callable[[str], Mapping[str, Any]] | None:
+        """``user_settings`` keeping only values that fit the manifests' settings: a wrong value is reported (now,
+        for what is set at start-up) and the extension gets its default instead of a value it cannot handle."""
+        if user_settings is None:
+            return None
+
+        def problems(ext_id: str, values: Mapping[str, Any]) -> dict[str, str]:
+            manifest = self.manifests.get(ext_id)
+            if manifest is None:
+                return {}
+            declared = manifest.contributes.settings
+            found: dict[str, str] = {}
+            for key, value in values.items():
+                setting = declared.get(key)
+                if setting is None:
+                    found[key] = f"{manifest.name} has no setting {key!r} (it has: {', '.join(declared) or 'none'})"
+                elif (problem := setting.problem_with(value)) is not None:
+                    found[key] = problem
+            return found
+
+        for ext_id in self.manifests:
+            for key, problem in problems(ext_id, user_settings(ext_id)).items():
+                self._settings_problems.append(
+                    ConfigError(
+                        f'extensions.settings."{ext_id}".{key}: {problem}',
+                        hint="Fix or remove it in your settings file; the extension uses its default meanwhile.",
+                        data={"extension": ext_id, "key": key},
+                    )
+                )
+
+        def checked(ext_id: str) -> Mapping[str, Any]:
+            values = user_settings(ext_id)
+            bad = problems(ext_id, values)
+            return {key: value for key, value in values.items() if key not in bad} if bad else values
+
+        return checked
 
     def commands(self) -> list[ContributedCommand]:
         """Every command enabled extensions contribute, plus "Restart extensions"."""

@@ -107,6 +107,12 @@ class SettingContribution(_Strict):
 
     @model_validator(mode="after")
     def _default_matches_type(self) -> SettingContribution:
+        if self.default is not None and (problem := self.problem_with(self.default)) is not None:
+            raise ValueError(f"default {problem}")
+        return self
+
+    def problem_with(self, value: Any) -> str | None:
+        """Why ``value`` does not fit this setting ("3 is not of type string"), or None when it does."""
         checks: dict[str, tuple[type, ...]] = {
             "string": (str,),
             "integer": (int,),
@@ -115,15 +121,12 @@ class SettingContribution(_Strict):
             "array": (list,),
             "object": (dict,),
         }
-        default = self.default
-        if default is None:
-            return self
-        wrong_bool = isinstance(default, bool) and self.type in ("integer", "number")
-        if wrong_bool or not isinstance(default, checks[self.type]):
-            raise ValueError(f"default {default!r} is not of type {self.type}")
-        if self.enum is not None and default not in self.enum:
-            raise ValueError(f"default {default!r} is not one of the enum values {self.enum}")
-        return self
+        wrong_bool = isinstance(value, bool) and self.type in ("integer", "number")
+        if wrong_bool or not isinstance(value, checks[self.type]):
+            return f"{value!r} is not of type {self.type}"
+        if self.enum is not None and value not in self.enum:
+            return f"{value!r} is not one of the enum values {self.enum}"
+        return None
 
 
 class ThemeContribution(_Strict):

@@ -109,3 +109,19 @@ async def test_a_stopped_host_shows_failed_until_restart_extensions(tmp_path: Pa
         assert await service.execute_command("t.echo.run", "back") == ["back"]
     finally:
         await service.stop()
+
+
+def test_extension_settings_that_do_not_fit_the_manifest_are_reported_and_not_passed_on(tmp_path: Path) -> None:
+    user = {"symphony.hello": {"greeting": 42, "colour": "red"}, "symphony.harmony": {"refresh_seconds": 2}}
+    service, _ = make_service(
+        tmp_path, [BUILTIN_ROOT / "hello", BUILTIN_ROOT / "harmony"], user_settings=lambda ext_id: user.get(ext_id, {})
+    )
+    messages = sorted(p.message for p in service.problems)
+    assert messages == [
+        "extensions.settings.\"symphony.hello\".colour: Hello has no setting 'colour' (it has: greeting)",
+        'extensions.settings."symphony.hello".greeting: 42 is not of type string',
+    ]
+    checked = service.api._user_settings
+    assert checked is not None
+    assert checked("symphony.hello") == {}  # both dropped: the extension gets its default greeting
+    assert checked("symphony.harmony") == {"refresh_seconds": 2}
