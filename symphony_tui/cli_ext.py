@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
+    from extensions.kit.manifest import Manifest
     from extensions.kit.permissions import PermissionStore
     from extensions.kit.registry import LocalRegistry
     from extensions.kit.scaffold import ScaffoldSpec
@@ -127,7 +128,16 @@ def _dispatch(args: argparse.Namespace, out: TextIO, prompt_input: Input | None,
         print(f"uninstalled {entry.id} {entry.version}", file=out)
         return 0
     if action in ("enable", "disable"):
-        entry = _registry().set_enabled(args.ext_id, action == "enable")
+        registry = _registry()
+        builtin = _builtin_manifests()
+        if args.ext_id not in registry and args.ext_id in builtin:
+            # Built-ins have no registry entry: their switch is the list the Extensions panel uses too.
+            from extensions.kit.disabled import DisabledList
+
+            DisabledList().set(args.ext_id, disabled=action == "disable")
+            print(f"{action}d {args.ext_id} {builtin[args.ext_id].version} (built-in)", file=out)
+            return 0
+        entry = registry.set_enabled(args.ext_id, action == "enable")
         print(f"{action}d {entry.id} {entry.version}", file=out)
         return 0
     if action == "dev":
@@ -276,8 +286,16 @@ def _wizard(args: argparse.Namespace, prompt_input: Input | None, prompt_output:
     )
 
 
+def _builtin_manifests() -> dict[str, Manifest]:
+    from extensions.builtin import builtin_folders
+    from extensions.kit.manifest import load_manifest
+
+    return {(manifest := load_manifest(folder)).id: manifest for folder in builtin_folders()}
+
+
 def _list(args: argparse.Namespace, out: TextIO) -> int:
     from extensions.builtin import builtin_folders
+    from extensions.kit.disabled import DisabledList
     from extensions.kit.manifest import load_manifest
 
     rows: list[dict[str, Any]] = []
@@ -298,6 +316,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
                 "path": str(registry.root / entry.folder),
             }
         )
+    disabled = DisabledList().ids()
     for folder in builtin_folders():
         manifest = load_manifest(folder)
         if manifest.id not in registry:
@@ -305,7 +324,7 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
                 {
                     "id": manifest.id,
                     "version": str(manifest.version),
-                    "state": "builtin",
+                    "state": "builtin, disabled" if manifest.id in disabled else "builtin",
                     "type": manifest.type.value,
                     "name": manifest.name,
                     "path": str(folder),

@@ -126,6 +126,17 @@ def test_pack_install_list_disable_enable_uninstall(tmp_path: Path) -> None:
     assert "acme.tool" not in run("list")[1]
 
 
+def test_a_builtin_is_switched_off_and_on_where_the_extensions_panel_looks() -> None:
+    from extensions.kit.disabled import DisabledList
+
+    assert run("disable", "symphony.hello") == (0, "disabled symphony.hello 1.0.0 (built-in)\n")
+    assert "symphony.hello" in DisabledList().ids()
+    rows = {row["id"]: row for row in json.loads(run("list", "--json")[1])}
+    assert rows["symphony.hello"]["state"] == "builtin, disabled"
+    assert run("enable", "symphony.hello") == (0, "enabled symphony.hello 1.0.0 (built-in)\n")
+    assert "symphony.hello" not in DisabledList().ids()
+
+
 def test_install_refuses_a_tampered_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run("new", "Tool", "--dir", str(tmp_path), "--yes", "--id", "acme.tool")
     package = Path(run("pack", str(tmp_path / "Tool"))[1].strip())
