@@ -95,6 +95,16 @@ class KeybindingContribution(_Strict):
     key: str = Field(min_length=1)
     command: EntityId
     when: str = ""
+    """Must stay empty for now: context clauses are refused rather than silently ignored."""
+
+    @model_validator(mode="after")
+    def _no_when_clause(self) -> KeybindingContribution:
+        if self.when:
+            raise ValueError(
+                f"keybinding {self.key!r} has when = {self.when!r}, but context ('when') clauses are not supported"
+                " yet; remove it (the key then works everywhere except in terminals) or leave the key to the user"
+            )
+        return self
 
 
 class SettingContribution(_Strict):

@@ -156,3 +156,17 @@ def test_oversized_manifest_is_refused_without_parsing(tmp_path: Path) -> None:
     (tmp_path / "Symphony.toml").write_bytes(b"#" * (300 * 1024))
     with pytest.raises(ConfigError, match=r"larger than 256 KiB"):
         load_manifest(tmp_path)
+
+
+def test_a_keybinding_when_clause_is_refused_not_silently_ignored(tmp_path: Path) -> None:
+    folder = tmp_path / "ext"
+    folder.mkdir()
+    (folder / "Symphony.toml").write_text(
+        'id = "a.b"\nname = "B"\nversion = "1.0.0"\ntype = "operator"\nentry = "m:E"\n'
+        '[[contributes.commands]]\nid = "a.b.go"\ntitle = "Go"\n'
+        '[[contributes.keybindings]]\nkey = "ctrl+k"\ncommand = "a.b.go"\nwhen = "editorTextFocus"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_manifest(folder)
+    assert "when" in caught.value.message and "not supported" in caught.value.message
