@@ -8,21 +8,15 @@ highlights, so they win.
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
-from core.errors import CancelledError, SymphonyError
-from core.types.text import TextEdit
+from symphony_tui.lsp.deferred import DeferredRequest
 
 if TYPE_CHECKING:
+    from core.lsp.client import LanguageServerClient
     from core.lsp.features import SemanticToken
-    from symphony_tui.lsp.service import LspService, TrackedDocument
-
-log = logging.getLogger(__name__)
-
-RETRY_DELAY = 1.0
-"""Seconds before asking a just-started server once more whether it offers the feature."""
+    from symphony_tui.lsp.service import TrackedDocument
 
 SEMANTIC_DELAY = 0.3
 """Seconds after the last edit before semantic tokens are asked for again."""
@@ -74,52 +68,15 @@ def by_line(tokens: list[SemanticToken]) -> dict[int, list[tuple[int, int, str]]
     return lines
 
 
-class SemanticTokensController:
+class SemanticTokensController(DeferredRequest["list[SemanticToken]"]):
     """Fetches tokens for the documents whose servers offer them and hands them to the editors."""
 
-    def __init__(self, service: LspService) -> None:
-        self.service = service
-        self._pending: dict[int, asyncio.TimerHandle] = {}
-        service.change_listeners.append(self.on_change)
+    capability = "semantic_tokens_provider"
+    what = "semantic tokens"
+    delay = SEMANTIC_DELAY
 
-    def on_change(self, document: TrackedDocument, edits: list[TextEdit]) -> None:
-        """Typing: ask again once the user pauses."""
-        self.schedule(document)
+    def ask(self, server: LanguageServerClient, document: TrackedDocument) -> Awaitable[list[SemanticToken]]:
+        return server.semantic_tokens(document.uri)
 
-    def schedule(self, document: TrackedDocument, delay: float = SEMANTIC_DELAY, *, retry: bool = False) -> None:
-        """Fetch tokens for ``document`` after ``delay`` seconds (a later call replaces an earlier one)."""
-        key = id(document)
-        handle = self._pending.pop(key, None)
-        if handle is not None:
-            handle.cancel()
-        loop = asyncio.get_running_loop()
-        self._pending[key] = loop.call_later(
-            delay, lambda: self.service._spawn(self.fetch(document, retry=retry), "lsp-semantic-tokens")
-        )
-
-    async def fetch(self, document: TrackedDocument, *, retry: bool = False) -> None:
-        """Ask the server and repaint the editor with the answer (dropped if the text changed meanwhile)."""
-        self._pending.pop(id(document), None)
-        manager = self.service.manager
-        if manager is None or self.service.document(document.editor) is not document:
-            return
-        server = await manager.ready(document.uri, 30)
-        if server is None or not server.supports("semantic_tokens_provider"):
-            if retry and server is not None:
-                # Servers may register the capability just after initialize: look once more a moment later.
-                self.schedule(document, RETRY_DELAY)
-            return
-        await self.service.synced(document)
-        version = document.version
-        try:
-            tokens = await server.semantic_tokens(document.uri)
-        except CancelledError:
-            return
-        except SymphonyError as exc:
-            log.info("semantic tokens for %s failed: %s", document.uri, exc)
-            return
-        if document.version != version or document.pending:
-            return
-        editor = document.editor
-        editor.decorations.semantic = by_line(tokens)
-        editor.decorations_changed()
+    def show(self, document: TrackedDocument, answer: list[SemanticToken]) -> None:
+        document.editor.decorations.semantic = by_line(answer)
