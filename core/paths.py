@@ -8,7 +8,9 @@ the others are returned as paths and created by whoever writes there, via :func:
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import stat
 import warnings
 from pathlib import Path
@@ -143,6 +145,27 @@ def ensure_dir(path: Path, mode: int | None = None) -> Path:
                     data={"path": str(path)},
                 ) from exc
     return path
+
+
+def write_private_file(target: Path, payload: bytes) -> None:
+    """Replace ``target`` by ``payload`` atomically and readable by the user only: a temp file in the same folder,
+    written in full and fsynced, then renamed over it. A crash never leaves a truncated file; on OSError no temp
+    file is left behind and the error propagates for the caller to name what was being saved."""
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def _missing_ancestors(path: Path) -> list[Path]:

@@ -11,8 +11,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -57,19 +55,10 @@ class BackupStore:
         """Write (or replace) a buffer's backup atomically; raises SymphonyIOError naming the file."""
         paths.ensure_dir(self.directory, 0o700)
         target = self._file(backup.buffer_id)
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         payload = json.dumps({"format": FORMAT, **asdict(backup)}, ensure_ascii=False).encode("utf-8")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, payload)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temp, target)
+            paths.write_private_file(target, payload)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             raise SymphonyIOError(
                 f"cannot back up unsaved text to {target}: {exc.strerror or exc}",
                 hint="Free disk space or fix the permissions of the state directory (SYMPHONY_STATE_DIR).",

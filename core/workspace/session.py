@@ -8,12 +8,9 @@ ignored with a log line, never an error that stops start-up.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,19 +62,10 @@ class SessionStore:
     def save(self, state: SessionState) -> None:
         """Write the session atomically; raises SymphonyIOError naming the file."""
         paths.ensure_dir(self.file.parent, 0o700)
-        temp = self.file.with_name(f".{self.file.name}.{secrets.token_hex(4)}.tmp")
         payload = json.dumps({"format": FORMAT, **asdict(state)}, ensure_ascii=False, indent=1).encode("utf-8")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, payload)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(temp, self.file)
+            paths.write_private_file(self.file, payload)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
             raise SymphonyIOError(
                 f"cannot save the session to {self.file}: {exc.strerror or exc}",
                 hint="Free disk space or fix the permissions of the state directory (SYMPHONY_STATE_DIR).",

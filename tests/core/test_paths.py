@@ -153,3 +153,23 @@ def test_ensure_dir_below_a_file_raises_io_error_with_hint(tmp_path: Path) -> No
         paths.ensure_dir(blocker / "child")
     assert str(blocker / "child") in info.value.message
     assert "SYMPHONY_" in info.value.hint
+
+
+def test_write_private_file_replaces_atomically_readable_by_the_user_only(tmp_path: Path) -> None:
+    from core.paths import write_private_file
+
+    target = tmp_path / "state.json"
+    target.write_text("old", encoding="utf-8")
+    write_private_file(target, b"new" * 100_000)
+    assert target.read_bytes() == b"new" * 100_000
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]  # no temp file left
+
+
+def test_write_private_file_failing_leaves_nothing_behind(tmp_path: Path) -> None:
+    from core.paths import write_private_file
+
+    with pytest.raises(OSError):
+        write_private_file(tmp_path / "missing" / "state.json", b"x")
+    assert list(tmp_path.iterdir()) == []
