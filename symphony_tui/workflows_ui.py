@@ -9,6 +9,7 @@ dialog instead, so a run never waits for an answer nobody can give.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from symphony_tui.widgets.dialogs import Choice, ChoiceDialog
 if TYPE_CHECKING:
     from core.orchestration import DecisionQueue, Workflow
     from symphony_tui.app import SymphonyApp
+
+log = logging.getLogger(__name__)
 
 BOARD_COMMAND = "symphony.harmony.board"
 """The Harmony extension's "Show Harmony Board" command."""
@@ -87,7 +90,9 @@ async def run_workflow(app: SymphonyApp, path: str | None = None, mode: str | No
     except SymphonyError as exc:
         app.notify(f"{exc.message}\n{exc.hint}", title=f"Cannot run {path}", severity="error")
         return
-    app.run_worker(_drive(app, workflow, conductor_mode), name=f"workflow {workflow.name}", group="workflows")
+    app.run_worker(
+        _drive(app, workflow, conductor_mode), name=f"workflow {workflow.name}", group="workflows", exit_on_error=False
+    )
 
 
 async def _pick_workflow(app: SymphonyApp) -> str | None:
@@ -145,6 +150,10 @@ async def _drive(app: SymphonyApp, workflow: Workflow, mode: Any) -> None:
                 unregister()
     except SymphonyError as exc:
         app.notify(f"{exc.message}\n{exc.hint}", title=f"Workflow {workflow.name} failed", severity="error")
+        return
+    except Exception as exc:  # a bug in the engine must not take the editor down with it
+        log.exception("workflow %s crashed", workflow.name)
+        app.notify(f"{type(exc).__name__}: {exc}", title=f"Workflow {workflow.name} crashed", severity="error")
         return
     finally:
         store.close()
