@@ -232,9 +232,14 @@ class LspService:
         document.pending.append(TextEdit(range=Range.of(*start, *end), new_text=text))
         decorations: EditorDecorations | None = getattr(editor, "decorations", None)
         if decorations is not None and not decorations.empty:
+            had_highlights = bool(decorations.highlights)
             decorations.highlights = []
             decorations.shift(start[0], end[0], start[0] + text.count(newline))
-            editor.decorations_changed()
+            # The edit repaints its own rows, and all rows below when the line count changes; a whole-editor
+            # repaint per keystroke (most of a key's time in a file with diagnostics) is only needed to clear
+            # highlights drawn elsewhere.
+            if had_highlights:
+                editor.decorations_changed()
         if not document.flush_scheduled:
             document.flush_scheduled = True
             asyncio.get_running_loop().call_soon(self.flush, document)
@@ -392,8 +397,9 @@ class LspService:
             )
         editor = document.editor
         decorations: EditorDecorations = editor.decorations
-        decorations.diagnostics = marks
-        editor.decorations_changed()
+        if marks != decorations.diagnostics:  # servers republish unchanged diagnostics after every edit
+            decorations.diagnostics = marks
+            editor.decorations_changed()
         self.refresh_status()
 
     @staticmethod
