@@ -11,24 +11,17 @@ from extensions.builtin import BUILTIN_ROOT
 from extensions.kit.chambering import TRANSITIONS
 from extensions.kit.manifest import Capability, parse_manifest
 from extensions.sdk.api import EVENTS, METHODS
+from tests.doc_blocks import fenced_blocks, run_python_blocks
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "extensions.md"
-FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
 def blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(DOC.read_text(encoding="utf-8")) if lang == language]
+    return fenced_blocks(DOC, language)
 
 
 def test_python_examples_run_top_to_bottom() -> None:
-    namespace: dict[str, object] = {"__name__": "docs_extensions"}
-    code = blocks("python")
-    assert len(code) >= 6
-    for number, block in enumerate(code, start=1):
-        try:
-            exec(compile(block, f"{DOC.name} python block {number}", "exec"), namespace)
-        except Exception as exc:
-            pytest.fail(f"python block {number} of {DOC.name} failed: {type(exc).__name__}: {exc}\n{block}")
+    run_python_blocks(DOC, "docs_extensions", at_least=6)
 
 
 @pytest.mark.parametrize("number", range(len(blocks("toml"))))

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from core.config import ConfigFormat
 from core.orchestration import ConductorMode, NodeKind, PortType, parse_workflow_text, validate_workflow
+from tests.doc_blocks import fenced_blocks, run_python_blocks
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "orchestration.md"
-FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
 def blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(DOC.read_text(encoding="utf-8")) if lang == language]
+    return fenced_blocks(DOC, language)
 
 
 @pytest.mark.parametrize("language", ["toml", "yaml"])
@@ -35,14 +34,7 @@ def test_toml_and_yaml_examples_describe_the_same_graph() -> None:
 
 
 def test_python_examples_run_top_to_bottom() -> None:
-    namespace: dict[str, object] = {"__name__": "docs_orchestration"}
-    code = blocks("python")
-    assert len(code) >= 5
-    for number, block in enumerate(code, start=1):
-        try:
-            exec(compile(block, f"{DOC.name} python block {number}", "exec"), namespace)
-        except Exception as exc:
-            pytest.fail(f"python block {number} of {DOC.name} failed: {type(exc).__name__}: {exc}\n{block}")
+    run_python_blocks(DOC, "docs_orchestration", at_least=5)
 
 
 def test_reference_names_every_node_kind_port_type_and_mode() -> None:
