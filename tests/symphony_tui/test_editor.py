@@ -12,6 +12,7 @@ from textual.widgets.text_area import Selection
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.editor import Editor
 from symphony_tui.widgets.editor_find import FindBar
+from tests.symphony_tui.pilot_wait import commands_done, settle
 
 SIZE = (100, 30)
 SOURCE = "alpha = 1\nbeta = alpha\ngamma = alpha + beta\n"
@@ -23,22 +24,6 @@ def workspace(tmp_path: Path) -> Path:
     root.mkdir()
     (root / "mod.py").write_text(SOURCE, encoding="utf-8")
     return root
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for background work; commands waiting on a dialog are left waiting."""
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
-
-
-async def commands_done(pilot: Pilot[None]) -> None:
-    """Keys run commands in workers of the "commands" group; wait for them (none here waits on a dialog)."""
-    running = [w for w in pilot.app.workers if w.group == "commands"]
-    if running:
-        await pilot.app.workers.wait_for_complete(running)
-    await pilot.pause()
 
 
 async def run(pilot: Pilot[None], command: str) -> None:

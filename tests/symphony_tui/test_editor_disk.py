@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.dialogs import ChoiceDialog
 from symphony_tui.widgets.editor import Editor
+from tests.symphony_tui.pilot_wait import commands_done, settle
 
 SIZE = (100, 30)
 
@@ -22,21 +23,6 @@ def workspace(tmp_path: Path) -> Path:
     root.mkdir()
     (root / "notes.txt").write_text("one\ntwo\nthree\n", encoding="utf-8")
     return root
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
-
-
-async def commands_done(pilot: Pilot[None]) -> None:
-    """Keys run commands in workers of the "commands" group; wait for them (none here waits on a dialog)."""
-    running = [w for w in pilot.app.workers if w.group == "commands"]
-    if running:
-        await pilot.app.workers.wait_for_complete(running)
-    await pilot.pause()
 
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], attempts: int = 200) -> None:

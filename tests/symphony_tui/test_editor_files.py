@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from symphony_tui.app import SymphonyApp
+from tests.symphony_tui.pilot_wait import settle
 
 SIZE = (100, 30)
 BLOB = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
 
 
 async def test_a_binary_file_opens_as_a_read_only_hex_view_and_is_never_written(tmp_path: Path) -> None:

@@ -6,20 +6,13 @@ import gc
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.editor import Editor
 from symphony_tui.widgets.editor_repaint import VIRTUAL_WIDTH_STEP, stepped_virtual_width
+from tests.symphony_tui.pilot_wait import settle
 
 SIZE = (120, 40)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
 
 
 def source(lines: int) -> str:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.editor import Editor
+from tests.symphony_tui.pilot_wait import settle
 
 SIZE = (100, 30)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
 
 
 def open_app(tmp_path: Path, name: str, text: str) -> SymphonyApp:
