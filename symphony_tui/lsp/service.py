@@ -42,9 +42,13 @@ CURSOR_REST = 0.25
 
 @dataclass(eq=False)
 class TrackedDocument:
-    """An editor as its language server knows it: URI, last version sent and edits not yet sent."""
+    """An editor as its language server knows it: URI, last version sent and edits not yet sent.
 
-    editor: Editor
+    ``owner`` is the editor the document was opened from; the other panes of a split view show the same text and
+    are served through it (one document per file for the server, whichever pane the user types in).
+    """
+
+    owner: Editor
     uri: str
     language: str
     version: int = 0
@@ -53,6 +57,16 @@ class TrackedDocument:
     flush_scheduled: bool = False
     last_change: asyncio.Task[None] | None = None
     """The latest didChange in flight; awaiting it means the server's copy is up to date."""
+
+    @property
+    def editor(self) -> Editor:
+        """The pane the user works in: a focused split pane of this document, else the owner. Popups anchor
+        to it and requests use its cursor."""
+        owner = self.owner
+        for peer in owner._peers:
+            if peer.has_focus:
+                return peer
+        return owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +175,9 @@ class LspService:
     # ----------------------------------------------------------------- documents
 
     def document(self, editor: Editor) -> TrackedDocument | None:
-        """The tracked state of ``editor`` (None for untitled buffers or while LSP is off)."""
-        return self._documents.get(id(editor))
+        """The tracked state of ``editor`` or of the editor it is a split pane of (None for untitled buffers or
+        while LSP is off)."""
+        return self._documents.get(id(editor.split_of or editor))
 
     def document_for_uri(self, uri: str) -> TrackedDocument | None:
         """The open editor document with this URI."""
@@ -183,11 +198,11 @@ class LspService:
 
     async def _open(self, document: TrackedDocument) -> None:
         manager = await self.ensure_manager()
-        if self._documents.get(id(document.editor)) is not document:
+        if self._documents.get(id(document.owner)) is not document:
             return  # closed meanwhile
         document.pending.clear()
         document.version = 1
-        await manager.open(document.uri, document.language, document.version, document.editor.text)
+        await manager.open(document.uri, document.language, document.version, document.owner.text)
         document.opened = True
         self._show_diagnostics(document)
         self.semantic.schedule(document, delay=0, retry=True)
@@ -285,12 +300,12 @@ class LspService:
 
     async def _resync(self, document: TrackedDocument) -> None:
         manager = await self.ensure_manager()
-        if self._documents.get(id(document.editor)) is not document:
+        if self._documents.get(id(document.owner)) is not document:
             return
         await manager.close(document.uri)
         document.version += 1
         document.pending.clear()
-        await manager.open(document.uri, document.language, document.version, document.editor.text)
+        await manager.open(document.uri, document.language, document.version, document.owner.text)
         document.opened = True
 
     async def format_before_save(self, editor: Editor) -> None:

@@ -5,7 +5,8 @@ forwarding every change to a document (typing, paste, undo, redo, replace-all, r
 same replacement. The panes share one undo history (undo in either takes back the document's last change, and
 the other pane follows), so a forwarded change is applied without being recorded a second time. The first pane
 owns the file: it watches the disk, writes hot-exit backups and is the one listed as the tab; saving either pane
-marks both saved.
+marks both saved. The panes share the language server's marks, and the server's document is the first pane's: the
+language service serves a split pane through it (popups anchor to the pane the user is in).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ class SplitPeersMixin(TextArea):
         return list(self._peers)
 
     def link_split(self, other: Editor) -> None:
-        """Show the same text in ``self`` and ``other`` from now on (their texts must already be equal)."""
+        """Show the same text in ``self`` and ``other`` from now on (their texts must already be equal); ``other``
+        also shows the language server's marks of ``self`` (diagnostics, highlights, semantic colours)."""
         me: Editor = self  # type: ignore[assignment]
+        other.decorations = me.decorations
         if other not in self._peers:
             self._peers.append(other)
         if me not in other._peers:
