@@ -73,7 +73,9 @@ def client_capabilities() -> lsp.ClientCapabilities:
             ),
             inlay_hint=lsp.InlayHintClientCapabilities(),
             semantic_tokens=lsp.SemanticTokensClientCapabilities(
-                requests=lsp.ClientSemanticTokensRequestOptions(range=True, full=True),
+                requests=lsp.ClientSemanticTokensRequestOptions(
+                    range=True, full=lsp.ClientSemanticTokensRequestFullDelta(delta=True)
+                ),
                 token_types=[kind.value for kind in lsp.SemanticTokenTypes],
                 token_modifiers=[kind.value for kind in lsp.SemanticTokenModifiers],
                 formats=[lsp.TokenFormat.Relative],

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types as lsp
 
+from core.errors import ProtocolError
 from core.lsp.positions import Encoding, from_units
 from core.types.text import Position, Range
 
@@ -48,6 +49,38 @@ def decode_semantic_tokens(data: Sequence[int], legend: lsp.SemanticTokensLegend
         modifiers = tuple(name for bit, name in enumerate(legend.token_modifiers) if modifier_bits >> bit & 1)
         tokens.append(SemanticToken(line, start, length, token_type, modifiers))
     return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticTokensData:
+    """A semantic-tokens answer as sent: the raw relative encoding and the id a later delta request refers to.
+
+    ``span`` is the range asked for (None: the whole document); a range answer carries no result id.
+    """
+
+    data: tuple[int, ...]
+    result_id: str | None = None
+    span: Range | None = None
+
+
+def apply_semantic_edits(data: Sequence[int], edits: Sequence[lsp.SemanticTokensEdit]) -> tuple[int, ...]:
+    """Apply a ``semanticTokens/full/delta`` answer to the previous data array.
+
+    Edit offsets all refer to the previous array (as VS Code reads them): they are applied from the last to the
+    first, and an edit reaching outside the array or overlapping another is a server error.
+    """
+    result = list(data)
+    limit = len(data)
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        end = edit.start + edit.delete_count
+        if end > limit:
+            raise ProtocolError(
+                f"semantic tokens delta edits {edit.start}..{end} of a {len(data)}-integer array",
+                hint="The server sent a delta that does not fit the previous answer; full tokens are asked next.",
+            )
+        result[edit.start : end] = edit.data or ()
+        limit = edit.start
+    return tuple(result)
 
 
 def as_locations(result: Any) -> list[lsp.Location]:
@@ -177,19 +210,31 @@ class FeatureRequests:
         return result
 
     async def signature_help(
-        self, uri: str, position: Position, *, trigger_character: str | None = None
+        self,
+        uri: str,
+        position: Position,
+        *,
+        trigger_character: str | None = None,
+        active: lsp.SignatureHelp | None = None,
     ) -> lsp.SignatureHelp | None:
-        """Signatures of the call around ``position``; cancelled by the next edit."""
+        """Signatures of the call around ``position``; cancelled by the next edit.
+
+        ``active`` is the help showing now (with the signature the user picked): the request is then a retrigger,
+        so the server can keep that signature while the arguments are typed.
+        """
         if not self.supports("signature_help_provider"):
             return None
+        if trigger_character:
+            kind = lsp.SignatureHelpTriggerKind.TriggerCharacter
+        elif active is not None:
+            kind = lsp.SignatureHelpTriggerKind.ContentChange
+        else:
+            kind = lsp.SignatureHelpTriggerKind.Invoked
         context = lsp.SignatureHelpContext(
-            trigger_kind=(
-                lsp.SignatureHelpTriggerKind.TriggerCharacter
-                if trigger_character
-                else lsp.SignatureHelpTriggerKind.Invoked
-            ),
+            trigger_kind=kind,
             trigger_character=trigger_character,
-            is_retrigger=False,
+            is_retrigger=active is not None,
+            active_signature_help=active,
         )
         params = lsp.SignatureHelpParams(
             text_document=self._doc(uri), position=self.position_to_server(uri, position), context=context
@@ -343,19 +388,69 @@ class FeatureRequests:
         params = lsp.InlayHintParams(text_document=self._doc(uri), range=self.range_to_server(uri, span))
         return list(await self.request(lsp.TEXT_DOCUMENT_INLAY_HINT, params, uri=uri, cancel_on_edit=True) or [])
 
-    async def semantic_tokens(self, uri: str) -> list[SemanticToken]:
-        """Decoded semantic tokens of the whole document, layered over tree-sitter; cancelled by the next edit."""
+    def semantic_tokens_options(self) -> lsp.SemanticTokensOptions | lsp.SemanticTokensRegistrationOptions | None:
+        """What the server offers for semantic tokens (legend, full, delta, range), announced or registered."""
         provider: lsp.SemanticTokensOptions | lsp.SemanticTokensRegistrationOptions | None
         provider = self.capabilities.semantic_tokens_provider if self.capabilities else None
         if provider is None:
             provider = self.registration_options(SEMANTIC_TOKENS, lsp.SemanticTokensRegistrationOptions)
-        if provider is None or not provider.full:
-            return []
+        return provider
+
+    def semantic_tokens_delta_offered(self) -> bool:
+        """Whether the server answers ``semanticTokens/full/delta``."""
+        provider = self.semantic_tokens_options()
+        full = provider.full if provider is not None else None
+        return bool(getattr(full, "delta", False))
+
+    def semantic_tokens_range_offered(self) -> bool:
+        """Whether the server answers ``semanticTokens/range`` (tokens of the visible lines of a big file)."""
+        provider = self.semantic_tokens_options()
+        return bool(provider is not None and provider.range)
+
+    async def semantic_tokens_data(
+        self, uri: str, *, previous: SemanticTokensData | None = None, span: Range | None = None
+    ) -> SemanticTokensData:
+        """Raw semantic tokens: of ``span`` (a range request), else a delta on ``previous`` when the server offers
+        deltas and ``previous`` has a result id, else the whole document. Cancelled by the next edit."""
+        provider = self.semantic_tokens_options()
+        if provider is None:
+            return SemanticTokensData(())
+        if span is not None and provider.range:
+            range_params = lsp.SemanticTokensRangeParams(
+                text_document=self._doc(uri), range=self.range_to_server(uri, span)
+            )
+            result = await self.request(
+                lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, range_params, uri=uri, cancel_on_edit=True
+            )
+            return SemanticTokensData(tuple(result.data) if isinstance(result, lsp.SemanticTokens) else (), span=span)
+        if not provider.full:
+            return SemanticTokensData(())
+        delta = previous is not None and previous.result_id is not None and previous.span is None
+        if delta and self.semantic_tokens_delta_offered():
+            assert previous is not None and previous.result_id is not None
+            delta_params = lsp.SemanticTokensDeltaParams(
+                text_document=self._doc(uri), previous_result_id=previous.result_id
+            )
+            result = await self.request(
+                lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, delta_params, uri=uri, cancel_on_edit=True
+            )
+            if isinstance(result, lsp.SemanticTokensDelta):
+                return SemanticTokensData(apply_semantic_edits(previous.data, result.edits), result.result_id)
+            if isinstance(result, lsp.SemanticTokens):  # servers may answer a delta request in full
+                return SemanticTokensData(tuple(result.data), result.result_id)
+            return SemanticTokensData(())
         params = lsp.SemanticTokensParams(text_document=self._doc(uri))
         result = await self.request(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, params, uri=uri, cancel_on_edit=True)
         if not isinstance(result, lsp.SemanticTokens):
+            return SemanticTokensData(())
+        return SemanticTokensData(tuple(result.data), result.result_id)
+
+    def decode_tokens(self, uri: str, data: Sequence[int]) -> list[SemanticToken]:
+        """Raw token data of open document ``uri`` decoded with the server's legend, columns in code points."""
+        provider = self.semantic_tokens_options()
+        if provider is None:
             return []
-        tokens = decode_semantic_tokens(result.data, provider.legend)
+        tokens = decode_semantic_tokens(data, provider.legend)
         if self.encoding == "utf-32":
             return tokens
         converted = []
@@ -366,6 +461,10 @@ class FeatureRequests:
             converted.append(SemanticToken(token.line, start, end - start, token.token_type, token.modifiers))
         return converted
 
+    async def semantic_tokens(self, uri: str) -> list[SemanticToken]:
+        """Decoded semantic tokens of the whole document, layered over tree-sitter; cancelled by the next edit."""
+        return self.decode_tokens(uri, (await self.semantic_tokens_data(uri)).data)
+
 
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     def key(p: lsp.Position) -> tuple[int, int]:
@@ -374,4 +473,11 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-__all__ = ["FeatureRequests", "SemanticToken", "as_locations", "decode_semantic_tokens"]
+__all__ = [
+    "FeatureRequests",
+    "SemanticToken",
+    "SemanticTokensData",
+    "apply_semantic_edits",
+    "as_locations",
+    "decode_semantic_tokens",
+]

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import TextArea
 
+from symphony_tui.lsp.semantic import span_style
 from symphony_tui.widgets.editor_decorations import spans_on_line, splice_gutter_cell
 
 Location = tuple[int, int]
@@ -146,7 +147,7 @@ class LspDecorationsMixin(TextArea):
         spans = decorations.semantic.get(line_index)
         if spans and theme is not None:
             for start, end, name in spans:
-                style = theme.syntax_styles.get(name)
+                style = span_style(name, theme.syntax_styles)
                 if style is not None and clip(end) > clip(start):
                     line.stylize(style, clip(start), clip(end))
         length = len(self.document[line_index])

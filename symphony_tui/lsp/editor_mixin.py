@@ -46,6 +46,12 @@ class LanguageFeaturesMixin(LspDecorationsMixin):
             self._hover_timer = None
         self._hover_at = None
 
+    def _watch_scroll_y(self) -> None:
+        super()._watch_scroll_y()
+        service = getattr(self.app, "lsp", None)
+        if service is not None and self.decorations.semantic:
+            service.scrolled(self)
+
     async def _on_key(self, event: events.Key) -> None:
         service = getattr(self.app, "lsp", None)
         if service is not None and service.handle_key(self, event.key):

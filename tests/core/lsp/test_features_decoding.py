@@ -9,8 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types as lsp
 
-from core.errors import ValidationError
-from core.lsp.features import FeatureRequests, SemanticToken, as_locations, decode_semantic_tokens
+from core.errors import ProtocolError, ValidationError
+from core.lsp.features import (
+    FeatureRequests,
+    SemanticToken,
+    apply_semantic_edits,
+    as_locations,
+    decode_semantic_tokens,
+)
 from core.lsp.positions import Encoding
 from core.lsp.uris import path_to_uri, uri_to_path
 from core.types.text import Position, Range
@@ -25,6 +31,36 @@ def test_relative_semantic_tokens_become_absolute_with_legend_names() -> None:
         SemanticToken(1, 10, 2, "variable", ("declaration", "readonly")),
         SemanticToken(3, 1, 5, "variable", ()),
     ]
+
+
+@st.composite
+def _delta(draw: st.DrawFn) -> tuple[list[int], list[int], list[lsp.SemanticTokensEdit]]:
+    """An old array, the new one, and edits turning one into the other (non-overlapping, in random order)."""
+    old = draw(st.lists(st.integers(0, 9), max_size=40))
+    cuts = sorted(draw(st.sets(st.integers(0, len(old)), max_size=6)))
+    new: list[int] = []
+    edits = []
+    previous = 0
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        inserted = draw(st.lists(st.integers(0, 9), max_size=10))
+        new += old[previous:start] + inserted
+        edits.append(lsp.SemanticTokensEdit(start=start, delete_count=end - start, data=inserted or None))
+        previous = end
+    new += old[previous:]
+    return old, new, draw(st.permutations(edits))
+
+
+@given(_delta())
+def test_delta_edits_applied_to_the_previous_tokens_give_the_new_ones(
+    case: tuple[list[int], list[int], list[lsp.SemanticTokensEdit]],
+) -> None:
+    old, new, edits = case
+    assert apply_semantic_edits(old, edits) == tuple(new)
+
+
+def test_a_delta_reaching_past_the_previous_tokens_is_a_protocol_error() -> None:
+    with pytest.raises(ProtocolError, match=r"delta edits 3\.\.7 of a 5-integer array"):
+        apply_semantic_edits([1, 2, 3, 4, 5], [lsp.SemanticTokensEdit(start=3, delete_count=4)])
 
 
 def test_location_links_point_at_their_target_selection() -> None:
