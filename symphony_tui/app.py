@@ -386,6 +386,15 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             index = parameters[0]
             if isinstance(index, int) and 0 <= index < len(self.keybindings):
                 return self.keybindings[index].command in TERMINAL_ESCAPE_COMMANDS
+        # A language popup's keys (alt+up/down cycle signature overloads) win over the keymap while it shows.
+        if action == "keybinding" and parameters and isinstance(self.focused, Editor):
+            index = parameters[0]
+            if (
+                isinstance(index, int)
+                and 0 <= index < len(self.keybindings)
+                and self.lsp.popup_owns_key(self.keybindings[index].key)
+            ):
+                return False
         # A focused workspace view's own keys win: f2 in the explorer renames the file, not the editor's symbol.
         return not (
             action == "keybinding" and parameters and panel_owns_key(self.focused, self.keybindings, parameters[0])

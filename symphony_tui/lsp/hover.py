@@ -117,6 +117,9 @@ async def show_hover(
                 return None
             except SymphonyError as exc:
                 log.info("hover failed: %s", exc)
+                if explicit and not parts:  # asked for: say why nothing comes (a server that never answers...)
+                    app.notify(exc.message, title="Hover", severity="warning")
+                    return None
                 hover = None
             body = markup_to_renderable(hover.contents) if hover is not None else None
             if body is not None:
@@ -136,12 +139,15 @@ async def show_hover(
     return popup
 
 
-def render_signature(help: lsp.SignatureHelp) -> RenderableType | None:
-    """The active signature with the active parameter in bold, then its documentation."""
+def render_signature(help: lsp.SignatureHelp, index: int | None = None) -> RenderableType | None:
+    """The active signature (or overload ``index``, the one the user cycled to) with the active parameter
+    emphasised, then its documentation."""
     if not help.signatures:
         return None
-    index = help.active_signature or 0
-    signature = help.signatures[min(index, len(help.signatures) - 1)]
+    if index is None:
+        index = help.active_signature or 0
+    index = min(max(index, 0), len(help.signatures) - 1)
+    signature = help.signatures[index]
     active = signature.active_parameter if signature.active_parameter is not None else help.active_parameter
     text = Text(signature.label)
     parameters = signature.parameters or []
@@ -156,7 +162,7 @@ def render_signature(help: lsp.SignatureHelp) -> RenderableType | None:
             text.stylize("bold underline", *span)
     parts: list[RenderableType] = [text]
     if len(help.signatures) > 1:
-        parts.append(Text(f"{index + 1} of {len(help.signatures)} signatures", style="dim"))
+        parts.append(Text(f"{index + 1} of {len(help.signatures)} signatures  (alt+↑ alt+↓)", style="dim"))
     docs = None
     if active is not None and 0 <= active < len(parameters):
         docs = markup_to_renderable(parameters[active].documentation)

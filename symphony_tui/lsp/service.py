@@ -478,10 +478,13 @@ class LspService:
                 return True
         if self.completion.handle_key(editor, key):
             return True
-        if self.signature.visible and (key == "escape" or key in ("up", "down", "pageup", "pagedown")):
-            self.signature.close()
-            return key == "escape"
-        return False
+        return bool(self.signature.handle_key(key))
+
+    def popup_owns_key(self, key: str) -> bool:
+        """Whether an open popup answers ``key`` before the keymap does (signature help's alt+up / alt+down)."""
+        from symphony_tui.lsp.signature import CYCLE_KEYS
+
+        return key in CYCLE_KEYS and self.signature.visible
 
     def mouse_rested(self, editor: Editor, location: tuple[int, int]) -> None:
         """The mouse stopped over ``location`` in ``editor``: show its hover (diagnostics, documentation)."""
@@ -490,6 +493,12 @@ class LspService:
         if self.completion.visible or self.document(editor) is None:
             return
         self._spawn(show_hover(self.app, editor, location), "lsp-mouse-hover")
+
+    def scrolled(self, editor: Editor) -> None:
+        """``editor`` scrolled: big files fetch semantic tokens for the lines come into view."""
+        document = self.document(editor)
+        if document is not None and document.opened:
+            self.semantic.scrolled(document)
 
     def mouse_left(self) -> None:
         """The mouse moved on: a hover it opened goes away."""

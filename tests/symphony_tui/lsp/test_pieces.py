@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from lsprotocol import types as lsp
+from rich.style import Style
 
 from core.lsp.edits import apply_text_edits, to_core_edits
 from symphony_tui.lsp.completion_session import SnippetSession, _offset, word_start
@@ -125,3 +126,22 @@ def test_status_counts_read_errors_then_warnings() -> None:
 
     assert format_counts(DiagnosticCounts(errors=2, warnings=1), "").plain == "✖ 2 ▲ 1"
     assert format_counts(None, "pylsp: restarting").plain == "pylsp: restarting"
+
+
+def test_token_modifiers_add_emphasis_entries_after_the_colour() -> None:
+    from core.lsp.features import SemanticToken
+    from symphony_tui.lsp.semantic import by_line, span_style
+
+    tokens = [
+        SemanticToken(0, 0, 5, "function", ("deprecated",)),
+        SemanticToken(0, 8, 3, "variable", ("readonly", "static")),
+        SemanticToken(1, 2, 4, "class", ("defaultLibrary",)),
+        SemanticToken(1, 9, 4, "parameter", ("readonly",)),
+    ]
+    assert by_line(tokens) == {
+        0: [(0, 5, "function"), (0, 5, "~deprecated"), (8, 11, "constant.builtin"), (8, 11, "~static")],
+        1: [(2, 6, "type.builtin")],
+    }
+    colours = {"function": Style(color="blue")}
+    assert span_style("function", colours) == Style(color="blue")
+    assert span_style("~deprecated", colours) == Style(strike=True)
