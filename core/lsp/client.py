@@ -529,6 +529,8 @@ class LanguageServerClient(FeatureRequests):
             result = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except TimeoutError:
             self._cancel(msg_id)
+            if self._log_file is not None:  # the server log shows what it failed to answer, beside its stderr
+                self._log_file.write(f"[Symphony] no answer to {method} ({msg_id}) within {timeout:g} s\n".encode())
             raise SymphonyTimeoutError(
                 f"language server {self.name} did not answer {method} within {timeout:g} s",
                 hint="Typing is unaffected; raise lsp.request_timeout if the server is just slow.",

@@ -202,7 +202,9 @@ class WorkspaceSymbolSource:
         symbols = self._answers.get(query)
         if symbols is None:
             manager = self._manager()
-            if manager is not None and query not in self._asked:
+            # An empty query would ask for every symbol: jedi takes seconds over its whole environment, and the
+            # queries typed next wait behind it until they time out.
+            if manager is not None and query.strip() and query not in self._asked:
                 self._asked.add(query)
                 app.run_worker(self._ask(manager, query), group="workspace-symbols")
             symbols = open_file_symbols(app)
