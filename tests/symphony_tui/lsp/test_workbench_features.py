@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from symphony_tui.app import SymphonyApp
-from symphony_tui.lsp.panels import ReferencesPanel
+from symphony_tui.lsp.panels import ProblemsPanel, ReferencesPanel
+from symphony_tui.lsp.status import ProblemCounts
 from symphony_tui.widgets.editor import Editor
 from symphony_tui.widgets.quick_pick import QuickPick
 from symphony_tui.workspace_ui.symbol_pick import SymbolTarget
@@ -226,3 +227,18 @@ async def test_a_server_that_never_answers_times_out_while_typing_goes_on(tmp_pa
         editor.move_cursor((1, 5))
         await app.run_command("editor.showHover")
         await wait_until(pilot, lambda: app.lsp.hover is not None)
+
+
+async def test_the_problems_panel_lists_the_errors_of_every_open_file(workspace: Path) -> None:
+    (workspace / "one.py").write_text("def f(:\n    pass\n", encoding="utf-8")
+    (workspace / "two.py").write_text("x = 1\ny = (x +\n", encoding="utf-8")
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        one = await open_and_wait(pilot, app, workspace / "one.py")
+        two = await open_and_wait(pilot, app, workspace / "two.py")
+        await wait_until(pilot, lambda: one.decorations.diagnostics and two.decorations.diagnostics)
+        await app.run_command("lsp.showProblems")
+        panel = app.query_one(ProblemsPanel)
+        rows = [row for row in panel.rows if row is not None]
+        assert {row.path.name for row in rows} == {"one.py", "two.py"}
+        assert "✖ 2" in str(app.query_one(ProblemCounts).render())

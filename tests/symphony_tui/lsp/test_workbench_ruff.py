@@ -65,3 +65,16 @@ async def test_format_on_save_writes_the_formatted_text(workspace: Path) -> None
         await app.run_command("file.save")
         assert (workspace / "messy.py").read_text(encoding="utf-8") == "import os\n\nx = [1, 2, 3]\ny = 1\n"
         assert not editor.dirty
+
+
+async def test_format_selection_changes_only_the_selected_lines(workspace: Path) -> None:
+    (workspace / "two.py").write_text("a=1\nb=2\nc=3\n", encoding="utf-8")
+    app = SymphonyApp(workspace, open_paths=[workspace / "two.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.select_line(1)
+        await app.run_command("editor.formatSelection")
+        await wait_until(pilot, lambda: editor.text != "a=1\nb=2\nc=3\n")
+        assert editor.text == "a=1\nb = 2\nc=3\n"
