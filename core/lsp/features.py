@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from lsprotocol import types as lsp
 
@@ -22,12 +22,13 @@ from core.types.text import Position, Range
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class SemanticToken:
+class SemanticToken(NamedTuple):
     """One decoded semantic token: absolute line, start column and length, type and modifiers.
 
     ``decode_semantic_tokens`` gives columns in the server's units; ``semantic_tokens`` converts them to code
     points of the document version they describe (the answer is dropped if the document changed meanwhile).
+    A named tuple: a whole file's tokens are built after every pause in typing, and a frozen dataclass costs
+    2.5 times as much to create.
     """
 
     line: int
@@ -38,16 +39,30 @@ class SemanticToken:
 
 
 def decode_semantic_tokens(data: Sequence[int], legend: lsp.SemanticTokensLegend) -> list[SemanticToken]:
-    """Turn LSP's relative five-integer encoding into absolute tokens named by the server's legend."""
+    """Turn LSP's relative five-integer encoding into absolute tokens named by the server's legend.
+
+    Runs over the whole file after every pause in typing: modifier sets are decoded once per distinct bit mask.
+    """
     tokens: list[SemanticToken] = []
+    append = tokens.append
+    token_types = legend.token_types
+    type_count = len(token_types)
+    modifier_names = legend.token_modifiers
+    modifier_sets: dict[int, tuple[str, ...]] = {0: ()}
     line = start = 0
     for index in range(0, len(data) - 4, 5):
         delta_line, delta_start, length, type_index, modifier_bits = data[index : index + 5]
-        line += delta_line
-        start = start + delta_start if delta_line == 0 else delta_start
-        token_type = legend.token_types[type_index] if type_index < len(legend.token_types) else str(type_index)
-        modifiers = tuple(name for bit, name in enumerate(legend.token_modifiers) if modifier_bits >> bit & 1)
-        tokens.append(SemanticToken(line, start, length, token_type, modifiers))
+        if delta_line:
+            line += delta_line
+            start = delta_start
+        else:
+            start += delta_start
+        modifiers = modifier_sets.get(modifier_bits)
+        if modifiers is None:
+            modifiers = tuple(name for bit, name in enumerate(modifier_names) if modifier_bits >> bit & 1)
+            modifier_sets[modifier_bits] = modifiers
+        token_type = token_types[type_index] if type_index < type_count else str(type_index)
+        append(SemanticToken(line, start, length, token_type, modifiers))
     return tokens
 
 

@@ -70,33 +70,42 @@ MODIFIER_STYLES = {
 _BUILTIN_TYPES = frozenset({"class", "type", "enum", "interface", "struct", "namespace"})
 
 
-def style_for(token: SemanticToken) -> str | None:
-    """The theme style a token is drawn with (None: leave tree-sitter's colour)."""
-    if token.token_type in ("variable", "property", "parameter"):
-        if "defaultLibrary" in token.modifiers:
+def style_for(token_type: str, modifiers: tuple[str, ...]) -> str | None:
+    """The theme style a token of this type and modifiers is drawn with (None: leave tree-sitter's colour)."""
+    if token_type in ("variable", "property", "parameter"):
+        if "defaultLibrary" in modifiers:
             return "variable.builtin"
-        if "readonly" in token.modifiers and token.token_type != "parameter":
+        if "readonly" in modifiers and token_type != "parameter":
             return "constant.builtin"
         return None
-    if "defaultLibrary" in token.modifiers and token.token_type in _BUILTIN_TYPES:
+    if "defaultLibrary" in modifiers and token_type in _BUILTIN_TYPES:
         return "type.builtin"
-    return TOKEN_STYLES.get(token.token_type)
+    return TOKEN_STYLES.get(token_type)
 
 
 def by_line(tokens: list[SemanticToken]) -> dict[int, list[tuple[int, int, str]]]:
     """Tokens as (start column, end column, style name) per line, in code points; modifiers with an emphasis
-    follow their token's colour as ``"~name"`` entries."""
+    follow their token's colour as ``"~name"`` entries. (Styles are looked up once per distinct type and
+    modifier set: this runs over the whole file after every pause in typing.)"""
     lines: dict[int, list[tuple[int, int, str]]] = {}
-    for token in tokens:
-        if token.length <= 0:
+    names_of: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+    for line, start, length, token_type, modifiers in tokens:
+        if length <= 0:
             continue
-        end = token.start + token.length
-        style = style_for(token)
-        if style is not None:
-            lines.setdefault(token.line, []).append((token.start, end, style))
-        for modifier in token.modifiers:
-            if modifier in MODIFIER_STYLES:
-                lines.setdefault(token.line, []).append((token.start, end, f"~{modifier}"))
+        names = names_of.get((token_type, modifiers))
+        if names is None:
+            style = style_for(token_type, modifiers)
+            names = ((style,) if style is not None else ()) + tuple(
+                f"~{modifier}" for modifier in modifiers if modifier in MODIFIER_STYLES
+            )
+            names_of[(token_type, modifiers)] = names
+        if names:
+            spans = lines.get(line)
+            if spans is None:
+                spans = lines[line] = []
+            end = start + length
+            for name in names:
+                spans.append((start, end, name))
     return lines
 
 
