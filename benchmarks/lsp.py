@@ -44,8 +44,16 @@ def server_times(log: Path) -> list[float]:
     return [float(m) for m in re.findall(r"server_ms: ([0-9.]+)", log.read_text(encoding="utf-8"))]
 
 
-async def run_ui(root: Path, keystrokes: int, warmup: int) -> tuple[list[float], list[float], list[float]]:
-    """Type words in the workbench; per measured key, the time until the popup with the new list is painted."""
+async def run_ui(
+    root: Path, keystrokes: int, warmup: int, profile: Path | None = None
+) -> tuple[list[float], list[float], list[float]]:
+    """Type words in the workbench; per measured key, the time until the popup with the new list is painted.
+
+    With ``profile``, cProfile runs over the measured spans only and its stats are dumped there (the timings
+    are then inflated by the profiler and only good for finding where the time goes).
+    """
+    import cProfile
+
     from textual import events
 
     from symphony_tui.app import SymphonyApp
@@ -87,6 +95,7 @@ async def run_ui(root: Path, keystrokes: int, warmup: int) -> tuple[list[float],
         screen._compositor_refresh = refresh  # type: ignore[method-assign]
         app.lsp.completion.shown_callbacks.append(popup_shown)
         count = 0
+        profiler = cProfile.Profile() if profile is not None else None
         try:
             for index in range(warmup + keystrokes):
                 position = index % len(WORD)
@@ -100,16 +109,23 @@ async def run_ui(root: Path, keystrokes: int, warmup: int) -> tuple[list[float],
                 shown.clear()
                 painted.clear()
                 gc.collect(0)
+                measured = index >= warmup
+                if profiler is not None and measured:
+                    profiler.enable()
                 started, cpu_started = time.perf_counter(), time.thread_time()
                 app.post_message(events.Key(char if char != "_" else "underscore", char))
                 await asyncio.wait_for(painted.wait(), 10)
                 elapsed = (time.perf_counter() - started) * 1000
+                if profiler is not None and measured:
+                    profiler.disable()
                 count += 1
                 if index >= warmup:
                     totals.append(elapsed)
                     cpu.append((time.thread_time() - cpu_started) * 1000)
         finally:
             screen._compositor_refresh = original  # type: ignore[method-assign]
+        if profiler is not None and profile is not None:
+            profiler.dump_stats(profile)
         await app.lsp.shutdown()
     log = Path(os.environ["SYMPHONY_LOG_DIR"]) / "lsp" / "bench.log"
     server = server_times(log)
@@ -180,6 +196,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keystrokes", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--profile", type=Path, help="dump cProfile stats of the measured UI spans here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -187,7 +204,7 @@ def main() -> None:
             os.environ[f"SYMPHONY_{name}_DIR"] = str(root / "user" / name.lower())
         workspace = root / "ws"
         workspace.mkdir()
-        ui_totals, ui_server, ui_cpu = asyncio.run(run_ui(workspace, args.keystrokes, args.warmup))
+        ui_totals, ui_server, ui_cpu = asyncio.run(run_ui(workspace, args.keystrokes, args.warmup, args.profile))
         core_totals, core_server = asyncio.run(run_core(root, args.keystrokes, args.warmup))
     print("items: 500 items")
     print(f"keystrokes: {len(ui_totals)} keystrokes")
