@@ -103,7 +103,7 @@ class CompletionList(Widget, can_focus=False):
 
     @staticmethod
     def _label(ranked: RankedItem) -> str:
-        return ranked.item.label
+        return ranked.label  # not ranked.item: that would type the item, and only drawn rows need it
 
     def render_line(self, y: int) -> Strip:
         index = self.top + y
@@ -115,7 +115,7 @@ class CompletionList(Widget, can_focus=False):
         base = self.rich_style
         if index == self.selected:
             base = base + Style(reverse=True)
-        icon = KIND_ICONS.get(int(item.kind), " ") if item.kind is not None else " "
+        icon = KIND_ICONS.get(item.kind, " ") if isinstance(item.kind, int) else " "  # servers send unknown kinds
         label = item.label if len(item.label) <= MAX_LABEL else item.label[: MAX_LABEL - 1] + "…"
         text = Text(f" {icon} ", style=Style(dim=True))
         start = len(text)

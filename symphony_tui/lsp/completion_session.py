@@ -226,7 +226,7 @@ class CompletionController:
             return
         typed = self.typed()
         state.ranked = state.filter.rank(typed)
-        if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].item.label == typed and typed):
+        if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
         popup.list.show(state.ranked)
