@@ -7,7 +7,9 @@ tab stops, and auto-import edits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 Location = tuple[int, int]
 RESOLVE_TIMEOUT = 1.0
 """Seconds accepting an item may wait for its resolved auto-import edits before inserting without them."""
+HOLD_MAX = 0.012
+"""Longest a keystroke's repaint waits for the completion list it asked for (under one 60 Hz frame)."""
+HOLD_IF_FASTER = 0.006
+"""Hold the repaint only for servers whose recent answers took less than this (seconds, smoothed)."""
 
 
 def is_word_char(char: str) -> bool:
@@ -93,6 +99,9 @@ class CompletionController:
         self._generation = 0
         self._request: asyncio.Task[None] | None = None
         self._resolve: asyncio.Task[None] | None = None
+        self._latency: dict[int, float] = {}
+        """Smoothed completion round trip per server (by id), to decide whether a repaint may wait for it."""
+        self._hold: asyncio.TimerHandle | None = None
         self.shown_callbacks: list[Any] = []
         """Called with the popup after each time it is (re)painted with a new list (benchmarks hook in here)."""
         service.change_listeners.append(self.on_change)
@@ -101,6 +110,48 @@ class CompletionController:
     def visible(self) -> bool:
         """Whether the popup is showing."""
         return self.popup is not None and self.popup.display and self.state is not None
+
+    # ----------------------------------------------------------------- one frame per keystroke
+
+    def edit_coming(self, document: TrackedDocument, text: str) -> None:
+        """The editor is applying a one-key edit that will re-rank or re-request the list: when the server is
+        fast, hold the screen's repaint until the new list is in the popup (at most HOLD_MAX), so the edit and
+        the popup reach the terminal in one frame instead of two a frame apart."""
+        if self._hold is not None or len(text) > 1 or text == "\n":
+            return
+        editor = document.editor
+        if not self.visible and not (text and is_word_char(text)):
+            return  # triggers open the popup from nothing: the first answer is not worth holding for
+        manager = self.service.manager
+        server = manager.server_for(document.uri) if manager is not None else None
+        if server is None or self._latency.get(id(server), HOLD_MAX) >= HOLD_IF_FASTER:
+            return
+        if editor is not self.service.active_editor or editor.extra_selections:
+            return
+        app = self.service.app
+        app._begin_batch()
+        self._hold = asyncio.get_running_loop().call_later(HOLD_MAX, self._release)
+
+    def _release(self) -> None:
+        """End the repaint hold (the list is in the popup, the popup closed, or the server was too slow)."""
+        hold, self._hold = self._hold, None
+        if hold is None:
+            return
+        hold.cancel()
+        app = self.service.app
+        app._end_batch()
+        with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
+            app.screen.check_idle()
+
+    def _release_after_repaint_queued(self) -> None:
+        """Release once the popup's own refresh has reached the screen, so both land in the same frame."""
+        if self._hold is None:
+            return
+        popup = self.popup
+        if popup is None or not popup.is_attached:
+            self._release()
+            return
+        popup.list.call_later(self._release)
 
     # ----------------------------------------------------------------- reacting to typing
 
@@ -147,6 +198,8 @@ class CompletionController:
                 self.request(document, server, state.start)
             else:
                 self.refilter()
+        if self._request is None or self._request.done():
+            self._release_after_repaint_queued()  # nothing more is coming for this keystroke
 
     def trigger(self, editor: Editor) -> None:
         """Open completion at the cursor on demand (ctrl+space)."""
@@ -188,11 +241,17 @@ class CompletionController:
         editor = document.editor
         row, column = editor.cursor_location
         try:
+            asked = time.perf_counter()
             answer = await server.completion(document.uri, Position(line=row, column=column), trigger_character=trigger)
+            took = time.perf_counter() - asked
+            smoothed = self._latency.get(id(server))
+            self._latency[id(server)] = took if smoothed is None else 0.8 * smoothed + 0.2 * took
         except CancelledError:
             return  # a newer keystroke superseded this request
         except SymphonyError as exc:
             log.info("completion failed: %s", exc)
+            self._latency[id(server)] = HOLD_MAX  # do not hold repaints for a server in trouble
+            self._release()
             return
         if generation != self._generation or editor is not self.service.active_editor:
             return
@@ -202,6 +261,7 @@ class CompletionController:
         self.state = CompletionState(document, server, start, CompletionFilter(answer.items), answer.is_incomplete)
         await self._ensure_popup(editor)
         self.refilter()
+        self._release_after_repaint_queued()
 
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
@@ -244,6 +304,7 @@ class CompletionController:
             self.state = None
         if self.popup is not None and self.popup.display:
             self.popup.display = False
+        self._release()
 
     # ----------------------------------------------------------------- keys
 
