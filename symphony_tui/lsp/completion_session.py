@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+from textual.keys import key_to_character
 from textual.widgets.text_area import Edit
 
 from core.errors import CancelledError, SymphonyError
@@ -325,6 +327,13 @@ class CompletionController:
                 ranked = self.state.ranked[selection]
                 self.service._spawn(self.accept(ranked.item), "lsp-accept-completion")
                 return True
+            char = key_to_character(key)
+            if char is not None and self._commits(self.state, self.state.ranked[selection], char):
+                # As VS Code does: accept the item, then type the character after it (through the editor, so
+                # auto-closing and the popups react to it as to any typed character).
+                item = self.state.ranked[selection].item
+                self.service._spawn(self.accept(item, then_type=(key, char)), "lsp-commit-completion")
+                return True
             if key == "escape":
                 self.close()
                 return True
@@ -339,6 +348,15 @@ class CompletionController:
                 self.snippet = None
                 return True
         return False
+
+    @staticmethod
+    def _commits(state: CompletionState, ranked: RankedItem, char: str) -> bool:
+        """Whether typing ``char`` accepts ``ranked``: its commitCharacters, else the server's
+        allCommitCharacters. Word characters never commit (they keep filtering), whatever a server says."""
+        if is_word_char(char):
+            return False
+        own = ranked.items.commit_characters(ranked.index)
+        return char in (own if own is not None else state.server.commit_characters())
 
     # ----------------------------------------------------------------- documentation
 
@@ -377,9 +395,10 @@ class CompletionController:
 
     # ----------------------------------------------------------------- accepting
 
-    async def accept(self, item: lsp.CompletionItem) -> None:
+    async def accept(self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None) -> None:
         """Insert ``item``: its text edit or text (a snippet's tab stops become a session), then its
-        additional edits (auto-imports), as one undo step."""
+        additional edits (auto-imports), as one undo step; then type ``then_type`` (key, character), the
+        commit character that accepted it."""
         from lsprotocol import types as lsp
 
         from core.lsp.edits import to_core_edits
@@ -447,6 +466,9 @@ class CompletionController:
         else:
             editor.move_cursor(main_end)
             self.service.flush(document)
+        if then_type is not None:
+            key, char = then_type
+            editor.post_message(events.Key(key, char))
 
     def next_stop(self, step: int) -> bool:
         """Move to the next (or previous) tab stop; leaving the last one ends the session."""
