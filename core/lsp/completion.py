@@ -107,6 +107,12 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
             item = lsp.CompletionItem(label=raw["label"])
         return item
 
+    def kind(self, index: int) -> int | None:
+        """The item's CompletionItemKind as a number (None if absent or not a number), without typing the item:
+        the popup draws it for every visible row of every new list."""
+        value = self._raw[index].get("kind") if self._raw is not None else self[index].kind
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
     def commit_characters(self, index: int) -> Sequence[str] | None:
         """The item's own commitCharacters (None when it has none), without typing the item."""
         if self._raw is None:

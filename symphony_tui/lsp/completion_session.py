@@ -323,16 +323,16 @@ class CompletionController:
                 )
                 self._show_docs()
                 return True
-            if key in ("enter", "tab"):
-                ranked = self.state.ranked[selection]
-                self.service._spawn(self.accept(ranked.item), "lsp-accept-completion")
+            # A new answer may be in the state but not yet ranked into the popup (its list is being mounted).
+            selected = self.state.ranked[selection] if selection < len(self.state.ranked) else None
+            if key in ("enter", "tab") and selected is not None:
+                self.service._spawn(self.accept(selected.item), "lsp-accept-completion")
                 return True
             char = key_to_character(key)
-            if char is not None and self._commits(self.state, self.state.ranked[selection], char):
+            if char is not None and selected is not None and self._commits(self.state, selected, char):
                 # As VS Code does: accept the item, then type the character after it (through the editor, so
                 # auto-closing and the popups react to it as to any typed character).
-                item = self.state.ranked[selection].item
-                self.service._spawn(self.accept(item, then_type=(key, char)), "lsp-commit-completion")
+                self.service._spawn(self.accept(selected.item, then_type=(key, char)), "lsp-commit-completion")
                 return True
             if key == "escape":
                 self.close()
