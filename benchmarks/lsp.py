@@ -4,9 +4,9 @@ The whole workbench runs headless (160x45) on a one-file workspace whose Python 
 ``_lsp_completion_server.py`` (its answers are marked incomplete, so every keystroke goes to the server, as
 with rust-analyzer or tsserver). Each keystroke is posted as a real ``events.Key``; the clock stops when the
 compositor has repainted the screen after the popup took the new ranked list. That span covers the editor's
-edit, the incremental didChange, the request, pipes, decoding 500 items into lsprotocol types, the stale
-check, client-side ranking and painting the popup. The server prints its own time per request (dispatch to
-response written) to its log; the client overhead is the rest.
+edit, the incremental didChange, the request, pipes, decoding the answer (kept as JSON; only drawn rows are
+typed into lsprotocol), the stale check, client-side ranking and painting the popup. The server prints its
+own time per request (dispatch to response written) to its log; the client overhead is the rest.
 
 Prints ``completion_p50_ms``, ``completion_p99_ms``, ``server_p50_ms``, ``server_p99_ms``,
 ``client_overhead_p50_ms``, ``client_overhead_p99_ms``, ``client_cpu_p50_ms``/``client_cpu_p99_ms`` (UI-thread CPU
@@ -19,6 +19,7 @@ Keys are typed ``--gap-ms`` (25) after the previous popup was painted: Textual p
 frame, on a fixed 16.7 ms grid, so a key typed 2 ms after a paint (as this benchmark did before) cannot be
 painted for another 14.7 ms whatever the client does, and the figures measured that grid rather than the
 client. 25 ms between keys is still faster than anyone types (40 keys/s). ``--gap-ms 2`` gives the old setup.
+``--profile FILE`` dumps cProfile stats of the measured spans only (the timings are then inflated).
 """
 
 from __future__ import annotations
