@@ -33,6 +33,7 @@ from core.workspace.tree import WorkspaceTree
 from symphony_tui.commands.builtin import register_builtin_commands
 from symphony_tui.commands.developer import register_developer_commands
 from symphony_tui.commands.keymap import DEFAULT_KEYBINDINGS
+from symphony_tui.compositor import install as install_banded_repaints
 from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, load_editorconfig, whitespace_rules
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
@@ -116,6 +117,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         extension_options: ExtensionsOptions | None = None,
     ) -> None:
         super().__init__()
+        install_banded_repaints()  # a keystroke repaints its rows, not the box around all dirty regions
         self.workspace = workspace.resolve()
         """The folder Symphony was opened on."""
         self.config = config or ConfigService(self.workspace)

@@ -14,7 +14,7 @@ from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.lsp.client import ApplyEdit, LanguageServerClient
-    from core.lsp.completion import CompletionFilter, RankedItem
+    from core.lsp.completion import CompletionAnswer, CompletionFilter, CompletionItems, RankedItem
     from core.lsp.diagnostics import DiagnosticCounts, DiagnosticStore
     from core.lsp.edits import ResourceOperation, apply_text_edits, to_core_edits, workspace_edit_changes
     from core.lsp.errors import StaleResponseError
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 _HOMES: dict[str, str] = {
     "ApplyEdit": "client",
     "LanguageServerClient": "client",
+    "CompletionAnswer": "completion",
     "CompletionFilter": "completion",
+    "CompletionItems": "completion",
     "RankedItem": "completion",
     "DiagnosticCounts": "diagnostics",
     "DiagnosticStore": "diagnostics",
@@ -71,7 +73,9 @@ __getattr__ = lazy_exports("core.lsp", _HOMES)
 __all__ = [
     "DEFAULT_SERVERS",
     "ApplyEdit",
+    "CompletionAnswer",
     "CompletionFilter",
+    "CompletionItems",
     "DiagnosticCounts",
     "DiagnosticStore",
     "DiagnosticsChanged",

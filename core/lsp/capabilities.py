@@ -33,6 +33,7 @@ def client_capabilities() -> lsp.ClientCapabilities:
             completion=lsp.CompletionClientCapabilities(
                 completion_item=lsp.ClientCompletionItemOptions(
                     snippet_support=True,
+                    commit_characters_support=True,
                     documentation_format=_MARKUP,
                     insert_replace_support=True,
                     label_details_support=True,

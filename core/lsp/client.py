@@ -24,7 +24,6 @@ from typing import IO, Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcRequestCancelled
-from pygls.io_ import run_async
 from pygls.lsp.client import LanguageClient
 
 from core.errors import (
@@ -43,7 +42,7 @@ from core.lsp.events import EventEmitter, ServerMessage, ServerState, ServerStat
 from core.lsp.features import CAPABILITY_METHODS, FeatureRequests
 from core.lsp.mirror import DocumentMirror
 from core.lsp.positions import Encoding, from_units, line_content, normalize_encoding, split_lines
-from core.lsp.protocol import TolerantProtocol, UntypedResult, salvage_initialize_result
+from core.lsp.protocol import TolerantProtocol, UntypedResult, read_messages, salvage_initialize_result
 from core.lsp.settings import LspSettings, ServerSpec
 from core.lsp.uris import path_to_uri, uri_to_path
 from core.types.text import Position, Range, TextEdit
@@ -235,10 +234,12 @@ class LanguageServerClient(FeatureRequests):
         stop_event = threading.Event()
         session = _Session(process=process, client=client, stop_event=stop_event, started_at=time.monotonic())
         self._register_handlers(client)
-        client.protocol.set_writer(process.stdin)
+        protocol = client.protocol
+        assert isinstance(protocol, TolerantProtocol)
+        protocol.set_writer(process.stdin)
         session.tasks.append(
             asyncio.create_task(
-                run_async(stop_event=stop_event, reader=process.stdout, protocol=client.protocol, logger=log),
+                read_messages(stop_event, process.stdout, protocol, log),
                 name=f"lsp-{self.name}-reader",
             )
         )
@@ -562,9 +563,8 @@ class LanguageServerClient(FeatureRequests):
         if pending is None:
             return
         protocol = pending.session.client.protocol
-        # pygls keeps no public way to forget a request; without this a late answer would hit a settled future.
-        protocol._request_futures.pop(msg_id, None)
-        protocol._result_types.pop(msg_id, None)
+        assert isinstance(protocol, TolerantProtocol)
+        protocol.forget(msg_id)
         if pending.session.running and pending.session.process.returncode is None:
             protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id=msg_id))
 
@@ -579,7 +579,9 @@ class LanguageServerClient(FeatureRequests):
     def _fail_pending(self, session: _Session, reason: SymphonyError) -> None:
         for msg_id, pending in list(self._pending.items()):
             if pending.session is session and not pending.future.done():
-                session.client.protocol._request_futures.pop(msg_id, None)
+                protocol = session.client.protocol
+                assert isinstance(protocol, TolerantProtocol)
+                protocol.forget(msg_id)
                 pending.future.set_exception(reason)
 
     def supports(self, capability: str) -> bool:

@@ -1,4 +1,9 @@
-"""Client-side filtering of completion items as the user keeps typing, without asking the server again.
+"""A server's completion answer, and its client-side filtering as the user keeps typing.
+
+Servers answer with hundreds of items on every keystroke (rust-analyzer and tsserver mark their lists
+incomplete, so each key asks again), and the popup shows ten. :class:`CompletionItems` therefore keeps the
+answer as the JSON it arrived in and types an item into ``lsprotocol.CompletionItem`` only when it is looked
+at (a visible row, the item being resolved or accepted): structuring 500 items cost ~5 ms per keystroke.
 
 A server's list for ``os.pa`` stays valid while the user types ``os.pat``, ``os.path`` (unless the server said
 the list is incomplete), so the popup re-ranks it on each keystroke: it must cost well under a millisecond
@@ -10,28 +15,177 @@ computed only for the rows the popup actually draws.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
+from cattrs import Converter
 from lsprotocol import types as lsp
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
+from core.errors import ProtocolError
+
+log = logging.getLogger(__name__)
+
 _WORD_BREAKS = frozenset("_-.:/ ")
+_converter: Converter | None = None
+
+
+def _lsp_converter() -> Converter:
+    global _converter
+    if _converter is None:
+        from pygls.protocol import default_converter
+
+        _converter = default_converter()  # type: ignore[no-untyped-call]
+    return _converter
+
+
+class CompletionItems(Sequence[lsp.CompletionItem]):
+    """A server's completion items, typed one by one on first access (then cached).
+
+    ``labels``, ``filter_texts``, ``sort_texts`` and :meth:`commit_characters` read the JSON directly, so
+    ranking never types an item. Items without a string label are dropped (logged); an item whose other fields
+    do not match the LSP types is shown by its label alone rather than failing the whole list.
+    """
+
+    __slots__ = ("_raw", "_typed", "filter_texts", "labels", "sort_texts")
+
+    def __init__(self, raw: Sequence[Any] = (), typed: Sequence[lsp.CompletionItem] = ()) -> None:
+        if typed:
+            self._raw: list[dict[str, Any]] | None = None
+            self._typed: list[lsp.CompletionItem | None] = list(typed)
+            self.labels = [item.label for item in typed]
+            """Each item's label."""
+            self.filter_texts = [item.filter_text or item.label for item in typed]
+            """The text typed characters are matched against (filterText, else the label)."""
+            self.sort_texts = [item.sort_text or item.label for item in typed]
+            """The server's order (sortText, else the label)."""
+            return
+        kept = [item for item in raw if isinstance(item, dict) and isinstance(item.get("label"), str)]
+        if len(kept) != len(raw):
+            log.info("dropped %d completion items without a label", len(raw) - len(kept))
+        self._raw = kept
+        self._typed = [None] * len(kept)
+        self.labels = [item["label"] for item in kept]
+        self.filter_texts = [_text(item, "filterText") or item["label"] for item in kept]
+        self.sort_texts = [_text(item, "sortText") or item["label"] for item in kept]
+
+    @classmethod
+    def of(cls, items: Sequence[lsp.CompletionItem]) -> CompletionItems:
+        """Typed items (tests, or a list built by hand)."""
+        return items if isinstance(items, CompletionItems) else cls(typed=items)
+
+    def __len__(self) -> int:
+        return len(self._typed)
+
+    @overload
+    def __getitem__(self, index: int) -> lsp.CompletionItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[lsp.CompletionItem]: ...
+
+    def __getitem__(self, index: int | slice) -> lsp.CompletionItem | list[lsp.CompletionItem]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        item = self._typed[index]
+        if item is None:
+            item = self._typed[index] = self._structure(index)
+        return item
+
+    def __iter__(self) -> Iterator[lsp.CompletionItem]:
+        return (self[index] for index in range(len(self)))
+
+    def _structure(self, index: int) -> lsp.CompletionItem:
+        assert self._raw is not None
+        raw = self._raw[index]
+        try:  # with attrs' validators on (unlike whole messages): a few items are typed, so they cost nothing
+            item: lsp.CompletionItem = _lsp_converter().structure(raw, lsp.CompletionItem)
+        except Exception as exc:
+            log.info("completion item %r does not match the LSP types (%s); showing its label only", raw, exc)
+            item = lsp.CompletionItem(label=raw["label"])
+        return item
+
+    def kind(self, index: int) -> int | None:
+        """The item's CompletionItemKind as a number (None if absent or not a number), without typing the item:
+        the popup draws it for every visible row of every new list."""
+        value = self._raw[index].get("kind") if self._raw is not None else self[index].kind
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def commit_characters(self, index: int) -> Sequence[str] | None:
+        """The item's own commitCharacters (None when it has none), without typing the item."""
+        if self._raw is None:
+            return self[index].commit_characters
+        value = self._raw[index].get("commitCharacters")
+        if not isinstance(value, list):
+            return None
+        return [char for char in value if isinstance(char, str)]
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionAnswer:
+    """A server's completion answer: its items, and whether it must be asked again as the user types."""
+
+    is_incomplete: bool
+    items: CompletionItems
+
+    @classmethod
+    def from_json(cls, value: Any, server: str = "the language server") -> CompletionAnswer:
+        """``CompletionItem[] | CompletionList | null`` as JSON; any other shape is a ProtocolError."""
+        if value is None:
+            return cls(False, CompletionItems())
+        if isinstance(value, list):
+            return cls(False, CompletionItems(value))
+        if isinstance(value, dict) and isinstance(value.get("items"), list):
+            incomplete = value.get("isIncomplete", False)
+            if isinstance(incomplete, bool):
+                return cls(incomplete, CompletionItems(value["items"]))
+        raise ProtocolError(
+            f"{server} answered textDocument/completion with data that is not a completion list",
+            hint="The server may be too new or buggy; its raw answer is in its log.",
+            data={"server": server, "method": lsp.TEXT_DOCUMENT_COMPLETION},
+        )
+
+    @classmethod
+    def of(cls, result: lsp.CompletionList | Sequence[lsp.CompletionItem] | None) -> CompletionAnswer:
+        """A typed answer (as lsprotocol structures it)."""
+        if result is None:
+            return cls(False, CompletionItems())
+        if isinstance(result, lsp.CompletionList):
+            return cls(result.is_incomplete, CompletionItems.of(result.items))
+        return cls(False, CompletionItems.of(list(result)))
 
 
 @dataclass(frozen=True, slots=True)
 class RankedItem:
-    """A completion item that matched the typed text."""
+    """A completion item that matched the typed text (typed into lsprotocol only when ``item`` is read)."""
 
-    item: lsp.CompletionItem
+    items: CompletionItems
+    index: int
+    """The item's position in the server's list."""
     typed: str
+
+    @property
+    def item(self) -> lsp.CompletionItem:
+        """The item as lsprotocol types it."""
+        return self.items[self.index]
+
+    @property
+    def label(self) -> str:
+        """The item's label (without typing the item)."""
+        return self.items.labels[self.index]
 
     @property
     def positions(self) -> tuple[int, ...]:
         """Indices of the label's characters to highlight (empty when the item matched on its filter_text)."""
-        label = self.item.label
-        if self.item.filter_text not in (None, label) or not self.typed:
+        label = self.label
+        if self.items.filter_texts[self.index] != label or not self.typed:
             return ()
         return _highlight(label, self.typed)
 
@@ -40,17 +194,18 @@ class CompletionFilter:
     """One server answer, prepared once, ranked per keystroke."""
 
     def __init__(self, items: Sequence[lsp.CompletionItem]) -> None:
-        self.items = list(items)
+        self.items = CompletionItems.of(items)
         """The server's items, in its order."""
-        self._texts = [item.filter_text or item.label for item in self.items]
+        self._texts = self.items.filter_texts
         self._folded = [text.casefold() for text in self._texts]
-        self._order = [item.sort_text or item.label for item in self.items]
+        self._order = self.items.sort_texts
 
     def rank(self, typed: str, limit: int = 100) -> list[RankedItem]:
         """Items matching ``typed`` (the word before the cursor), best first; server order if nothing is typed."""
+        items = self.items
         if not typed:
-            ordered = sorted(range(len(self.items)), key=self._order.__getitem__)
-            return [RankedItem(self.items[index], typed) for index in ordered[:limit]]
+            ordered = sorted(range(len(items)), key=self._order.__getitem__)
+            return [RankedItem(items, index, typed) for index in ordered[:limit]]
         needle = typed.casefold()
         found = process.extract(
             needle, self._folded, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
@@ -60,7 +215,7 @@ class CompletionFilter:
             for _, _, index in found
         ]
         keys.sort()
-        return [RankedItem(self.items[key[-1]], typed) for key in keys[:limit]]
+        return [RankedItem(items, key[-1], typed) for key in keys[:limit]]
 
     def _tier(self, index: int, typed: str, needle: str) -> int:
         text, folded = self._texts[index], self._folded[index]
@@ -91,4 +246,4 @@ def _highlight(label: str, typed: str) -> tuple[int, ...]:
     return tuple(positions)
 
 
-__all__ = ["CompletionFilter", "RankedItem"]
+__all__ = ["CompletionAnswer", "CompletionFilter", "CompletionItems", "RankedItem"]

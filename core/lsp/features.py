@@ -16,7 +16,9 @@ from typing import Any, NamedTuple, TypeVar
 from lsprotocol import types as lsp
 
 from core.errors import ProtocolError
+from core.lsp.completion import CompletionAnswer, CompletionItems
 from core.lsp.positions import Encoding, from_units
+from core.lsp.protocol import RawResult
 from core.types.text import Position, Range
 
 _T = TypeVar("_T")
@@ -176,16 +178,18 @@ class FeatureRequests:
     def registration_options(self, method: str, options_type: type[_T]) -> _T | None: ...
 
     capabilities: lsp.ServerCapabilities | None
+    name: str
 
     def _doc(self, uri: str) -> lsp.TextDocumentIdentifier:
         return lsp.TextDocumentIdentifier(uri=uri)
 
     async def completion(
         self, uri: str, position: Position, *, trigger_character: str | None = None
-    ) -> lsp.CompletionList:
-        """Completion items at ``position``; cancelled by the next edit of the document."""
+    ) -> CompletionAnswer:
+        """Completion items at ``position`` (typed lazily, see core.lsp.completion); cancelled by the next edit
+        of the document."""
         if not self.supports("completion_provider"):
-            return lsp.CompletionList(is_incomplete=False, items=[])
+            return CompletionAnswer(False, CompletionItems())
         context = (
             lsp.CompletionContext(
                 trigger_kind=lsp.CompletionTriggerKind.TriggerCharacter, trigger_character=trigger_character
@@ -197,16 +201,19 @@ class FeatureRequests:
             text_document=self._doc(uri), position=self.position_to_server(uri, position), context=context
         )
         result = await self.request(lsp.TEXT_DOCUMENT_COMPLETION, params, uri=uri, cancel_on_edit=True)
-        if result is None:
-            return lsp.CompletionList(is_incomplete=False, items=[])
-        if isinstance(result, lsp.CompletionList):
-            return result
-        return lsp.CompletionList(is_incomplete=False, items=list(result))
+        if isinstance(result, RawResult):
+            return CompletionAnswer.from_json(result.value, f"language server {self.name}")
+        return CompletionAnswer.of(result)
 
     def completion_triggers(self) -> list[str]:
         """Characters that should open the completion popup by themselves (e.g. '.')."""
         provider = self.capabilities.completion_provider if self.capabilities else None
         return list(provider.trigger_characters or []) if provider else []
+
+    def commit_characters(self) -> list[str]:
+        """Characters that accept the selected completion item for every item (allCommitCharacters)."""
+        provider = self.capabilities.completion_provider if self.capabilities else None
+        return list(provider.all_commit_characters or []) if provider else []
 
     async def resolve_completion(self, item: lsp.CompletionItem) -> lsp.CompletionItem:
         """Fill in an item's documentation and auto-import edits (if the server resolves lazily)."""

@@ -7,10 +7,14 @@ tab stops, and auto-import edits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+from textual.keys import key_to_character
 from textual.widgets.text_area import Edit
 
 from core.errors import CancelledError, SymphonyError
@@ -32,6 +36,13 @@ log = logging.getLogger(__name__)
 Location = tuple[int, int]
 RESOLVE_TIMEOUT = 1.0
 """Seconds accepting an item may wait for its resolved auto-import edits before inserting without them."""
+HOLD_MAX = 0.016
+"""Longest a keystroke's repaint waits for the completion list it asked for: one 60 Hz frame, the time the
+popup would otherwise have waited for the next frame after the edit's."""
+HOLD_IF_FASTER = 0.010
+"""Hold the repaint only for servers whose recent answers took less than this (seconds, smoothed): slower
+servers (jedi, pylsp) never delay the echo of a key. On a busy 2-core machine the instant benchmark server
+round trip is 5-8 ms; a 6 ms threshold left half the keystrokes painting twice."""
 
 
 def is_word_char(char: str) -> bool:
@@ -93,6 +104,9 @@ class CompletionController:
         self._generation = 0
         self._request: asyncio.Task[None] | None = None
         self._resolve: asyncio.Task[None] | None = None
+        self._latency: dict[int, float] = {}
+        """Smoothed completion round trip per server (by id), to decide whether a repaint may wait for it."""
+        self._hold: asyncio.TimerHandle | None = None
         self.shown_callbacks: list[Any] = []
         """Called with the popup after each time it is (re)painted with a new list (benchmarks hook in here)."""
         service.change_listeners.append(self.on_change)
@@ -101,6 +115,48 @@ class CompletionController:
     def visible(self) -> bool:
         """Whether the popup is showing."""
         return self.popup is not None and self.popup.display and self.state is not None
+
+    # ----------------------------------------------------------------- one frame per keystroke
+
+    def edit_coming(self, document: TrackedDocument, text: str) -> None:
+        """The editor is applying a one-key edit that will re-rank or re-request the list: when the server is
+        fast, hold the screen's repaint until the new list is in the popup (at most HOLD_MAX), so the edit and
+        the popup reach the terminal in one frame instead of two a frame apart."""
+        if self._hold is not None or len(text) > 1 or text == "\n":
+            return
+        editor = document.editor
+        if not self.visible and not (text and is_word_char(text)):
+            return  # triggers open the popup from nothing: the first answer is not worth holding for
+        manager = self.service.manager
+        server = manager.server_for(document.uri) if manager is not None else None
+        if server is None or self._latency.get(id(server), HOLD_MAX) >= HOLD_IF_FASTER:
+            return
+        if editor is not self.service.active_editor or editor.extra_selections:
+            return
+        app = self.service.app
+        app._begin_batch()
+        self._hold = asyncio.get_running_loop().call_later(HOLD_MAX, self._release)
+
+    def _release(self) -> None:
+        """End the repaint hold (the list is in the popup, the popup closed, or the server was too slow)."""
+        hold, self._hold = self._hold, None
+        if hold is None:
+            return
+        hold.cancel()
+        app = self.service.app
+        app._end_batch()
+        with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
+            app.screen.check_idle()
+
+    def _release_after_repaint_queued(self) -> None:
+        """Release once the popup's own refresh has reached the screen, so both land in the same frame."""
+        if self._hold is None:
+            return
+        popup = self.popup
+        if popup is None or not popup.is_attached:
+            self._release()
+            return
+        popup.list.call_later(self._release)
 
     # ----------------------------------------------------------------- reacting to typing
 
@@ -147,6 +203,8 @@ class CompletionController:
                 self.request(document, server, state.start)
             else:
                 self.refilter()
+        if self._request is None or self._request.done():
+            self._release_after_repaint_queued()  # nothing more is coming for this keystroke
 
     def trigger(self, editor: Editor) -> None:
         """Open completion at the cursor on demand (ctrl+space)."""
@@ -188,11 +246,17 @@ class CompletionController:
         editor = document.editor
         row, column = editor.cursor_location
         try:
+            asked = time.perf_counter()
             answer = await server.completion(document.uri, Position(line=row, column=column), trigger_character=trigger)
+            took = time.perf_counter() - asked
+            smoothed = self._latency.get(id(server))
+            self._latency[id(server)] = took if smoothed is None else 0.8 * smoothed + 0.2 * took
         except CancelledError:
             return  # a newer keystroke superseded this request
         except SymphonyError as exc:
             log.info("completion failed: %s", exc)
+            self._latency[id(server)] = HOLD_MAX  # do not hold repaints for a server in trouble
+            self._release()
             return
         if generation != self._generation or editor is not self.service.active_editor:
             return
@@ -202,6 +266,7 @@ class CompletionController:
         self.state = CompletionState(document, server, start, CompletionFilter(answer.items), answer.is_incomplete)
         await self._ensure_popup(editor)
         self.refilter()
+        self._release_after_repaint_queued()
 
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
@@ -226,7 +291,7 @@ class CompletionController:
             return
         typed = self.typed()
         state.ranked = state.filter.rank(typed)
-        if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].item.label == typed and typed):
+        if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
         popup.list.show(state.ranked)
@@ -244,6 +309,7 @@ class CompletionController:
             self.state = None
         if self.popup is not None and self.popup.display:
             self.popup.display = False
+        self._release()
 
     # ----------------------------------------------------------------- keys
 
@@ -260,9 +326,16 @@ class CompletionController:
                 )
                 self._show_docs()
                 return True
-            if key in ("enter", "tab"):
-                ranked = self.state.ranked[selection]
-                self.service._spawn(self.accept(ranked.item), "lsp-accept-completion")
+            # A new answer may be in the state but not yet ranked into the popup (its list is being mounted).
+            selected = self.state.ranked[selection] if selection < len(self.state.ranked) else None
+            if key in ("enter", "tab") and selected is not None:
+                self.service._spawn(self.accept(selected.item), "lsp-accept-completion")
+                return True
+            char = key_to_character(key)
+            if char is not None and selected is not None and self._commits(self.state, selected, char):
+                # As VS Code does: accept the item, then type the character after it (through the editor, so
+                # auto-closing and the popups react to it as to any typed character).
+                self.service._spawn(self.accept(selected.item, then_type=(key, char)), "lsp-commit-completion")
                 return True
             if key == "escape":
                 self.close()
@@ -278,6 +351,15 @@ class CompletionController:
                 self.snippet = None
                 return True
         return False
+
+    @staticmethod
+    def _commits(state: CompletionState, ranked: RankedItem, char: str) -> bool:
+        """Whether typing ``char`` accepts ``ranked``: its commitCharacters, else the server's
+        allCommitCharacters. Word characters never commit (they keep filtering), whatever a server says."""
+        if is_word_char(char):
+            return False
+        own = ranked.items.commit_characters(ranked.index)
+        return char in (own if own is not None else state.server.commit_characters())
 
     # ----------------------------------------------------------------- documentation
 
@@ -316,9 +398,10 @@ class CompletionController:
 
     # ----------------------------------------------------------------- accepting
 
-    async def accept(self, item: lsp.CompletionItem) -> None:
+    async def accept(self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None) -> None:
         """Insert ``item``: its text edit or text (a snippet's tab stops become a session), then its
-        additional edits (auto-imports), as one undo step."""
+        additional edits (auto-imports), as one undo step; then type ``then_type`` (key, character), the
+        commit character that accepted it."""
         from lsprotocol import types as lsp
 
         from core.lsp.edits import to_core_edits
@@ -386,6 +469,9 @@ class CompletionController:
         else:
             editor.move_cursor(main_end)
             self.service.flush(document)
+        if then_type is not None:
+            key, char = then_type
+            editor.post_message(events.Key(key, char))
 
     def next_stop(self, step: int) -> bool:
         """Move to the next (or previous) tab stop; leaving the last one ends the session."""

@@ -245,6 +245,8 @@ class LspService:
                 lines.append("")
             text = newline.join(lines)
         document.pending.append(TextEdit(range=Range.of(*start, *end), new_text=text))
+        if start[0] == end[0] and document.opened:
+            self.completion.edit_coming(document, text)
         decorations: EditorDecorations | None = getattr(editor, "decorations", None)
         if decorations is not None and not decorations.empty:
             had_highlights = bool(decorations.highlights)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from lsprotocol import types as lsp
+import json
 
-from core.lsp.completion import CompletionFilter
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lsprotocol import types as lsp
+from pygls.protocol import default_converter
+
+from core.errors import ProtocolError
+from core.lsp.completion import CompletionAnswer, CompletionFilter, CompletionItems
 
 
 def _items(*labels: str) -> list[lsp.CompletionItem]:
@@ -36,3 +43,67 @@ def test_filter_text_is_matched_and_duplicates_all_survive() -> None:
     # Without sort_text, LSP sorts by label.
     assert [r.item.label for r in ranked] == ["open(fd)", "open(file)"]
     assert ranked[0].positions == ()
+
+
+# ----------------------------------------------------------------- answers kept as JSON, typed on access
+
+_KINDS = st.sampled_from(list(lsp.CompletionItemKind))
+_TEXT = st.text(max_size=12)
+_ITEM = st.builds(
+    lsp.CompletionItem,
+    label=_TEXT,
+    kind=st.none() | _KINDS,
+    detail=st.none() | _TEXT,
+    documentation=st.none() | _TEXT | st.builds(lsp.MarkupContent, kind=st.just(lsp.MarkupKind.Markdown), value=_TEXT),
+    sort_text=st.none() | _TEXT,
+    filter_text=st.none() | _TEXT,
+    insert_text=st.none() | _TEXT,
+    insert_text_format=st.none() | st.sampled_from(list(lsp.InsertTextFormat)),
+    commit_characters=st.none() | st.lists(st.sampled_from(".,;( "), max_size=3),
+    text_edit=st.none()
+    | st.builds(
+        lsp.TextEdit,
+        range=st.just(lsp.Range(start=lsp.Position(line=0, character=1), end=lsp.Position(line=0, character=4))),
+        new_text=_TEXT,
+    ),
+    data=st.none() | st.integers() | _TEXT,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ITEM, max_size=8), st.booleans())
+def test_json_answer_types_each_item_as_lsprotocol_would(items: list[lsp.CompletionItem], incomplete: bool) -> None:
+    converter = default_converter()
+    wire = json.loads(json.dumps(converter.unstructure(lsp.CompletionList(is_incomplete=incomplete, items=items))))
+    answer = CompletionAnswer.from_json(wire)
+    assert answer.is_incomplete is incomplete
+    assert list(answer.items) == list(converter.structure(wire, lsp.CompletionList).items)
+    assert answer.items.labels == [item.label for item in items]
+    assert [answer.items.commit_characters(i) for i in range(len(items))] == [
+        list(item.commit_characters) if item.commit_characters is not None else None for item in items
+    ]
+
+
+def test_items_are_typed_only_when_looked_at() -> None:
+    items = CompletionItems([{"label": f"item{index}", "kind": 3} for index in range(500)])
+    ranked = CompletionFilter(items).rank("item49")
+    assert [r.label for r in ranked[:11]] == ["item49"] + [f"item{490 + i}" for i in range(10)]
+    assert sum(typed is not None for typed in items._typed) == 0
+    assert ranked[0].item == lsp.CompletionItem(label="item49", kind=lsp.CompletionItemKind.Function)
+    assert ranked[0].item is ranked[0].item  # cached: resolve results are keyed on the item's identity
+    assert sum(typed is not None for typed in items._typed) == 1
+
+
+def test_malformed_items_are_dropped_or_shown_by_label_and_bad_lists_are_errors() -> None:
+    answer = CompletionAnswer.from_json(
+        {
+            "isIncomplete": True,
+            "items": [{"kind": 3}, "text", {"label": "ok", "textEdit": "not an edit"}, {"label": "fine"}],
+        }
+    )
+    assert answer.items.labels == ["ok", "fine"]
+    assert answer.items[0] == lsp.CompletionItem(label="ok")
+    assert CompletionAnswer.from_json(None).items.labels == []
+    for bad in ({"items": None}, {"items": [], "isIncomplete": "yes"}, 42):
+        with pytest.raises(ProtocolError, match="not a completion list"):
+            CompletionAnswer.from_json(bad)

@@ -1,5 +1,6 @@
 """A small pygls server for the completion tests: one function item that resolves lazily to a snippet with tab
-stops, documentation and an auto-import edit (what pyright and rust-analyzer send for an unimported name)."""
+stops, documentation and an auto-import edit (what pyright and rust-analyzer send for an unimported name), and
+commit characters (the server's allCommitCharacters, and an item's own)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ server = LanguageServer("snippets", "1.0")
 ITEM = lsp.CompletionItem(label="greet", kind=lsp.CompletionItemKind.Function, data="greet")
 
 
-@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["."], resolve_provider=True))
+GRAPES = lsp.CompletionItem(label="grapes", kind=lsp.CompletionItemKind.Variable, commit_characters=["["])
+"""Its own commit characters replace the server's: '[' accepts it, '.' does not."""
+
+
+@server.feature(
+    lsp.TEXT_DOCUMENT_COMPLETION,
+    lsp.CompletionOptions(trigger_characters=["."], resolve_provider=True, all_commit_characters=[".", ";"]),
+)
 def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
-    return lsp.CompletionList(is_incomplete=False, items=[ITEM, lsp.CompletionItem(label="grapes")])
+    return lsp.CompletionList(is_incomplete=False, items=[ITEM, GRAPES, lsp.CompletionItem(label="grain")])
 
 
 @server.feature(lsp.COMPLETION_ITEM_RESOLVE)

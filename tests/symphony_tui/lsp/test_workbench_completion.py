@@ -1,5 +1,5 @@
 """Accepting a completion: the lazily resolved item brings documentation, a snippet whose tab stops the user
-fills in turn, and an auto-import edit, all as one undo step."""
+fills in turn, and an auto-import edit, all as one undo step; commit characters accept and are typed after."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from symphony_tui.app import SymphonyApp
+from symphony_tui.lsp import completion_session
 from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, wait_until
 
 SERVER = Path(__file__).with_name("snippet_server.py")
+BENCH_SERVER = Path(__file__).parents[3] / "benchmarks" / "_lsp_completion_server.py"
+"""Answers at once with 500 items, marked incomplete: every keystroke asks again."""
 
 
-async def test_a_snippet_completion_imports_its_name_and_walks_its_tab_stops(tmp_path: Path) -> None:
+def _workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     (root / ".symphony").mkdir(parents=True)
     command = json.dumps([sys.executable, str(SERVER)])
@@ -21,6 +26,11 @@ async def test_a_snippet_completion_imports_its_name_and_walks_its_tab_stops(tmp
         f'[lsp.servers.snippets]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
     )
     (root / "main.py").write_text("import os\n\n", encoding="utf-8")
+    return root
+
+
+async def test_a_snippet_completion_imports_its_name_and_walks_its_tab_stops(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         editor = app.active_editor
@@ -45,3 +55,75 @@ async def test_a_snippet_completion_imports_its_name_and_walks_its_tab_stops(tmp
         while "greet(" in editor.text:  # undo the typing in the placeholders, then the completion itself
             editor.undo()
         assert editor.text == "import os\n\ngre"  # the import went with the insertion: one step
+
+
+async def test_commit_characters_accept_the_item_and_are_typed_after_it(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        completion = app.lsp.completion
+
+        async def complete(typed: str, label: str) -> None:
+            editor.move_cursor((editor.document.line_count - 1, 0))
+            await pilot.press(*typed)
+            await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == label)  # type: ignore[union-attr]
+
+        # The server's allCommitCharacters (';') accept an item that has none of its own.
+        await complete("grai", "grain")
+        await pilot.press("semicolon")
+        await wait_until(pilot, lambda: editor.document[2] == "grain;")
+        assert not completion.visible
+        # An item's own commitCharacters ('[') replace the server's: '[' accepts it, '.' is just typed.
+        await pilot.press("enter")
+        await complete("grap", "grapes")
+        await pilot.press("left_square_bracket")
+        await wait_until(pilot, lambda: editor.document[3].startswith("grapes["))
+        await pilot.press("end", "enter")
+        await complete("grap", "grapes")
+        await pilot.press("full_stop")
+        await wait_until(pilot, lambda: editor.document[4] == "grap.")
+
+
+async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a fast server the screen never shows the typed text beside the list of the previous keystroke."""
+    monkeypatch.setattr(completion_session, "HOLD_IF_FASTER", 10.0)  # any server counts as fast: no flakiness
+    monkeypatch.setattr(completion_session, "HOLD_MAX", 10.0)
+    root = tmp_path / "ws"
+    (root / ".symphony").mkdir(parents=True)
+    command = json.dumps([sys.executable, str(BENCH_SERVER), "500", "--incomplete"])
+    (root / ".symphony" / "settings.toml").write_text(
+        f'[lsp.servers.bench]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
+    )
+    (root / "main.py").write_text("import os\n\n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        completion = app.lsp.completion
+        await pilot.press("s")
+        await wait_until(pilot, lambda: completion.visible)
+        await pilot.pause(0.1)
+        painted: list[tuple[str, str]] = []
+        screen = app.screen
+        original = screen._compositor_refresh
+
+        def refresh() -> None:
+            original()
+            assert completion.popup is not None
+            shown = completion.popup.list.items
+            painted.append((editor.document[2], shown[0].typed if shown else ""))
+
+        screen._compositor_refresh = refresh  # type: ignore[method-assign]
+        for char in "ymbol_1":
+            await pilot.press(char if char != "_" else "underscore")
+            await wait_until(pilot, lambda: painted and painted[-1][0] == painted[-1][1] == editor.document[2])
+        screen._compositor_refresh = original  # type: ignore[method-assign]
+        stale = [(text, typed) for text, typed in painted if text != typed]
+        assert not stale, f"frames showed text beside the previous keystroke's list: {stale}"

@@ -1,0 +1,138 @@
+"""Partial repaints that cost what changed, not the box around it.
+
+Textual repaints the dirty regions of a frame by cropping to the rectangle that encloses them all, and every
+widget overlapping that rectangle renders all of its visible lines. A keystroke dirties the edited row, the
+completion popup and the status bar at the bottom of the screen: the rectangle is most of the screen, so the
+explorer, every editor line and the containers behind them were rendered (from cache, then filtered and cut)
+to show three small changes — about half of a keystroke's CPU time with the popup open.
+
+:func:`install` replaces three compositor methods so a partial update renders the dirty lines in bands (dirty
+regions grouped by the rows they cover), each widget only its lines inside the band, and a layout marks
+dirty only what moved (see :func:`_reflow_marking_moved_only`). What reaches the terminal is unchanged: tests
+apply every partial update to a screen image and compare it with a full render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from textual._compositor import ChopsUpdate, Compositor, ReflowResult
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+_BAND_GAP = 2
+"""Dirty rows this close together are rendered as one band (one pass over the widgets instead of two)."""
+
+_original_get_renders = Compositor._get_renders
+_original_partial_update = Compositor.render_partial_update
+_original_reflow = Compositor.reflow
+
+
+def _bands(regions: Iterable[Region], gap: int = _BAND_GAP) -> list[Region]:
+    """Group regions whose rows overlap or nearly touch; each band is the union of its regions."""
+    ordered = sorted((region for region in regions if region), key=lambda region: region.y)
+    bands: list[Region] = []
+    for region in ordered:
+        if bands and region.y <= bands[-1].bottom + gap:
+            bands[-1] = bands[-1].union(region)
+        else:
+            bands.append(region)
+    return bands
+
+
+def _get_renders_rows(self: Compositor, crop: Region | None = None) -> Iterable[tuple[Region, Region, Sequence[Strip]]]:
+    """Textual's ``_get_renders``, but only widgets whose visible area meets the crop render, and only the crop's
+    rows (all their columns, so the compositor's cuts line up as before)."""
+    if crop is None:
+        yield from _original_get_renders(self, crop)
+        return
+    top, bottom = crop.y, crop.bottom
+    for widget, (region, clip) in self.visible_widgets.items():
+        visible = region.intersection(clip)
+        if not crop.overlaps(visible):
+            continue  # Textual tests the clip (its container's area): the explorer "overlapped" the editor's rows
+        x, y, width, height = visible
+        first, last = max(y, top), min(y + height, bottom)
+        rows = Region(x, first, width, last - first)
+        yield region, rows, widget.render_lines(Region(x - region.x, first - region.y, width, last - first))
+
+
+def _render_partial_update_in_bands(self: Compositor) -> ChopsUpdate | None:
+    """Textual's ``render_partial_update``, rendering each band of dirty rows on its own."""
+    screen_region = self.size.region
+    update_regions = self._dirty_regions.copy()
+    self._dirty_regions.clear()
+    if not update_regions:
+        return None
+    spans = list(self._regions_to_spans(update_regions))
+    is_rendered_line = {y for y, _, _ in spans}.__contains__
+    chops: list[Mapping[int, Strip | None]] | None = None
+    for band in _bands(update_regions):
+        crop = band.intersection(screen_region)
+        if not crop:
+            continue
+        band_chops = self._render_chops(crop, is_rendered_line)
+        if chops is None:
+            chops = list(band_chops)
+        else:
+            chops[crop.y : crop.bottom] = band_chops[crop.y : crop.bottom]
+    if chops is None:
+        return None
+    chop_ends = [cut_set[1:] for cut_set in self.cuts]
+    return ChopsUpdate(chops, spans, chop_ends)
+
+
+def _reflow_marking_moved_only(self: Compositor, parent: Widget, size: Size) -> ReflowResult:
+    """Textual's ``reflow``, without repainting widgets whose only change is their ``order`` key.
+
+    Showing, hiding or moving an overlay (the completion popup) shifts the order keys of every widget on the
+    screen while their stacking stays the same, and Textual repainted the whole screen for it. When the
+    relative stacking of the widgets on screen before and after is unchanged, only widgets that appeared,
+    disappeared or changed geometry are marked dirty (at their old and new places).
+    """
+    old_map = self._full_map
+    dirty_before = set(self._dirty_regions)
+    result = _original_reflow(self, parent, size)
+    new_map = self._full_map
+    if size.region in self._dirty_regions:
+        return result
+    common = [widget for widget in new_map if widget in old_map]
+    if sorted(common, key=lambda w: old_map[w].order) != sorted(common, key=lambda w: new_map[w].order):
+        return result  # the stacking changed: keep Textual's (wider) repaint
+    regions = set(dirty_before)
+    for widget, geometry in new_map.items():
+        old = old_map.get(widget)
+        if old is not None and old._replace(order=()) == geometry._replace(order=()):
+            continue
+        regions.add(geometry.clip.intersection(geometry.region))
+        if old is not None:
+            regions.add(old.clip.intersection(old.region))
+    for widget, old in old_map.items():
+        if widget not in new_map:
+            regions.add(old.clip.intersection(old.region))
+    self._dirty_regions.clear()
+    self._dirty_regions.update(region for region in regions if region)
+    return result
+
+
+def install() -> None:
+    """Make every screen's partial repaints banded (idempotent)."""
+    patched: dict[str, Callable[..., Any]] = {
+        "_get_renders": _get_renders_rows,
+        "render_partial_update": _render_partial_update_in_bands,
+        "reflow": _reflow_marking_moved_only,
+    }
+    for name, function in patched.items():
+        setattr(Compositor, name, function)
+
+
+def uninstall() -> None:
+    """Textual's own repaint path (tests compare the two)."""
+    Compositor._get_renders = _original_get_renders  # type: ignore[method-assign]
+    Compositor.render_partial_update = _original_partial_update  # type: ignore[method-assign]
+    Compositor.reflow = _original_reflow  # type: ignore[method-assign]
+
+
+__all__ = ["install", "uninstall"]

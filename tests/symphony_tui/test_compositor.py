@@ -1,0 +1,128 @@
+"""Banded partial repaints must leave the terminal exactly as a full repaint would.
+
+Every update the app sends is applied to an image of the terminal; after each change (text in a side panel,
+the main area, a status bar, an overlay popup moving, appearing and disappearing) the image must equal a full
+render of the screen. Textual's own repaint path passes the same test, so the two paths agree.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from symphony_tui import compositor
+
+Cell = tuple[str, Style | None]
+
+
+class Popup(Static):
+    DEFAULT_CSS = """
+    Popup { overlay: screen; position: absolute; width: 14; height: 4; background: red; border: round blue; }
+    """
+
+
+class Demo(App[None]):
+    CSS = """
+    #side { width: 12; background: green; }
+    #main { background: $surface; }
+    #status { dock: bottom; height: 1; background: blue; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[list[Cell]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(_lines("side", 0), id="side")
+            yield Static(_lines("main", 0), id="main")
+        yield Static("status", id="status")
+        yield Popup("popup")
+
+
+def _lines(name: str, version: int) -> str:
+    return "\n".join(f"{name} {version} line {index}" for index in range(30))
+
+
+def _paint(image: list[list[Cell]], segments: Iterator[Segment]) -> None:
+    """Apply an update's segments (cursor moves and text) to the terminal image."""
+    x = y = 0
+    for segment in segments:
+        if segment.control:
+            for control in segment.control:
+                if control[0].name == "CURSOR_MOVE_TO":
+                    x, y = int(control[1]), int(control[2])  # type: ignore[misc]
+            continue
+        for char in segment.text:
+            if char == "\n":
+                x, y = 0, y + 1
+                continue
+            if 0 <= y < len(image) and 0 <= x < len(image[y]):
+                image[y][x] = (char, segment.style)
+            x += 1
+
+
+def _full_image(app: Demo) -> list[list[Cell]]:
+    compositor = app.screen._compositor
+    image = [[(" ", None)] * compositor.size.width for _ in range(compositor.size.height)]
+    for y, strip in enumerate(compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            for char in segment.text:
+                image[y][x] = (char, segment.style)
+                x += 1
+    return image
+
+
+@pytest.fixture(params=["banded", "textual"])
+def repaint_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    if request.param == "banded":
+        compositor.install()
+    else:
+        compositor.uninstall()
+    yield request.param
+    compositor.install()
+
+
+async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> None:
+    app = Demo()
+    width, height = 60, 20
+    image = [[(" ", None)] * width for _ in range(height)]
+    original = app._display
+
+    def display(screen: object, renderable: object) -> None:
+        if renderable is not None and not app._batch_count:
+            console = app.console
+            _paint(image, iter(console.render(renderable, console.options.update(width=width, height=height))))
+        original(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = display  # type: ignore[method-assign]
+    rng = random.Random(7)
+    async with app.run_test(size=(width, height)) as pilot:
+        await pilot.pause()
+        app.screen._compositor._dirty_regions.add(app.screen.region)
+        app.screen.refresh()
+        await pilot.pause()
+        popup = app.query_one(Popup)
+        for step in range(80):
+            actions = rng.sample(["side", "main", "status", "move", "toggle", "popup"], rng.randint(1, 3))
+            for action in actions:  # several at once: one frame with dirty regions far apart
+                if action in ("side", "main"):
+                    app.query_one(f"#{action}", Static).update(_lines(action, step))
+                elif action == "status":
+                    app.query_one("#status", Static).update(f"status {step} " * rng.randint(1, 4))
+                elif action == "move":
+                    popup.styles.offset = (rng.randint(0, width - 14), rng.randint(0, height - 5))
+                elif action == "toggle":
+                    popup.display = not popup.display
+                else:
+                    popup.update(f"popup {step}")
+            await pilot.pause()
+            assert image == _full_image(app), f"{repaint_path}: step {step} {actions} left the screen stale"
