@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from core.errors import (
     AuthenticationError,
@@ -51,6 +51,19 @@ _NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
 _POLL_READ = 64 * 1024  # bytes per direct read while polling for a reply (below glibc's mmap threshold)
 _perf_ns = time.perf_counter_ns
+if sys.platform != "win32":
+    import fcntl
+    import termios
+
+    _ioctl: Callable[[int, int, bytearray], int] = fcntl.ioctl
+    _FIONREAD: int = termios.FIONREAD
+else:  # never polled there (_pollable_fd), but the names exist for type checkers
+
+    def _ioctl(fd: int, request: int, arg: bytearray) -> int:
+        raise OSError("FIONREAD is not available on Windows")
+
+    _FIONREAD = 0
+_NONE_READABLE: Final = bytes(4)  # FIONREAD's int when nothing is buffered
 
 
 class State(Enum):
@@ -127,6 +140,7 @@ class FramedConnection(asyncio.Protocol):
         self._fast = False  # True exactly while OPEN: one attribute test on the hot paths
         self._limit = self.settings.max_frame_size
         self._encode: Callable[[Any], bytes] = _unopened
+        self._encode_unchecked: Callable[[Any], bytes] = _unopened
         self._decode: Callable[[bytes | memoryview], Any] = _unopened
         s = self.settings
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
@@ -134,6 +148,7 @@ class FramedConnection(asyncio.Protocol):
         self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
         self._segments = SharedSegments()
         self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
+        self._readable = bytearray(_NONE_READABLE)  # FIONREAD's answer
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -182,7 +197,7 @@ class FramedConnection(asyncio.Protocol):
             if length == size - 6 and frame_type == _DATA and version == PROTOCOL_VERSION and length <= self._limit:
                 metrics.messages_in += 1
                 try:
-                    obj = self._decode(memoryview(data)[6:])
+                    obj = self._decode(data[6:] if size < _SMALL else memoryview(data)[6:])  # small: copy is cheaper
                 except SymphonyError as exc:
                     self._unreadable(exc, None)
                     return
@@ -302,7 +317,10 @@ class FramedConnection(asyncio.Protocol):
         """
         if not self._fast:
             raise self.closed_error()
-        payload = self._encode(obj)
+        try:
+            payload = self._encode_unchecked(obj)
+        except Exception:
+            payload = self._encode(obj)  # raises the codec's ProtocolError
         size = len(payload)
         if size >= self._shm_from:
             shared, count = self._segments.externalize(obj, self._shm_from)
@@ -340,28 +358,31 @@ class FramedConnection(asyncio.Protocol):
 
         Why: a reply that arrives while the loop sleeps in epoll costs a cross-CPU wake-up, which on virtual
         machines whose idle vCPUs halt is several times the round trip itself. A caller that expects a quick
-        reply polls instead, then awaits ``done`` without the loop ever sleeping. Bytes read here go through
-        ``data_received`` exactly as if the transport had read them (it reads the same fd, so order is kept; it
-        finds EAGAIN, end-of-stream or the error itself later). Each empty read yields the CPU, so a peer
-        sharing our CPU runs at once instead of waiting for the budget to run out.
+        reply polls instead, then finds ``done`` resolved without the loop ever sleeping. Bytes read here go
+        through ``data_received`` exactly as if the transport had read them (it reads the same fd, so order is
+        kept; it meets end-of-stream or errors itself later). Each round asks the kernel how much is readable
+        (FIONREAD: cheaper than a failed read) and, if nothing is, yields the CPU so that a peer sharing our CPU
+        answers at once instead of after the budget.
         """
         fd = self._poll_fd
         if fd < 0 or not self._fast or self._read_pause_reasons:
             return False
-        read = os.read
+        ioctl = _ioctl
+        readable = self._readable
         yield_cpu = _sched_yield
         clock = _perf_ns
         deadline = clock() + budget_ns
         while True:
             try:
-                data = read(fd, _POLL_READ)
-            except (BlockingIOError, InterruptedError):
-                if clock() >= deadline:
-                    return False
-                yield_cpu()
-                continue
+                ioctl(fd, _FIONREAD, readable)
+                if readable == _NONE_READABLE:
+                    if clock() >= deadline:
+                        return False
+                    yield_cpu()
+                    continue
+                data = os.read(fd, _POLL_READ)
             except OSError:
-                return False  # the transport meets the same error on its next read and reports it
+                return False  # the transport meets the same error (or the EAGAIN) itself
             if not data:
                 return False  # end-of-stream stays readable: the transport sees it too
             self.data_received(data)
@@ -431,6 +452,7 @@ class FramedConnection(asyncio.Protocol):
     def _open(self, codec_name: str) -> None:
         self.codec = codec = make_codec(codec_name)
         self._encode = codec.encode
+        self._encode_unchecked = getattr(codec, "encode_unchecked", codec.encode)
         self._decode = codec.decode
         self._decoder.max_frame_size = self.settings.max_frame_size
         self.state = State.OPEN
@@ -613,7 +635,7 @@ def _drop(_: Any) -> None:
 
 def _pollable_fd(transport: asyncio.BaseTransport | None) -> int:
     """The fd ``poll_reply`` may read directly: a non-blocking socket or pipe on POSIX, else -1."""
-    if transport is None or sys.platform == "win32":
+    if transport is None or sys.platform == "win32" or not hasattr(os, "sched_yield"):
         return -1
     handle = transport.get_extra_info("socket") or transport.get_extra_info("pipe")
     try:

@@ -119,6 +119,11 @@ class RpcPeer:
         """Resolves with the close reason (None for an orderly Close)."""
         return self.connection.closed
 
+    @property
+    def in_flight(self) -> int:
+        """Our requests awaiting a response."""
+        return self._in_flight
+
     def add_close_callback(self, callback: Callable[[SymphonyError | None], None]) -> None:
         """Run ``callback(reason)`` once the connection is gone."""
         self._close_callbacks.append(callback)
@@ -193,7 +198,7 @@ class RpcPeer:
         """Poll for the reply of a request that is still the only one in flight (settings.reply_poll_us), unless
         this method's replies keep arriving too late: each miss doubles how many of its requests skip polling
         (up to 1024), a hit resets. Called inline or as a loop callback (other requests may have gone out since)."""
-        if self._in_flight != 1 or fut.done():
+        if self._in_flight != 1 or fut.done() or not self.connection.can_poll:
             return
         state = self._poll_state.get(method)
         if state is None:
@@ -204,9 +209,11 @@ class RpcPeer:
             state[0] -= 1
         elif self.connection.poll_reply(fut, self._poll_ns):
             state[1] = 0
+            self.connection.metrics.polled += 1
         else:
             misses = state[1] = min(state[1] + 1, 10)
             state[0] = 1 << misses
+            self.connection.metrics.poll_misses += 1
 
     async def stream(
         self, method: str, params: dict[str, Any] | list[Any] | None = None, *, timeout: float | None = None
