@@ -1,10 +1,12 @@
 """IPC round-trip benchmark: the Symphony peer over a Unix socket vs a raw blocking socketpair floor.
 
-Run ``python -m benchmarks.ipc_rtt [--count N] [--pin CPU]``. Both run against a separate process in the same run, in
-interleaved blocks so background load hits both alike. Prints ``name: value unit`` lines and ``ratio:`` last
-(Symphony p50 / floor p50). Goals (issue 5): ratio <= 1.5, p99 <= 200 us, pipelined >= 50,000 msgs/s,
-10 MiB payload >= 500 MB/s. The 10 MiB payload is measured twice: with the default settings it travels by
-shared memory (``payload_10mib_mb_s``), and over the socket alone with ``shm_threshold=None``.
+Run ``python -m benchmarks.ipc_rtt [--count N] [--pin CPU] [--reply-poll-us US]``. Both run against a separate
+process in the same run, in interleaved blocks so background load hits both alike. Prints ``name: value unit``
+lines and ``ratio:`` last (Symphony p50 / floor p50). Goals (issue 5): ratio <= 1.5, p99 <= 200 us, pipelined
+>= 50,000 msgs/s, 10 MiB payload >= 500 MB/s. The 10 MiB payload is measured twice: with the default settings it
+travels by shared memory (``payload_10mib_mb_s``), and over the socket alone with ``shm_threshold=None``.
+``*_cpu_us`` are the near side's CPU time per sequential round trip (what reply polling costs, ipc.reply_poll_us);
+``replies_polled`` counts replies caught by polling. The load average is printed so that runs can be compared.
 """
 
 from __future__ import annotations
@@ -130,14 +132,14 @@ async def pipelined(peer: RpcPeer, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-async def connect_when_listening(path: Path, token: AuthToken) -> RpcPeer:
+async def connect_when_listening(path: Path, token: AuthToken, settings: IpcSettings | None = None) -> RpcPeer:
     """Connect once the server listens (its socket file exists from bind(), a moment before listen())."""
     for _ in range(200):
         try:
-            return await connect_unix(path, token=token, name="bench")
+            return await connect_unix(path, token=token, name="bench", settings=settings)
         except TransportError:
             await asyncio.sleep(0.05)
-    return await connect_unix(path, token=token, name="bench")
+    return await connect_unix(path, token=token, name="bench", settings=settings)
 
 
 async def payload_rates(peer: RpcPeer, blob: bytes) -> list[float]:
@@ -155,7 +157,7 @@ def pct(samples: list[int], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] / 1000
 
 
-async def run(count: int) -> dict[str, float]:
+async def run(count: int, settings: IpcSettings) -> dict[str, float]:
     token = AuthToken.generate()
     runtime = Path(tempfile.mkdtemp(prefix="symphony-bench-"))
     os.chmod(runtime, 0o700)
@@ -168,15 +170,22 @@ async def run(count: int) -> dict[str, float]:
     )
     far.close()
     try:
-        peer = await connect_when_listening(path, token)
+        peer = await connect_when_listening(path, token, settings)
         # Warm up both paths, then measure in interleaved blocks.
         floor_block(near, 500, [])
         await symphony_block(peer, 500, [])
         floor_samples: list[int] = []
         symphony_samples: list[int] = []
+        floor_cpu = symphony_cpu = 0.0
+        polled = peer.metrics.polled
         for _ in range(max(1, count // BLOCK)):
+            started = time.thread_time()
             floor_block(near, BLOCK, floor_samples)
+            floor_cpu += time.thread_time() - started
+            started = time.thread_time()
             await symphony_block(peer, BLOCK, symphony_samples)
+            symphony_cpu += time.thread_time() - started
+        polled = peer.metrics.polled - polled
         throughput = await pipelined(peer, count)
         blob = os.urandom(BLOB_SIZE)
         rates = await payload_rates(peer, blob)  # default settings: through shared memory (ipc.shm_threshold)
@@ -199,6 +208,9 @@ async def run(count: int) -> dict[str, float]:
         "p99_us": pct(symphony_samples, 0.99),
         "floor_p50_us": pct(floor_samples, 0.5),
         "floor_p99_us": pct(floor_samples, 0.99),
+        "cpu_us": symphony_cpu / len(symphony_samples) * 1e6,
+        "floor_cpu_us": floor_cpu / len(floor_samples) * 1e6,
+        "replies_polled": polled / len(symphony_samples),
         "throughput_msgs_s": throughput,
         "payload_10mib_mb_s": statistics.median(rates),
         "payload_10mib_socket_mb_s": statistics.median(socket_rates),
@@ -214,6 +226,12 @@ def main() -> None:
         metavar="CPU",
         help="pin every process (both pairs) to this CPU: removes cross-CPU wake-up noise on busy machines",
     )
+    parser.add_argument(
+        "--reply-poll-us",
+        type=int,
+        metavar="US",
+        help="the near side's ipc.reply_poll_us (default: the setting's default; 0 turns polling off)",
+    )
     parser.add_argument("--serve-symphony", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument("--serve-floor", metavar="FD", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -227,15 +245,23 @@ def main() -> None:
         os.sched_setaffinity(0, {args.pin})  # inherited by both server processes
     loop = new_event_loop()
     try:
-        figures = loop.run_until_complete(run(args.count))
+        settings = IpcSettings() if args.reply_poll_us is None else IpcSettings(reply_poll_us=args.reply_poll_us)
+        figures = loop.run_until_complete(run(args.count, settings))
     finally:
         loop.close()
     print(f"loop: {type(loop).__module__.split('.')[0]}")
     print(f"pinned_cpu: {'none' if args.pin is None else args.pin}")
+    print(
+        f"loadavg: {' '.join(Path('/proc/loadavg').read_text().split()[:3]) if Path('/proc/loadavg').exists() else '?'}"
+    )
+    print(f"reply_poll_us: {settings.reply_poll_us}")
     print(f"p50_us: {figures['p50_us']:.1f} us")
     print(f"p99_us: {figures['p99_us']:.1f} us")
     print(f"floor_p50_us: {figures['floor_p50_us']:.1f} us")
     print(f"floor_p99_us: {figures['floor_p99_us']:.1f} us")
+    print(f"cpu_us: {figures['cpu_us']:.1f} us")
+    print(f"floor_cpu_us: {figures['floor_cpu_us']:.1f} us")
+    print(f"replies_polled: {figures['replies_polled']:.0%}")
     print(f"throughput_msgs_s: {figures['throughput_msgs_s']:.0f} msgs/s")
     print(f"payload_10mib_mb_s: {figures['payload_10mib_mb_s']:.0f} MB/s")
     print(f"payload_10mib_socket_mb_s: {figures['payload_10mib_socket_mb_s']:.0f} MB/s")
