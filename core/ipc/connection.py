@@ -49,7 +49,8 @@ _PONG = int(FrameType.PONG)
 _CLOSE = int(FrameType.CLOSE)
 _NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
-_POLL_READ = 64 * 1024  # bytes per direct read while polling for a reply (below glibc's mmap threshold)
+_POLL_READ = 64 * 1024  # most bytes per direct read while polling for a reply (below glibc's mmap threshold)
+_BYTE_ORDER: Final = sys.byteorder  # FIONREAD answers a native int
 _perf_ns = time.perf_counter_ns
 if sys.platform != "win32":
     import fcntl
@@ -368,6 +369,8 @@ class FramedConnection(asyncio.Protocol):
         if fd < 0 or not self._fast or self._read_pause_reasons:
             return False
         ioctl = _ioctl
+        read = os.read
+        from_bytes = int.from_bytes
         readable = self._readable
         yield_cpu = _sched_yield
         clock = _perf_ns
@@ -380,7 +383,8 @@ class FramedConnection(asyncio.Protocol):
                         return False
                     yield_cpu()
                     continue
-                data = os.read(fd, _POLL_READ)
+                size = from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
+                data = read(fd, size if size < _POLL_READ else _POLL_READ)
             except OSError:
                 return False  # the transport meets the same error (or the EAGAIN) itself
             if not data:

@@ -168,8 +168,7 @@ class RpcPeer:
         if lone and self._poll_ns:
             if self._sync_run < _SYNC_RUN_MAX:
                 # Poll right here: a reply caught now completes this call without an event-loop round.
-                self._poll_for(method, fut)
-                self._sync_run = self._sync_run + 1 if fut.done() else 0
+                self._sync_run = self._sync_run + 1 if self._poll_for(method, fut) else 0
             else:
                 # Enough calls in a row finished without yielding: let the loop run what is ready first (other
                 # tasks' requests then make this one not lone, so pipelines form), and poll after that.
@@ -194,12 +193,13 @@ class RpcPeer:
             if self._slot_waiters:
                 self._wake_slot_waiter()
 
-    def _poll_for(self, method: str, fut: asyncio.Future[Any]) -> None:
+    def _poll_for(self, method: str, fut: asyncio.Future[Any]) -> bool:
         """Poll for the reply of a request that is still the only one in flight (settings.reply_poll_us), unless
         this method's replies keep arriving too late: each miss doubles how many of its requests skip polling
         (up to 1024), a hit resets. Called inline or as a loop callback (other requests may have gone out since)."""
-        if self._in_flight != 1 or fut.done() or not self.connection.can_poll:
-            return
+        conn = self.connection
+        if self._in_flight != 1 or fut.done() or conn._poll_fd < 0:
+            return False
         state = self._poll_state.get(method)
         if state is None:
             if len(self._poll_state) >= _POLL_METHODS:
@@ -207,13 +207,15 @@ class RpcPeer:
             state = self._poll_state[method] = [0, 0]
         if state[0]:
             state[0] -= 1
-        elif self.connection.poll_reply(fut, self._poll_ns):
+            return False
+        if conn.poll_reply(fut, self._poll_ns):
             state[1] = 0
-            self.connection.metrics.polled += 1
-        else:
-            misses = state[1] = min(state[1] + 1, 10)
-            state[0] = 1 << misses
-            self.connection.metrics.poll_misses += 1
+            conn.metrics.polled += 1
+            return True
+        misses = state[1] = min(state[1] + 1, 10)
+        state[0] = 1 << misses
+        conn.metrics.poll_misses += 1
+        return False
 
     async def stream(
         self, method: str, params: dict[str, Any] | list[Any] | None = None, *, timeout: float | None = None
