@@ -51,6 +51,7 @@ _NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
 _POLL_READ = 64 * 1024  # most bytes per direct read while polling for a reply (below glibc's mmap threshold)
 _BYTE_ORDER: Final = sys.byteorder  # FIONREAD answers a native int
+_LINGER_RUN: Final = 8  # messages taken by one linger before the event loop runs again
 _perf_ns = time.perf_counter_ns
 if sys.platform != "win32":
     import fcntl
@@ -150,6 +151,12 @@ class FramedConnection(asyncio.Protocol):
         self._segments = SharedSegments()
         self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
         self._readable = bytearray(_NONE_READABLE)  # FIONREAD's answer
+        self.answered_inline = False
+        """Set by the RPC layer when it answered a request before ``on_message`` returned (a linger cue)."""
+        self._reading_directly = False  # inside poll_reply or _linger: no nested direct reads
+        self._linger_ns = self.settings.request_linger_us * 1000
+        self._linger_skip = 0  # lingers still to skip after misses
+        self._linger_misses = 0  # misses in a row
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -172,7 +179,7 @@ class FramedConnection(asyncio.Protocol):
         wt = self._wtransport
         assert wt is not None
         wt.set_write_buffer_limits(high=self.settings.write_buffer_high, low=self.settings.write_buffer_low)
-        if self.settings.reply_poll_us:
+        if self.settings.reply_poll_us or self.settings.request_linger_us:
             self._poll_fd = _pollable_fd(self._rtransport)
         if self.role == "accept":
             uid = peer_uid(wt.get_extra_info("socket"))
@@ -207,6 +214,10 @@ class FramedConnection(asyncio.Protocol):
                     if obj is _UNREADABLE:
                         return
                 self.on_message(obj)
+                if self.answered_inline:
+                    self.answered_inline = False
+                    if self._linger_ns and not self._reading_directly:
+                        self._linger()
                 return
         try:
             frames = decoder.feed(data)
@@ -255,6 +266,7 @@ class FramedConnection(asyncio.Protocol):
                 if self.state is State.CLOSED:
                     break
         finally:
+            self.answered_inline = False  # a cue for the single-frame path only
             self._flush_batch()
 
     def _take_shared(self, obj: Any) -> Any:
@@ -366,8 +378,15 @@ class FramedConnection(asyncio.Protocol):
         answers at once instead of after the budget.
         """
         fd = self._poll_fd
-        if fd < 0 or not self._fast or self._read_pause_reasons:
+        if fd < 0 or not self._fast or self._read_pause_reasons or self._reading_directly:
             return False
+        self._reading_directly = True
+        try:
+            return self._poll(fd, done, budget_ns)
+        finally:
+            self._reading_directly = False
+
+    def _poll(self, fd: int, done: asyncio.Future[Any], budget_ns: int) -> bool:
         ioctl = _ioctl
         read = os.read
         from_bytes = int.from_bytes
@@ -394,6 +413,57 @@ class FramedConnection(asyncio.Protocol):
                 return True
             if not self._fast or self._read_pause_reasons:
                 return False
+
+    def _linger(self) -> None:
+        """After answering a request inline, read the fd directly for the next message for a while.
+
+        Why: the same halted-vCPU wake-up that poll_reply avoids for replies also hits the side that answers:
+        its next request would wake it from epoll on its own, halted CPU. A caller making sequential requests
+        sends the next one within microseconds of our reply. Adaptive like reply polling: a linger that runs out
+        of budget makes the next 2, 4, ... 1024 cues be ignored (reset by a hit). At most _LINGER_RUN messages
+        are taken per linger before the event loop runs again (other tasks, timers, other connections).
+        """
+        if self._linger_skip:
+            self._linger_skip -= 1
+            return
+        fd = self._poll_fd
+        if fd < 0 or self._read_pause_reasons:
+            return
+        self._reading_directly = True
+        ioctl = _ioctl
+        readable = self._readable
+        clock = _perf_ns
+        budget = self._linger_ns
+        taken = 0
+        try:
+            deadline = clock() + budget
+            while self._fast and taken < _LINGER_RUN and not self._read_pause_reasons:
+                ioctl(fd, _FIONREAD, readable)
+                if readable == _NONE_READABLE:
+                    if clock() < deadline:
+                        _sched_yield()
+                        continue
+                    break
+                size = int.from_bytes(readable, _BYTE_ORDER)
+                data = os.read(fd, size if size < _POLL_READ else _POLL_READ)
+                if not data:
+                    break  # end-of-stream stays readable: the transport sees it too
+                self.data_received(data)
+                taken += 1
+                deadline = clock() + budget
+        except OSError:
+            pass  # the transport meets the same error itself
+        finally:
+            self._reading_directly = False
+        if taken:
+            self.metrics.lingered += taken
+        if taken < _LINGER_RUN and self._fast:  # the budget ran out waiting
+            self.metrics.linger_misses += 1
+            if not taken:
+                misses = self._linger_misses = min(self._linger_misses + 1, 10)
+                self._linger_skip = 1 << misses
+                return
+        self._linger_misses = 0
 
     def _write_frame(self, frame_type: int, payload: bytes | memoryview) -> None:
         size = len(payload)

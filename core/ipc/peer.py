@@ -444,6 +444,7 @@ class RpcPeer:
         if type(result) in _PLAIN:
             try:
                 self._send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                self.connection.answered_inline = True
                 return
             except SymphonyError:
                 pass  # _reply below turns it into an error reply (or drops it if the connection closed)

@@ -1,4 +1,6 @@
-"""Polling the socket for the reply of a lone request (settings.reply_poll_us, docs/ipc-protocol.md §6.4).
+"""Reading the socket directly instead of sleeping in the event loop (docs/ipc-protocol.md §6.4): polling for the
+reply of a lone request (settings.reply_poll_us) and lingering for the next request after answering one inline
+(settings.request_linger_us).
 
 Against a real child process over a real Unix socket or pipes: the counters in ConnectionMetrics tell whether a
 reply was caught by polling or the poll ran out of budget. Budgets are generous where a hit is expected, so a
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from core.ipc.connection import _pollable_fd
+from core.ipc.connection import _LINGER_RUN, _pollable_fd
 from core.ipc.peer import _SYNC_RUN_MAX
 from core.ipc.security import AuthToken
 from core.ipc.settings import IpcSettings
@@ -26,7 +28,9 @@ from tests.core.ipc.harness import ROOT, parent
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="polling reads POSIX fds")
 
-GENEROUS = IpcSettings(reply_poll_us=10_000)
+GENEROUS = IpcSettings(reply_poll_us=10_000, request_linger_us=10_000)
+LINGER_ONLY = IpcSettings(reply_poll_us=0, request_linger_us=10_000)
+"""For the side that answers: not polling for its own reply meanwhile (a poll would take the requests itself)."""
 
 
 async def test_sequential_replies_are_caught_by_polling_and_counted() -> None:
@@ -145,6 +149,56 @@ async def test_replies_over_stdio_pipes_are_polled_too() -> None:
         process.wait()
 
 
+async def test_the_answering_side_lingers_for_the_next_request() -> None:
+    # The child makes sequential requests that the parent answers inline (parent/noop): the parent, having
+    # answered, reads its socket for the next one instead of going back to sleep in epoll.
+    async with parent() as p:
+        child = await p.connected_child(LINGER_ONLY)
+        assert await child.request("child/flood", {"count": 40}) == {"ok": 40, "limited": 0}
+        assert child.metrics.lingered > 0
+        assert child.metrics.snapshot()["lingered"] == child.metrics.lingered
+
+
+async def test_lingering_off_never_reads_the_socket_itself() -> None:
+    async with parent() as p:
+        child = await p.connected_child(IpcSettings(request_linger_us=0))
+        assert await child.request("child/flood", {"count": 20}) == {"ok": 20, "limited": 0}
+        assert child.metrics.lingered == 0 and child.metrics.linger_misses == 0
+
+
+async def test_lingering_still_lets_other_tasks_run() -> None:
+    # While requests keep coming, one linger takes at most _LINGER_RUN of them before the event loop runs again.
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    async with parent() as p:
+        child = await p.connected_child(LINGER_ONLY)
+        count = 10 * (_LINGER_RUN + 1)
+        task = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        ticks = 0
+        assert await child.request("child/flood", {"count": count}) == {"ok": count, "limited": 0}
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert child.metrics.lingered > 0
+        assert ticks >= count // (_LINGER_RUN + 1)
+
+
+async def test_lingering_backs_off_when_the_next_request_comes_late() -> None:
+    async with parent() as p:
+        child = await p.connected_child(IpcSettings(reply_poll_us=0, request_linger_us=1000))
+        # 20 ms between requests, 1 ms linger: every linger misses; each miss doubles the answers it skips, so
+        # 10 answers linger about 3 times (calls 1, 4 and 9), not 10 (a heartbeat landing in a window may shift it).
+        assert await child.request("child/paced", {"count": 10, "pause": 0.02}, timeout=30) == 10
+        assert 1 <= child.metrics.linger_misses <= 5
+
+
 class _Transport:
     def __init__(self, extra: dict[str, Any]) -> None:
         self.extra = extra
@@ -167,8 +221,12 @@ def test_only_non_blocking_fds_are_polled() -> None:
         b.close()
 
 
-def test_the_poll_budget_is_bounded() -> None:
-    assert IpcSettings().reply_poll_us == 100
+def test_the_poll_and_linger_budgets_are_bounded() -> None:
+    assert IpcSettings().reply_poll_us == 100 and IpcSettings().request_linger_us == 100
+    with pytest.raises(ValidationError):
+        IpcSettings(request_linger_us=-1)
+    with pytest.raises(ValidationError):
+        IpcSettings(request_linger_us=20_000)
     with pytest.raises(ValidationError):
         IpcSettings(reply_poll_us=-1)
     with pytest.raises(ValidationError):
