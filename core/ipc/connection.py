@@ -157,6 +157,8 @@ class FramedConnection(asyncio.Protocol):
         self._linger_ns = self.settings.request_linger_us * 1000
         self._linger_skip = 0  # lingers still to skip after misses
         self._linger_misses = 0  # misses in a row
+        self._yield_first = False  # the last direct read found nothing before yielding once
+        self._waits = 0
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -387,32 +389,49 @@ class FramedConnection(asyncio.Protocol):
             self._reading_directly = False
 
     def _poll(self, fd: int, done: asyncio.Future[Any], budget_ns: int) -> bool:
-        ioctl = _ioctl
-        read = os.read
-        from_bytes = int.from_bytes
-        readable = self._readable
-        yield_cpu = _sched_yield
-        clock = _perf_ns
-        deadline = clock() + budget_ns
+        deadline = _perf_ns() + budget_ns
         while True:
-            try:
-                ioctl(fd, _FIONREAD, readable)
-                if readable == _NONE_READABLE:
-                    if clock() >= deadline:
-                        return False
-                    yield_cpu()
-                    continue
-                size = from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
-                data = read(fd, size if size < _POLL_READ else _POLL_READ)
-            except OSError:
-                return False  # the transport meets the same error (or the EAGAIN) itself
-            if not data:
-                return False  # end-of-stream stays readable: the transport sees it too
+            data = self._next_chunk(fd, deadline)
+            if data is None:
+                return False
             self.data_received(data)
             if done.done():
                 return True
             if not self._fast or self._read_pause_reasons:
                 return False
+
+    def _next_chunk(self, fd: int, deadline: int) -> bytes | None:
+        """Spin until ``fd`` has bytes and return them; None at ``deadline``, at end-of-stream or on an error.
+
+        Each round asks the kernel how much is readable (FIONREAD: cheaper than a failed read) and, if nothing
+        is, yields the CPU so that a peer sharing our CPU runs at once. When the peer was not running during our
+        own write last time (it spins too, or sits on another CPU), the first ask would only find nothing: yield
+        before it (re-checked every 16th wait). End-of-stream and errors are left to the transport, which reads
+        the same fd.
+        """
+        readable = self._readable
+        waits = self._waits = self._waits + 1
+        yielded = self._yield_first and waits & 15
+        if yielded:
+            _sched_yield()
+        try:
+            _ioctl(fd, _FIONREAD, readable)
+            if readable == _NONE_READABLE:
+                if not yielded:
+                    self._yield_first = True
+                while True:
+                    if _perf_ns() >= deadline:
+                        return None
+                    _sched_yield()
+                    _ioctl(fd, _FIONREAD, readable)
+                    if readable != _NONE_READABLE:
+                        break
+            elif not yielded:
+                self._yield_first = False
+            size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
+            return os.read(fd, size if size < _POLL_READ else _POLL_READ) or None
+        except OSError:
+            return None
 
     def _linger(self) -> None:
         """After answering a request inline, read the fd directly for the next message for a while.
@@ -430,29 +449,15 @@ class FramedConnection(asyncio.Protocol):
         if fd < 0 or self._read_pause_reasons:
             return
         self._reading_directly = True
-        ioctl = _ioctl
-        readable = self._readable
-        clock = _perf_ns
         budget = self._linger_ns
         taken = 0
         try:
-            deadline = clock() + budget
             while self._fast and taken < _LINGER_RUN and not self._read_pause_reasons:
-                ioctl(fd, _FIONREAD, readable)
-                if readable == _NONE_READABLE:
-                    if clock() < deadline:
-                        _sched_yield()
-                        continue
+                data = self._next_chunk(fd, _perf_ns() + budget)
+                if data is None:
                     break
-                size = int.from_bytes(readable, _BYTE_ORDER)
-                data = os.read(fd, size if size < _POLL_READ else _POLL_READ)
-                if not data:
-                    break  # end-of-stream stays readable: the transport sees it too
                 self.data_received(data)
                 taken += 1
-                deadline = clock() + budget
-        except OSError:
-            pass  # the transport meets the same error itself
         finally:
             self._reading_directly = False
         if taken:
