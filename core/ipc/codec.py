@@ -7,6 +7,7 @@ escape: anything undecodable becomes a ParseError (JSON-RPC -32700).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Final, Protocol
 
 import msgpack  # type: ignore[import-untyped]
@@ -42,6 +43,8 @@ class MsgpackCodec:
 
     def __init__(self) -> None:
         self._packer = msgpack.Packer(use_bin_type=True, autoreset=True)
+        self.encode_unchecked: Callable[[Any], bytes] = self._packer.pack
+        """``encode`` without its Python frame: library exceptions escape (call ``encode`` to get the error)."""
 
     def encode(self, obj: Any) -> bytes:
         """Serialise ``obj`` (bytes travel as msgpack bin)."""

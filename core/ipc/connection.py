@@ -12,9 +12,11 @@ import asyncio
 import json
 import logging
 import os
+import sys
+import time
 from collections.abc import Callable, Sequence
 from enum import Enum
-from typing import Any, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from core.errors import (
     AuthenticationError,
@@ -47,6 +49,23 @@ _PONG = int(FrameType.PONG)
 _CLOSE = int(FrameType.CLOSE)
 _NEVER = 1 << 62
 _SMALL = 64 * 1024  # below this, header + payload are joined (one copy beats two buffer entries)
+_POLL_READ = 64 * 1024  # most bytes per direct read while polling for a reply (below glibc's mmap threshold)
+_BYTE_ORDER: Final = sys.byteorder  # FIONREAD answers a native int
+_LINGER_RUN: Final = 8  # messages taken by one linger before the event loop runs again
+_perf_ns = time.perf_counter_ns
+if sys.platform != "win32":
+    import fcntl
+    import termios
+
+    _ioctl: Callable[[int, int, bytearray], int] = fcntl.ioctl
+    _FIONREAD: int = termios.FIONREAD
+else:  # never polled there (_pollable_fd), but the names exist for type checkers
+
+    def _ioctl(fd: int, request: int, arg: bytearray) -> int:
+        raise OSError("FIONREAD is not available on Windows")
+
+    _FIONREAD = 0
+_NONE_READABLE: Final = bytes(4)  # FIONREAD's int when nothing is buffered
 
 
 class State(Enum):
@@ -123,12 +142,23 @@ class FramedConnection(asyncio.Protocol):
         self._fast = False  # True exactly while OPEN: one attribute test on the hot paths
         self._limit = self.settings.max_frame_size
         self._encode: Callable[[Any], bytes] = _unopened
+        self._encode_unchecked: Callable[[Any], bytes] = _unopened
         self._decode: Callable[[bytes | memoryview], Any] = _unopened
         s = self.settings
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
         # Encoded messages at least this large have their big bytes values moved to shared memory (§4.4).
         self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
         self._segments = SharedSegments()
+        self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
+        self._readable = bytearray(_NONE_READABLE)  # FIONREAD's answer
+        self.answered_inline = False
+        """Set by the RPC layer when it answered a request before ``on_message`` returned (a linger cue)."""
+        self._reading_directly = False  # inside poll_reply or _linger: no nested direct reads
+        self._linger_ns = self.settings.request_linger_us * 1000
+        self._linger_skip = 0  # lingers still to skip after misses
+        self._linger_misses = 0  # misses in a row
+        self._yield_first = False  # the last direct read found nothing before yielding once
+        self._waits = 0
         self.opened: asyncio.Future[None] = self._loop.create_future()
         """Resolves when the handshake succeeds; fails with the reason if it does not."""
         self.closed: asyncio.Future[SymphonyError | None] = self._loop.create_future()
@@ -151,6 +181,8 @@ class FramedConnection(asyncio.Protocol):
         wt = self._wtransport
         assert wt is not None
         wt.set_write_buffer_limits(high=self.settings.write_buffer_high, low=self.settings.write_buffer_low)
+        if self.settings.reply_poll_us or self.settings.request_linger_us:
+            self._poll_fd = _pollable_fd(self._rtransport)
         if self.role == "accept":
             uid = peer_uid(wt.get_extra_info("socket"))
             if uid is not None and hasattr(os, "getuid") and uid != os.getuid():
@@ -175,7 +207,7 @@ class FramedConnection(asyncio.Protocol):
             if length == size - 6 and frame_type == _DATA and version == PROTOCOL_VERSION and length <= self._limit:
                 metrics.messages_in += 1
                 try:
-                    obj = self._decode(memoryview(data)[6:])
+                    obj = self._decode(data[6:] if size < _SMALL else memoryview(data)[6:])  # small: copy is cheaper
                 except SymphonyError as exc:
                     self._unreadable(exc, None)
                     return
@@ -184,6 +216,10 @@ class FramedConnection(asyncio.Protocol):
                     if obj is _UNREADABLE:
                         return
                 self.on_message(obj)
+                if self.answered_inline:
+                    self.answered_inline = False
+                    if self._linger_ns and not self._reading_directly:
+                        self._linger()
                 return
         try:
             frames = decoder.feed(data)
@@ -232,6 +268,7 @@ class FramedConnection(asyncio.Protocol):
                 if self.state is State.CLOSED:
                     break
         finally:
+            self.answered_inline = False  # a cue for the single-frame path only
             self._flush_batch()
 
     def _take_shared(self, obj: Any) -> Any:
@@ -295,7 +332,10 @@ class FramedConnection(asyncio.Protocol):
         """
         if not self._fast:
             raise self.closed_error()
-        payload = self._encode(obj)
+        try:
+            payload = self._encode_unchecked(obj)
+        except Exception:
+            payload = self._encode(obj)  # raises the codec's ProtocolError
         size = len(payload)
         if size >= self._shm_from:
             shared, count = self._segments.externalize(obj, self._shm_from)
@@ -322,6 +362,113 @@ class FramedConnection(asyncio.Protocol):
             self._cork = []
             self._loop.call_soon(self._flush_cork)
         self._write_frame(_DATA, payload)
+
+    @property
+    def can_poll(self) -> bool:
+        """True if ``poll_reply`` may read this connection directly (POSIX fd transport, polling enabled)."""
+        return self._poll_fd >= 0
+
+    def poll_reply(self, done: asyncio.Future[Any], budget_ns: int) -> bool:
+        """Read the transport's fd directly until ``done`` resolves or ``budget_ns`` passes; True if it resolved.
+
+        Why: a reply that arrives while the loop sleeps in epoll costs a cross-CPU wake-up, which on virtual
+        machines whose idle vCPUs halt is several times the round trip itself. A caller that expects a quick
+        reply polls instead, then finds ``done`` resolved without the loop ever sleeping. Bytes read here go
+        through ``data_received`` exactly as if the transport had read them (it reads the same fd, so order is
+        kept; it meets end-of-stream or errors itself later). Each round asks the kernel how much is readable
+        (FIONREAD: cheaper than a failed read) and, if nothing is, yields the CPU so that a peer sharing our CPU
+        answers at once instead of after the budget.
+        """
+        fd = self._poll_fd
+        if fd < 0 or not self._fast or self._read_pause_reasons or self._reading_directly:
+            return False
+        self._reading_directly = True
+        try:
+            return self._poll(fd, done, budget_ns)
+        finally:
+            self._reading_directly = False
+
+    def _poll(self, fd: int, done: asyncio.Future[Any], budget_ns: int) -> bool:
+        deadline = _perf_ns() + budget_ns
+        while True:
+            data = self._next_chunk(fd, deadline)
+            if data is None:
+                return False
+            self.data_received(data)
+            if done.done():
+                return True
+            if not self._fast or self._read_pause_reasons:
+                return False
+
+    def _next_chunk(self, fd: int, deadline: int) -> bytes | None:
+        """Spin until ``fd`` has bytes and return them; None at ``deadline``, at end-of-stream or on an error.
+
+        Each round asks the kernel how much is readable (FIONREAD: cheaper than a failed read) and, if nothing
+        is, yields the CPU so that a peer sharing our CPU runs at once. When the peer was not running during our
+        own write last time (it spins too, or sits on another CPU), the first ask would only find nothing: yield
+        before it (re-checked every 16th wait). End-of-stream and errors are left to the transport, which reads
+        the same fd.
+        """
+        readable = self._readable
+        waits = self._waits = self._waits + 1
+        yielded = self._yield_first and waits & 15
+        if yielded:
+            _sched_yield()
+        try:
+            _ioctl(fd, _FIONREAD, readable)
+            if readable == _NONE_READABLE:
+                if not yielded:
+                    self._yield_first = True
+                while True:
+                    if _perf_ns() >= deadline:
+                        return None
+                    _sched_yield()
+                    _ioctl(fd, _FIONREAD, readable)
+                    if readable != _NONE_READABLE:
+                        break
+            elif not yielded:
+                self._yield_first = False
+            size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
+            return os.read(fd, size if size < _POLL_READ else _POLL_READ) or None
+        except OSError:
+            return None
+
+    def _linger(self) -> None:
+        """After answering a request inline, read the fd directly for the next message for a while.
+
+        Why: the same halted-vCPU wake-up that poll_reply avoids for replies also hits the side that answers:
+        its next request would wake it from epoll on its own, halted CPU. A caller making sequential requests
+        sends the next one within microseconds of our reply. Adaptive like reply polling: a linger that runs out
+        of budget makes the next 2, 4, ... 1024 cues be ignored (reset by a hit). At most _LINGER_RUN messages
+        are taken per linger before the event loop runs again (other tasks, timers, other connections).
+        """
+        if self._linger_skip:
+            self._linger_skip -= 1
+            return
+        fd = self._poll_fd
+        if fd < 0 or self._read_pause_reasons:
+            return
+        self._reading_directly = True
+        budget = self._linger_ns
+        taken = 0
+        try:
+            while self._fast and taken < _LINGER_RUN and not self._read_pause_reasons:
+                data = self._next_chunk(fd, _perf_ns() + budget)
+                if data is None:
+                    break
+                self.data_received(data)
+                taken += 1
+        finally:
+            self._reading_directly = False
+        if taken:
+            self.metrics.lingered += taken
+        if taken < _LINGER_RUN and self._fast:  # the budget ran out waiting
+            self.metrics.linger_misses += 1
+            if not taken:
+                misses = self._linger_misses = min(self._linger_misses + 1, 10)
+                self._linger_skip = 1 << misses
+                return
+        self._linger_misses = 0
 
     def _write_frame(self, frame_type: int, payload: bytes | memoryview) -> None:
         size = len(payload)
@@ -384,6 +531,7 @@ class FramedConnection(asyncio.Protocol):
     def _open(self, codec_name: str) -> None:
         self.codec = codec = make_codec(codec_name)
         self._encode = codec.encode
+        self._encode_unchecked = getattr(codec, "encode_unchecked", codec.encode)
         self._decode = codec.decode
         self._decoder.max_frame_size = self.settings.max_frame_size
         self.state = State.OPEN
@@ -564,6 +712,18 @@ def _drop(_: Any) -> None:
     pass
 
 
+def _pollable_fd(transport: asyncio.BaseTransport | None) -> int:
+    """The fd ``poll_reply`` may read directly: a non-blocking socket or pipe on POSIX, else -1."""
+    if transport is None or sys.platform == "win32" or not hasattr(os, "sched_yield"):
+        return -1
+    handle = transport.get_extra_info("socket") or transport.get_extra_info("pipe")
+    try:
+        fd = int(handle.fileno())
+        return fd if fd >= 0 and not os.get_blocking(fd) else -1  # a blocking read would hang the loop
+    except (AttributeError, OSError, ValueError):
+        return -1
+
+
 def _drop2(_: Any, __: Any) -> None:
     pass
 
@@ -573,6 +733,9 @@ _UNREADABLE: Any = object()
 
 def _noop() -> None:
     pass
+
+
+_sched_yield: Callable[[], None] = getattr(os, "sched_yield", _noop)
 
 
 def _unopened(_: Any) -> Any:

@@ -46,7 +46,18 @@ class LatencyHistogram:
 class ConnectionMetrics:
     """What one connection has carried: messages and bytes each way, errors, and request round-trip latency."""
 
-    __slots__ = ("bytes_in", "bytes_out", "errors", "latency", "messages_in", "messages_out")
+    __slots__ = (
+        "bytes_in",
+        "bytes_out",
+        "errors",
+        "latency",
+        "linger_misses",
+        "lingered",
+        "messages_in",
+        "messages_out",
+        "poll_misses",
+        "polled",
+    )
 
     def __init__(self) -> None:
         self.messages_in = 0
@@ -56,6 +67,14 @@ class ConnectionMetrics:
         self.errors = 0
         """Malformed, refused or failed traffic in either direction."""
         self.latency = LatencyHistogram()
+        self.polled = 0
+        """Replies caught by polling the socket after a lone request (settings.reply_poll_us)."""
+        self.poll_misses = 0
+        """Polls that ran out of budget before the reply came (each makes that method poll less often)."""
+        self.lingered = 0
+        """Messages caught by lingering on the socket after answering a request (settings.request_linger_us)."""
+        self.linger_misses = 0
+        """Lingers that ran out of budget waiting for the next message."""
 
     def snapshot(self) -> dict[str, Any]:
         """Plain values for `symphony ipc stats`, logs and RPC replies."""
@@ -69,6 +88,10 @@ class ConnectionMetrics:
             "latency_mean_us": round(self.latency.mean_us, 1),
             "latency_p50_us": self.latency.percentile(0.5),
             "latency_p99_us": self.latency.percentile(0.99),
+            "replies_polled": self.polled,
+            "poll_misses": self.poll_misses,
+            "lingered": self.lingered,
+            "linger_misses": self.linger_misses,
         }
 
 

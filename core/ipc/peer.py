@@ -49,6 +49,9 @@ _perf_ns = time.perf_counter_ns
 _PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None), bytes})
 _REQUEST: Final = Kind.REQUEST
 _NOTIFICATION: Final = Kind.NOTIFICATION
+_SYNC_RUN_MAX: Final = 8
+"""Lone requests answered by inline polling before one must yield to the event loop (fairness, pipelining)."""
+_POLL_METHODS: Final = 1024  # methods whose reply-poll history is kept (forgotten all at once beyond that)
 
 
 class RpcPeer:
@@ -85,6 +88,9 @@ class RpcPeer:
         self._bucket = TokenBucket(limit.rate, limit.burst) if limit is not None else None
         self._close_callbacks: list[Callable[[SymphonyError | None], None]] = []
         self._latency = connection.metrics.latency
+        self._poll_ns = settings.reply_poll_us * 1000
+        self._sync_run = 0  # requests in a row answered by polling, without the caller yielding to the loop
+        self._poll_state: dict[str, list[int]] = {}  # method -> [requests left that skip polling, misses in a row]
         self._send = connection.send
         connection.on_message = self._on_message
         connection.on_bad_message = self._on_bad_message
@@ -112,6 +118,11 @@ class RpcPeer:
     def closed(self) -> asyncio.Future[SymphonyError | None]:
         """Resolves with the close reason (None for an orderly Close)."""
         return self.connection.closed
+
+    @property
+    def in_flight(self) -> int:
+        """Our requests awaiting a response."""
+        return self._in_flight
 
     def add_close_callback(self, callback: Callable[[SymphonyError | None], None]) -> None:
         """Run ``callback(reason)`` once the connection is gone."""
@@ -145,14 +156,24 @@ class RpcPeer:
         # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
         # The clock starts before the write: on one CPU the peer may run, answer and yield back inside it.
         started = _perf_ns()
-        if self._in_flight:
-            conn.send(message, cork=True)
-        else:
+        lone = not self._in_flight
+        if lone:
             conn.send(message)
+        else:
+            conn.send(message, cork=True)
         self._in_flight += 1
         self._pending[msg_id] = (fut, started, method, timeout is None)
         if on_progress is not None:
             self._progress[msg_id] = on_progress
+        if lone and self._poll_ns:
+            if self._sync_run < _SYNC_RUN_MAX:
+                # Poll right here: a reply caught now completes this call without an event-loop round.
+                self._sync_run = self._sync_run + 1 if self._poll_for(method, fut) else 0
+            else:
+                # Enough calls in a row finished without yielding: let the loop run what is ready first (other
+                # tasks' requests then make this one not lone, so pipelines form), and poll after that.
+                self._sync_run = 0
+                self._loop.call_soon(self._poll_for, method, fut)
         timer = None
         if timeout is not None and timeout != math.inf:
             timer = self._loop.call_later(timeout, self._expire, msg_id, timeout)
@@ -171,6 +192,30 @@ class RpcPeer:
             self._in_flight -= 1
             if self._slot_waiters:
                 self._wake_slot_waiter()
+
+    def _poll_for(self, method: str, fut: asyncio.Future[Any]) -> bool:
+        """Poll for the reply of a request that is still the only one in flight (settings.reply_poll_us), unless
+        this method's replies keep arriving too late: each miss doubles how many of its requests skip polling
+        (up to 1024), a hit resets. Called inline or as a loop callback (other requests may have gone out since)."""
+        conn = self.connection
+        if self._in_flight != 1 or fut.done() or conn._poll_fd < 0:
+            return False
+        state = self._poll_state.get(method)
+        if state is None:
+            if len(self._poll_state) >= _POLL_METHODS:
+                self._poll_state.clear()
+            state = self._poll_state[method] = [0, 0]
+        if state[0]:
+            state[0] -= 1
+            return False
+        if conn.poll_reply(fut, self._poll_ns):
+            state[1] = 0
+            conn.metrics.polled += 1
+            return True
+        misses = state[1] = min(state[1] + 1, 10)
+        state[0] = 1 << misses
+        conn.metrics.poll_misses += 1
+        return False
 
     async def stream(
         self, method: str, params: dict[str, Any] | list[Any] | None = None, *, timeout: float | None = None
@@ -399,6 +444,7 @@ class RpcPeer:
         if type(result) in _PLAIN:
             try:
                 self._send({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                self.connection.answered_inline = True
                 return
             except SymphonyError:
                 pass  # _reply below turns it into an error reply (or drops it if the connection closed)

@@ -35,6 +35,14 @@ class IpcSettings(FrozenModel):
     """Hard cap: a peer that lets this much pile up unread (replies it never reads) is disconnected."""
     shm_threshold: int | None = Field(default=1024 * 1024, ge=1)
     """Bytes values at least this large are sent through shared memory (docs/ipc-protocol.md §4.4); None: never."""
+    reply_poll_us: int = Field(default=100, ge=0, le=10_000)
+    """After sending a lone request, read the socket directly for up to this many microseconds for its reply
+    instead of sleeping in the event loop (adaptive: skipped for methods whose replies keep arriving later).
+    Costs at most this much CPU per request; 0 turns it off. See docs/ipc-protocol.md §6.4."""
+    request_linger_us: int = Field(default=100, ge=0, le=10_000)
+    """After answering a request inline, read the socket directly for up to this many microseconds for the next
+    message instead of sleeping in the event loop (adaptive: skipped after misses). Costs at most this much CPU
+    per answered request; 0 turns it off. See docs/ipc-protocol.md §6.4."""
     rate_limit: RateLimit | None = RateLimit()
     """None disables rate limiting (for trusted, in-process test peers)."""
 

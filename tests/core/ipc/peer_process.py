@@ -74,6 +74,15 @@ async def flood(params: dict[str, Any], ctx: RequestContext) -> dict[str, int]:
     return counts
 
 
+@methods.method("child/paced")
+async def paced(params: dict[str, Any], ctx: RequestContext) -> int:
+    """Sequential requests to the parent, ``pause`` seconds apart (the parent's linger runs out between them)."""
+    for _ in range(params["count"]):
+        await ctx.peer.request("parent/noop")
+        await asyncio.sleep(params["pause"])
+    return int(params["count"])
+
+
 @methods.notification("child/block")
 def block(params: dict[str, Any]) -> None:
     time.sleep(params["seconds"])  # deliberately blocks the loop: a stalled reader
