@@ -601,6 +601,9 @@ class Editor(
         )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
             return cached_line
+        # The same row at another horizontal scroll is the same styled text, cropped elsewhere: keyed without
+        # scroll_x (None) in the same cache, so every invalidation of painted rows drops it too.
+        self._unscrolled_key = (cache_key[0], None, *cache_key[2:])
         line = self._render_line(y)
         self._line_cache[cache_key] = line
         return line
