@@ -510,13 +510,22 @@ class Editor(
         pending, self._pending_rows = self._pending_rows, []
         gutter = self.gutter_width
         if pending and gutter == self._painted_gutter:
+            wrapped = self.wrapped_document
+            # Painted rows are keyed by visual row: with soft wrap, an edit that changed how many rows its lines
+            # take moves every row below, so all are forgotten (the highlights are kept).
+            rows_moved = self.soft_wrap and (
+                not isinstance(wrapped, FastWrappedDocument) or wrapped.rows_moved or wrapped._width != self.wrap_width
+            )
             for first, old_last, new_last in pending:
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
-                if not self.soft_wrap:
-                    self._forget_painted_rows(first, None if old_last != new_last else new_last)
+                if not rows_moved:
+                    if self.soft_wrap and old_last == new_last:
+                        self._forget_painted_rows(*self.visual_rows(first, new_last))
+                    else:
+                        self._forget_painted_rows(first, None if old_last != new_last else new_last)
                     self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
-            if self.soft_wrap:  # painted rows are keyed by visual row: forget them, keep the highlights
+            if rows_moved:
                 self._line_cache.clear()
                 self.refresh()
             return
@@ -583,11 +592,17 @@ class Editor(
         absolute_y = scroll_y + y
         selection = self.selection
         _, cursor_y = self._cursor_offset
+        row = absolute_y
+        if self.soft_wrap:  # the selection is in document rows: the row's own line decides what it shows
+            try:
+                row = self.wrapped_document._offset_to_line_info[absolute_y][0]
+            except IndexError:
+                row = -1
         cache_key = (
             self.size,
             scroll_x,
             absolute_y,
-            (selection if selection.contains_line(absolute_y) or self.soft_wrap else selection.end[0] == absolute_y),
+            (selection if selection.contains_line(row) else selection.end[0] == row),
             (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
             self.theme,
             self._matching_bracket_location,
@@ -597,7 +612,7 @@ class Editor(
             self.read_only,
             self.show_cursor,
             self.suggestion,
-            self._extras_on_row(absolute_y),
+            self._extras_on_row(row),
         )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
             return cached_line

@@ -312,6 +312,9 @@ class FastWrappedDocument(WrappedDocument):
     (not the document), and whose height is O(1) unwrapped."""
 
     _rows: VisualRows
+    rows_moved = True
+    """Whether the last ``wrap_range`` changed the visual rows of anything below the edit (its lines now take
+    a different number of rows, or there are more or fewer lines)."""
 
     def wrap(self, width: int, tab_width: int | None = None) -> None:
         if width:
@@ -343,6 +346,7 @@ class FastWrappedDocument(WrappedDocument):
                 gc.enable()
 
     def _wrap_lines(self, width: int, tab_size: int) -> None:
+        self.rows_moved = True
         wrap_offsets, tab_widths, heights = self._wrap_some(self.document.lines, width, tab_size)
         self._wrap_offsets = wrap_offsets
         self._tab_width_cache = tab_widths
@@ -385,6 +389,8 @@ class FastWrappedDocument(WrappedDocument):
         wrap_offsets, tab_widths, heights = self._wrap_some(lines, self._width, self._tab_width)
         self._wrap_offsets[top : old_bottom + 1] = wrap_offsets
         self._tab_width_cache[top : old_bottom + 1] = tab_widths
+        old_heights = self._rows.heights[top : old_bottom + 1]
+        self.rows_moved = old_heights != heights
         self._rows.replace(top, old_bottom + 1, heights)
 
     @property

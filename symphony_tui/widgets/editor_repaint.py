@@ -4,7 +4,8 @@ TextArea's ``selection`` reactive repaints the whole widget whenever the cursor 
 the compositor then re-renders, crops and filters every visible row of the editor (most of a keystroke's cost
 on a full screen). Here the selection change repaints the rows the old and new selection (and their matching
 brackets) cover, and an edit repaints the edited rows (or everything below them when lines were added or
-removed). Scrolling, resizing, soft wrap and several cursors still repaint the whole view.
+removed), on the visual rows they occupy when soft wrap is on. Scrolling, resizing, an edit that changes how many
+rows a wrapped line takes, and several cursors still repaint the whole view.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class DirtyRowsMixin(TextArea):
         super()._watch_selection(previous_selection, selection)
         if not self.is_mounted:
             return
-        if self.soft_wrap or getattr(self, "extra_selections", None):
+        if getattr(self, "extra_selections", None):
             self.refresh()
             return
         rows: list[tuple[int, int]] = [
@@ -80,12 +81,19 @@ class DirtyRowsMixin(TextArea):
             region = Region(x, y, width=3, height=1)
         return self.scroll_to_region(region, spacing=Spacing(right=self.gutter_width), animate=animate, force=True)
 
+    def visual_rows(self, first: int, last: int) -> tuple[int, int]:
+        """The visual rows (soft wrap counted) that document rows ``first..last`` occupy."""
+        offsets = self.wrapped_document._line_index_to_offsets
+        count = len(offsets)
+        if not count:
+            return (0, 0)
+        return offsets[min(max(first, 0), count - 1)][0], offsets[min(max(last, 0), count - 1)][-1]
+
     def repaint_rows(self, spans: list[tuple[int, int]], *, to_bottom: bool = False) -> None:
         """Repaint document rows ``first..last`` of each span that is on screen (``to_bottom``: and everything
         below the first of them)."""
         if self.soft_wrap:
-            self.refresh()
-            return
+            spans = [self.visual_rows(first, last) for first, last in spans]
         top = self.scroll_offset.y
         bottom = top + self.size.height
         if to_bottom and spans:
