@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -35,7 +37,7 @@ from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
 from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
 from symphony_tui.widgets.editor_split import SplitPeersMixin
-from symphony_tui.widgets.editor_syntax import SyntaxTree
+from symphony_tui.widgets.editor_syntax import ParseJob, SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.grammars import grammar_for
@@ -43,6 +45,8 @@ from symphony_tui.widgets.highlights import LazyHighlights
 
 if TYPE_CHECKING:
     from symphony_tui.lsp.sync import DocumentSync
+
+log = logging.getLogger(__name__)
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -135,6 +139,9 @@ class Editor(
         self._init_split()
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
+        self._parse_in_flight: ParseJob | None = None
+        self._edits_in_flight: list[ByteEdit] = []
+        self._rows_in_flight: list[tuple[int, int]] = []
         self._pending_rows: list[tuple[int, int, int]] = []
         self._edited_since_parse: list[tuple[int, int]] = []
         self._painted_gutter = -1
@@ -412,6 +419,7 @@ class Editor(
         """Parse ``document`` with ``language``'s grammar (none: plain text)."""
         grammar = grammar_for(language) if language else None
         self._syntax = None
+        self._parse_in_flight = None  # a parse of the old tree, if running, lands on nothing
         document.track_bytes = False
         if grammar is None:
             return
@@ -458,10 +466,13 @@ class Editor(
             (a + shift, b + shift) if a > old_last else (a, b) for a, b in self._edited_since_parse
         ] + [(first, new_last)]
         self._syntax.edit(*byte_edit)
+        if self._parse_in_flight is not None:
+            self._edits_in_flight.append(byte_edit)
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
             self._reparse_timer = None
         if self.document.line_count <= self.sync_reparse_lines:
+            self._parse_in_flight = None  # parsed here and now: a threaded parse still running is outdated
             changed = self._syntax.reparse(self.document.text.encode("utf-8"))
             self._edited_since_parse = []
             if changed is None:
@@ -478,16 +489,46 @@ class Editor(
             self._forward_to_split_peers(start, end, text)
 
     def _reparse(self) -> None:
-        """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
+        """Bring the syntax tree up to date with the text in a worker thread (see ``editor_syntax``); the repaint
+        with fresh highlights follows when it lands."""
         self._reparse_timer = None
-        if self._syntax is None or not self._syntax.stale:
+        syntax = self._syntax
+        if syntax is None or not syntax.stale or self._parse_in_flight is not None:
+            return  # a parse running now is followed by another if edits made the tree stale again
+        document = self.document
+        job = syntax.snapshot()
+        self._parse_in_flight = job
+        self._edits_in_flight = []
+        self._rows_in_flight, self._edited_since_parse = self._edited_since_parse, []
+        lines = list(document.lines)  # copying the references is cheap; joining 5 MB is done in the thread
+        self.run_worker(self._parse_in_thread(job, lines, document.newline), group="reparse", exit_on_error=False)
+
+    async def _parse_in_thread(self, job: ParseJob, lines: list[str], newline: str) -> None:
+        try:
+            await asyncio.to_thread(job.run, lines, newline)
+        except Exception:
+            # The highlights stay those of the shifted old tree; the next pause in typing tries again.
+            log.exception("reparse failed")
+            if job is self._parse_in_flight:
+                self._parse_in_flight = None
+                self._edited_since_parse = self._rows_in_flight + self._edited_since_parse
             return
-        first_full_parse = self._syntax.partial
-        changed = self._syntax.reparse(self.document.text.encode("utf-8"))
-        edited, self._edited_since_parse = self._edited_since_parse, []
+        syntax = self._syntax
+        if job is not self._parse_in_flight or syntax is None:
+            return  # the language or text was replaced meanwhile
+        self._parse_in_flight = None
+        first_full_parse = syntax.partial
+        later, self._edits_in_flight = self._edits_in_flight, []
+        syntax.adopt(job, later)
+        edited, self._rows_in_flight = self._rows_in_flight, []
+        changed = job.changed
+        if changed is not None and later:
+            changed = None  # rows moved under the parse: repaint the view from the new tree
         if changed is not None:
             changed = changed + edited
         self._pending_rows = [] if changed is None else [(first, last, last) for first, last in changed]
+        if syntax.stale and self.is_attached:  # edits while it parsed: parse them after the next pause
+            self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
         if changed == []:
             return
         self._build_highlight_map()
