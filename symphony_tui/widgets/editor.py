@@ -35,7 +35,7 @@ from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastW
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
-from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
+from symphony_tui.widgets.editor_repaint import DirtyRowsMixin, merged_spans
 from symphony_tui.widgets.editor_split import SplitPeersMixin
 from symphony_tui.widgets.editor_syntax import ParseJob, SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
@@ -462,9 +462,12 @@ class Editor(
         # Rows typed into since the last parse were highlighted from the shifted tree; the reparse must redo them
         # even where the syntax did not change.
         shift = new_last - old_last
-        self._edited_since_parse = [
-            (a + shift, b + shift) if a > old_last else (a, b) for a, b in self._edited_since_parse
-        ] + [(first, new_last)]
+        edited = self._edited_since_parse
+        if shift:
+            edited = [(a + shift, b + shift) if a > old_last else (a, b) for a, b in edited]
+        if not edited or edited[-1] != (first, new_last):  # typing along one row adds it once
+            edited.append((first, new_last))
+        self._edited_since_parse = edited
         self._syntax.edit(*byte_edit)
         if self._parse_in_flight is not None:
             self._edits_in_flight.append(byte_edit)
@@ -557,15 +560,23 @@ class Editor(
             rows_moved = self.soft_wrap and (
                 not isinstance(wrapped, FastWrappedDocument) or wrapped.rows_moved or wrapped._width != self.wrap_width
             )
+            in_place: list[tuple[int, int]] = []  # rows changed without moving the rows below
             for first, old_last, new_last in pending:
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
-                if not rows_moved:
-                    if self.soft_wrap and old_last == new_last:
-                        self._forget_painted_rows(*self.visual_rows(first, new_last))
-                    else:
-                        self._forget_painted_rows(first, None if old_last != new_last else new_last)
-                    self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
+                if rows_moved:
+                    continue
+                if old_last == new_last:
+                    in_place.append((first, new_last))
+                else:
+                    self._forget_painted_rows(first, None)
+                    self.repaint_rows([(first, new_last)], to_bottom=True)
+            # A reparse reports a span per changed range and per row typed into: forget and repaint them merged
+            # (each pass over the painted rows cost a walk of the whole line cache).
+            for first, last in merged_spans(in_place):
+                self._forget_painted_rows(*(self.visual_rows(first, last) if self.soft_wrap else (first, last)))
+            if in_place:
+                self.repaint_rows(in_place)
             if rows_moved:
                 self._line_cache.clear()
                 self.refresh()

@@ -67,9 +67,10 @@ class LineByteOffsets:
         newline = self._newline
         while len(sums) < block:
             b = len(sums)
-            total = sum(line_bytes(line) for line in lines[b * size : (b + 1) * size]) + newline * len(
-                lines[b * size : (b + 1) * size]
-            )
+            chunk = lines[b * size : (b + 1) * size]
+            # Joined and measured in C: a Python call per line made summing a 100,000-line file take ~40 ms.
+            joined = "".join(chunk)
+            total = (len(joined) if joined.isascii() else len(joined.encode("utf-8"))) + newline * len(chunk)
             sums.append((sums[-1] if sums else 0) + total)
         offset = sums[block - 1] if block else 0
         for line in lines[block * size : row]:

@@ -101,13 +101,13 @@ class DirtyRowsMixin(TextArea):
             if first < bottom:
                 self.refresh_lines(first, bottom - first)
             return
-        for first, last in _merged(spans):
+        for first, last in merged_spans(spans):
             first, last = max(first, top), min(last, bottom - 1)
             if first <= last:
                 self.refresh_lines(first, last - first + 1)
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping or touching row spans joined."""
     merged: list[tuple[int, int]] = []
     for first, last in sorted(spans):
