@@ -186,11 +186,21 @@ def main() -> None:
     )
     parser.add_argument("--skip-textarea", action="store_true", help="measure Symphony only (no ratio)")
     parser.add_argument("--wrap", action="store_true", help="type and move with soft wrap on (both editors)")
+    parser.add_argument(
+        "--no-lsp",
+        action="store_true",
+        help="start no language server (by default Symphony starts the one installed for Python, as for a user)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="symphony-bench-") as tmp:
         base = Path(tmp)
         for name in ("CONFIG", "LOG", "DATA", "CACHE", "STATE", "RUNTIME"):
             os.environ[f"SYMPHONY_{name}_DIR"] = str(base / "user" / name.lower())
+        if args.no_lsp:
+            settings = base / "user" / "config" / "settings.toml"
+            settings.parent.mkdir(parents=True, exist_ok=True)
+            settings.write_text("[lsp]\nenabled = false\n", encoding="utf-8")
+            print("language_server: 0 off", flush=True)
         workspace = base / "ws"
         workspace.mkdir()
         path = workspace / "big.py"
