@@ -553,19 +553,18 @@ class Editor(
         # edits only the edited rows (and, if lines were added or removed, the rows below) are forgotten.
         pending, self._pending_rows = self._pending_rows, []
         gutter = self.gutter_width
+        wrapped = self.wrapped_document
+        soft_wrap = self.soft_wrap
+        if soft_wrap and (not isinstance(wrapped, FastWrappedDocument) or wrapped._width != self.wrap_width):
+            pending = []  # wrapped anew at another width: every section may have changed
         if pending and gutter == self._painted_gutter:
-            wrapped = self.wrapped_document
-            # Painted rows are keyed by visual row: with soft wrap, an edit that changed how many rows its lines
-            # take moves every row below, so all are forgotten (the highlights are kept).
-            rows_moved = self.soft_wrap and (
-                not isinstance(wrapped, FastWrappedDocument) or wrapped.rows_moved or wrapped._width != self.wrap_width
-            )
+            # With soft wrap, an edit that changed how many rows its lines take moves the rows below on screen;
+            # they stay cached (painted rows are keyed by document row and section), the view is recomposed.
+            rows_moved = soft_wrap and isinstance(wrapped, FastWrappedDocument) and wrapped.rows_moved
             in_place: list[tuple[int, int]] = []  # rows changed without moving the rows below
             for first, old_last, new_last in pending:
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
-                if rows_moved:
-                    continue
                 if old_last == new_last:
                     in_place.append((first, new_last))
                 else:
@@ -574,12 +573,11 @@ class Editor(
             # A reparse reports a span per changed range and per row typed into: forget and repaint them merged
             # (each pass over the painted rows cost a walk of the whole line cache).
             for first, last in merged_spans(in_place):
-                self._forget_painted_rows(*(self.visual_rows(first, last) if self.soft_wrap else (first, last)))
-            if in_place:
-                self.repaint_rows(in_place)
+                self._forget_painted_rows(first, last)
             if rows_moved:
-                self._line_cache.clear()
                 self.refresh()
+            elif in_place:
+                self.repaint_rows(in_place)
             return
         self._painted_gutter = gutter
         self._line_cache.clear()
@@ -644,16 +642,18 @@ class Editor(
         absolute_y = scroll_y + y
         selection = self.selection
         _, cursor_y = self._cursor_offset
-        row = absolute_y
-        if self.soft_wrap:  # the selection is in document rows: the row's own line decides what it shows
+        # Painted rows are keyed by document row (and wrapped section), not by screen row: a wrapped line that
+        # takes one more row moves the rows below on screen without changing them.
+        row, section = absolute_y, 0
+        if self.soft_wrap:
             try:
-                row = self.wrapped_document._offset_to_line_info[absolute_y][0]
+                row, section = self.wrapped_document._offset_to_line_info[absolute_y]
             except IndexError:
-                row = -1
+                row, section = -1, absolute_y
         cache_key = (
             self.size,
             scroll_x,
-            absolute_y,
+            row,
             (selection if selection.contains_line(row) else selection.end[0] == row),
             (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
             self.theme,
@@ -665,6 +665,7 @@ class Editor(
             self.show_cursor,
             self.suggestion,
             self._extras_on_row(row),
+            section,
         )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
             return cached_line

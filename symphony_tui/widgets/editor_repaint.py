@@ -43,13 +43,14 @@ class DirtyRowsMixin(TextArea):
     def _refresh_size(self) -> None:
         # TextArea sets the exact width of the longest line: typing at its end changed the virtual size, and
         # so re-laid out the whole screen, on every key.
-        if self.soft_wrap:
-            super()._refresh_size()
-            return
-        width, height = self.document.get_size(self.indent_width)
-        content = width + self.gutter_width + 1
         view = self.scrollable_content_region.size
-        size = Size(stepped_virtual_width(content, view.width), height)
+        if self.soft_wrap:
+            # A wrapped line taking one more row changes only the height: same treatment as below.
+            size = Size(0, self.wrapped_document.height)
+        else:
+            width, height = self.document.get_size(self.indent_width)
+            content = width + self.gutter_width + 1
+            size = Size(stepped_virtual_width(content, view.width), height)
         old = self.virtual_size
         same_bars = (old.width > view.width) == (size.width > view.width) and (old.height > view.height) == (
             size.height > view.height
