@@ -8,7 +8,8 @@ stops when the compositor has repainted the screen after handling it. Two figure
 - ``wall``: elapsed time for the same span, including that frame wait.
 
 The p99s compared (``symphony_p99_ms``, ``textarea_p99_ms``, ``ratio``) are the CPU figures for typing a character.
-Both apps run headless in the same process, on the same generated file, at 160x45. The stock TextArea takes most
+Both apps run headless in the same process, on the same generated file, at 160x45. ``--wrap`` turns soft wrap on
+before typing (``wrap_on`` is the time to wrap the file and paint). The stock TextArea takes most
 of a second per key on this file (several seconds on a loaded machine), so it is measured over ``--baseline-keys``
 keys (10 by default; its p99 is then the slowest of them), which keeps the whole run to a few minutes.
 """
@@ -104,6 +105,7 @@ async def _run(
     find_editor: Callable[[], TextArea],
     open_file: Callable[[], Any] | None,
     n_keys: int,
+    wrap: bool = False,
 ) -> dict[str, float]:
     results: dict[str, float] = {}
     async with runner:
@@ -119,6 +121,11 @@ async def _run(
         editor = find_editor()
         editor.cursor_blink = False
         editor.focus()
+        if wrap:
+            start = time.perf_counter()
+            editor.soft_wrap = True
+            await _first_paint(app)
+            results["wrap_on_s"] = time.perf_counter() - start
         editor.move_cursor((50_000, 4))
         editor.scroll_cursor_visible(center=True)
         await asyncio.sleep(0.1)
@@ -136,7 +143,7 @@ async def _run(
     return results
 
 
-async def bench_symphony(path: Path, n_keys: int) -> dict[str, float]:
+async def bench_symphony(path: Path, n_keys: int, wrap: bool = False) -> dict[str, float]:
     from symphony_tui.app import SymphonyApp
 
     app = SymphonyApp(path.parent, watch_config=False)
@@ -145,10 +152,11 @@ async def bench_symphony(path: Path, n_keys: int) -> dict[str, float]:
     async def open_file() -> None:
         holder["editor"] = await app.open_file(path)
 
-    return await _run("symphony", app.run_test(size=SIZE), app, lambda: holder["editor"], open_file, n_keys)
+    runner = app.run_test(size=SIZE)
+    return await _run("symphony", runner, app, lambda: holder["editor"], open_file, n_keys, wrap)
 
 
-async def bench_textarea(text: str, n_keys: int) -> dict[str, float]:
+async def bench_textarea(text: str, n_keys: int, wrap: bool = False) -> dict[str, float]:
     start = time.perf_counter()
     app = StockTextArea(text)
     runner = app.run_test(size=SIZE)
@@ -164,7 +172,7 @@ async def bench_textarea(text: str, n_keys: int) -> dict[str, float]:
         async def __aexit__(self, *exc: object) -> Any:
             return await runner.__aexit__(*exc)  # type: ignore[arg-type]
 
-    measured = await _run("textarea", Timed(), app, lambda: app.query_one(TextArea), None, n_keys)
+    measured = await _run("textarea", Timed(), app, lambda: app.query_one(TextArea), None, n_keys, wrap)
     print(f"textarea_open_100k: {results['open']:.3f} s", flush=True)
     return measured
 
@@ -177,11 +185,22 @@ def main() -> None:
         "--baseline-keys", type=int, default=10, help="keys per measurement for the (slow) stock TextArea baseline"
     )
     parser.add_argument("--skip-textarea", action="store_true", help="measure Symphony only (no ratio)")
+    parser.add_argument("--wrap", action="store_true", help="type and move with soft wrap on (both editors)")
+    parser.add_argument(
+        "--no-lsp",
+        action="store_true",
+        help="start no language server (by default Symphony starts the one installed for Python, as for a user)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="symphony-bench-") as tmp:
         base = Path(tmp)
         for name in ("CONFIG", "LOG", "DATA", "CACHE", "STATE", "RUNTIME"):
             os.environ[f"SYMPHONY_{name}_DIR"] = str(base / "user" / name.lower())
+        if args.no_lsp:
+            settings = base / "user" / "config" / "settings.toml"
+            settings.parent.mkdir(parents=True, exist_ok=True)
+            settings.write_text("[lsp]\nenabled = false\n", encoding="utf-8")
+            print("language_server: 0 off", flush=True)
         workspace = base / "ws"
         workspace.mkdir()
         path = workspace / "big.py"
@@ -189,10 +208,12 @@ def main() -> None:
         path.write_text(text, encoding="utf-8")
         print(f"file_lines: {args.lines} lines", flush=True)
         print(f"file_size: {len(text.encode()) / 1e6:.2f} MB", flush=True)
-        ours = asyncio.run(bench_symphony(path, args.keys))
+        if args.wrap:
+            print("soft_wrap: 1 on", flush=True)
+        ours = asyncio.run(bench_symphony(path, args.keys, args.wrap))
         if not args.skip_textarea:
             print(f"textarea_keys: {args.baseline_keys} keys (fewer than Symphony's {args.keys}: each is slow)")
-            theirs = asyncio.run(bench_textarea(text, args.baseline_keys))
+            theirs = asyncio.run(bench_textarea(text, args.baseline_keys, args.wrap))
         print(f"open_100k_s: {ours['open_100k_s']:.3f} s", flush=True)
         print(f"symphony_p99_ms: {ours['type_p99_ms']:.3f} ms", flush=True)
         if args.skip_textarea:

@@ -53,12 +53,14 @@ class SessionKeeper:
             if editor is active:
                 active_index = len(tabs)
             offset = editor.scroll_offset
+            twin = next((peer for peer in editor.split_peers if peer.split_of is editor), None)
             tabs.append(
                 TabState(
                     path=app.workspace_relative(path) or str(path),
                     cursor=editor.cursor_location,
                     scroll=(offset.x, offset.y),
                     language=editor.language_id if editor.language_overridden else None,
+                    split_cursor=twin.cursor_location if twin is not None else None,
                 )
             )
         explorer = app.query_one(Explorer)
@@ -133,8 +135,20 @@ class SessionKeeper:
             editor.move_cursor((row, min(tab.cursor[1], len(editor.document[row]))))
             x, y = tab.scroll
             editor.call_after_refresh(editor.scroll_to, x, y, animate=False)
+            if tab.split_cursor is not None:
+                await self._restore_split(editor, tab.split_cursor)
             if index == state.active:
                 active = editor
         if state.terminal_visible:
             await app.run_command("terminal.new")
         return active
+
+    async def _restore_split(self, editor: Editor, cursor: tuple[int, int]) -> None:
+        """Split ``editor`` again, the second pane's cursor where it was; the first pane keeps the focus."""
+        from symphony_tui.widgets.editor_commands import split_editor
+
+        twin = await split_editor(self._app, editor)
+        row = min(cursor[0], twin.document.line_count - 1)
+        twin.move_cursor((row, min(cursor[1], len(twin.document[row]))))
+        twin.scroll_cursor_visible(center=True)
+        editor.focus()

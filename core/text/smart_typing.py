@@ -33,7 +33,72 @@ _BRACE_LANGUAGES = frozenset(
 _CLOSE_BEFORE = frozenset(";:.,=}])>` \t")
 """An opener auto-closes only when the next character is one of these (or the line ends)."""
 
-_PYTHON_DEDENT_AFTER = re.compile(r"^\s*(return\b.*|pass|break|continue|raise\b.*)\s*(#.*)?$")
+
+@dataclass(frozen=True)
+class OutdentRule:
+    """A line that belongs at its block opener's indentation (``else:`` under its ``if``): once typing completes
+    ``line``, the line moves out to the nearest shallower line above if that line matches ``opener``."""
+
+    line: re.Pattern[str]
+    """The whole line (indentation and comment stripped) that triggers the re-indent."""
+    opener: re.Pattern[str]
+    """The block header it pairs with (matched against the stripped line)."""
+    sibling: re.Pattern[str] | None = None
+    """A line at the indentation to align with instead, found before the opener (``case`` under ``case``);
+    reaching ``opener`` itself then aligns one level inside it."""
+
+
+@dataclass(frozen=True)
+class IndentRules:
+    """How one language indents as you type (VS Code's ``indentationRules``, as data)."""
+
+    indent_after: re.Pattern[str] | None = None
+    """Enter after a line matching this indents one level (besides an open bracket)."""
+    dedent_after: re.Pattern[str] | None = None
+    """Enter at the end of a line matching this dedents one level (the block ends)."""
+    outdent: tuple[OutdentRule, ...] = ()
+    """Lines that re-indent to their block opener when typed."""
+    outdent_triggers: frozenset[str] = frozenset()
+    """Characters whose typing checks ``outdent`` (the last character of those lines)."""
+
+
+def _words(*words: str) -> str:
+    return "|".join(words)
+
+
+def _rule(line: str, openers: str, sibling: str | None = None) -> OutdentRule:
+    return OutdentRule(
+        re.compile(rf"^(?:{line})$"),
+        re.compile(rf"^(?:{openers})\b.*:$"),
+        re.compile(rf"^(?:{sibling})\b.*:$") if sibling else None,
+    )
+
+
+INDENT_RULES: dict[str, IndentRules] = {
+    "python": IndentRules(
+        indent_after=re.compile(r":$"),
+        dedent_after=re.compile(r"^\s*(return\b.*|pass|break|continue|raise\b.*)\s*(#.*)?$"),
+        outdent=(
+            _rule(r"else\s*:", _words("if", "elif", "for", r"async\s+for", "while", "try", "except")),
+            _rule(r"elif\b.*:", _words("if", "elif")),
+            _rule(r"except\b.*:", _words("try", "except")),
+            _rule(r"finally\s*:", _words("try", "except", "else")),
+            _rule(r"case\b.*:", "match", sibling="case"),
+        ),
+        outdent_triggers=frozenset(":"),
+    ),
+}
+"""Indentation rules per language id; languages without an entry only follow brackets."""
+
+_NO_RULES = IndentRules()
+
+OUTDENT_SCAN_LINES = 2000
+"""How far up an outdent looks for its block opener (keeps a keystroke cheap in huge files)."""
+
+
+def indent_rules(language_id: str) -> IndentRules:
+    """The indentation rules of ``language_id`` (none: brackets only)."""
+    return INDENT_RULES.get(language_id, _NO_RULES)
 
 
 def pairs_for(language_id: str) -> dict[str, str]:
@@ -100,6 +165,55 @@ def on_character(
     return TypedEdit(start, start, text, (row, column + 1), (row, column + 1))
 
 
+def on_outdent(
+    lines: Sequence[str], cursor: Location, character: str, language_id: str, indent_unit: str
+) -> TypedEdit | None:
+    """Typing ``character`` at ``cursor`` completes a line that belongs at its block opener's indentation
+    (Python's ``else:``, ``elif ...:``, ``except ...:``, ``finally:``, ``case ...:``): the edit inserts it and
+    moves the line out to that opener. None when the line stays where it is."""
+    rules = indent_rules(language_id)
+    if character not in rules.outdent_triggers:
+        return None
+    row, column = cursor
+    line = lines[row]
+    if line[column:].strip():
+        return None  # only when typing at the end of the line
+    typed = line[:column] + character
+    indent = leading_whitespace(typed)
+    content = _strip_comment(typed[len(indent) :], language_id).rstrip()
+    for rule in rules.outdent:
+        if rule.line.match(content):
+            target = _opener_indent(lines, row, indent, rule, language_id, indent_unit)
+            if target is None or len(target) >= len(indent) or not indent.startswith(target):
+                return None
+            text = target + typed[len(indent) :]
+            end = (row, len(text))
+            return TypedEdit((row, 0), cursor, text, end, end)
+    return None
+
+
+def _opener_indent(
+    lines: Sequence[str], row: int, indent: str, rule: OutdentRule, language_id: str, indent_unit: str
+) -> str | None:
+    """The indentation ``rule``'s line should have: that of the nearest shallower line above, if it opens the
+    block (None if that line is something else, or nothing is found within ``OUTDENT_SCAN_LINES``)."""
+    depth = len(indent)
+    for above in range(row - 1, max(-1, row - 1 - OUTDENT_SCAN_LINES), -1):
+        text = lines[above]
+        if not text.strip():
+            continue
+        other = leading_whitespace(text)
+        if len(other) >= depth:
+            continue
+        header = _strip_comment(text[len(other) :], language_id).rstrip()
+        if rule.sibling is not None and rule.sibling.match(header):
+            return other
+        if rule.opener.match(header):
+            return other + indent_unit if rule.sibling is not None else other
+        return None
+    return None
+
+
 def on_backspace(lines: Sequence[str], cursor: Location, language_id: str) -> TypedEdit | None:
     """Backspace between an empty pair deletes both halves."""
     row, column = cursor
@@ -113,8 +227,9 @@ def on_backspace(lines: Sequence[str], cursor: Location, language_id: str) -> Ty
 
 
 def on_enter(lines: Sequence[str], start: Location, end: Location, language_id: str, indent_unit: str) -> TypedEdit:
-    """Enter keeps the line's indentation, indents after an opener (or ``:`` in Python), puts a closer that
-    follows the cursor on its own line, and dedents after ``return``/``pass`` and the like in Python."""
+    """Enter keeps the line's indentation, indents after an opener (or the language's block header, ``:`` in
+    Python), puts a closer that follows the cursor on its own line, and dedents after a block's last statement
+    (``return``/``pass`` and the like in Python)."""
     row, column = start
     line = lines[row]
     before = line[:column]
@@ -124,9 +239,11 @@ def on_enter(lines: Sequence[str], start: Location, end: Location, language_id: 
         indent = before  # Enter inside leading whitespace keeps what is left of the cursor
     stripped = _strip_comment(before, language_id).rstrip()
     last = stripped[-1:]
-    opens = last in OPENERS or (language_id == "python" and last == ":")
+    rules = indent_rules(language_id)
+    opens = last in OPENERS or (rules.indent_after is not None and rules.indent_after.search(stripped) is not None)
     inner = indent + indent_unit if opens else indent
-    if language_id == "python" and not opens and _PYTHON_DEDENT_AFTER.match(before) and column >= len(line.rstrip()):
+    dedents = rules.dedent_after is not None and rules.dedent_after.match(before) is not None
+    if not opens and dedents and column >= len(line.rstrip()):
         inner = _dedent(indent, indent_unit)
     following = after_line.lstrip(" \t")
     if last in OPENERS and following[:1] == OPENERS[last]:

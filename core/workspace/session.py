@@ -35,6 +35,8 @@ class TabState:
     """(x, y) scroll offset."""
     language: str | None = None
     """A language the user chose for this tab ("Change Language Mode"), or None for the detected one."""
+    split_cursor: tuple[int, int] | None = None
+    """When the tab was split into two panes: the second pane's cursor (None: one pane)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ def _parse(data: Any) -> SessionState | None:
                 cursor=_pair(tab.get("cursor", (0, 0))),
                 scroll=_pair(tab.get("scroll", (0, 0))),
                 language=language if isinstance(language, str) else None,
+                split_cursor=_pair(tab["split_cursor"]) if tab.get("split_cursor") is not None else None,
             )
         )
     active = data.get("active")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -33,9 +35,9 @@ from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, FastW
 from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
-from symphony_tui.widgets.editor_repaint import DirtyRowsMixin
+from symphony_tui.widgets.editor_repaint import DirtyRowsMixin, merged_spans
 from symphony_tui.widgets.editor_split import SplitPeersMixin
-from symphony_tui.widgets.editor_syntax import SyntaxTree
+from symphony_tui.widgets.editor_syntax import ParseJob, SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
 from symphony_tui.widgets.editor_watch import FileWatch, unified_diff
 from symphony_tui.widgets.grammars import grammar_for
@@ -43,6 +45,8 @@ from symphony_tui.widgets.highlights import LazyHighlights
 
 if TYPE_CHECKING:
     from symphony_tui.lsp.sync import DocumentSync
+
+log = logging.getLogger(__name__)
 
 PREFIX_PARSE_LINES = 1000
 """Lines parsed before the first frame of a large file."""
@@ -135,6 +139,9 @@ class Editor(
         self._init_split()
         self._syntax: SyntaxTree | None = None
         self._reparse_timer: Timer | None = None
+        self._parse_in_flight: ParseJob | None = None
+        self._edits_in_flight: list[ByteEdit] = []
+        self._rows_in_flight: list[tuple[int, int]] = []
         self._pending_rows: list[tuple[int, int, int]] = []
         self._edited_since_parse: list[tuple[int, int]] = []
         self._painted_gutter = -1
@@ -412,6 +419,7 @@ class Editor(
         """Parse ``document`` with ``language``'s grammar (none: plain text)."""
         grammar = grammar_for(language) if language else None
         self._syntax = None
+        self._parse_in_flight = None  # a parse of the old tree, if running, lands on nothing
         document.track_bytes = False
         if grammar is None:
             return
@@ -454,14 +462,20 @@ class Editor(
         # Rows typed into since the last parse were highlighted from the shifted tree; the reparse must redo them
         # even where the syntax did not change.
         shift = new_last - old_last
-        self._edited_since_parse = [
-            (a + shift, b + shift) if a > old_last else (a, b) for a, b in self._edited_since_parse
-        ] + [(first, new_last)]
+        edited = self._edited_since_parse
+        if shift:
+            edited = [(a + shift, b + shift) if a > old_last else (a, b) for a, b in edited]
+        if not edited or edited[-1] != (first, new_last):  # typing along one row adds it once
+            edited.append((first, new_last))
+        self._edited_since_parse = edited
         self._syntax.edit(*byte_edit)
+        if self._parse_in_flight is not None:
+            self._edits_in_flight.append(byte_edit)
         if self._reparse_timer is not None:
             self._reparse_timer.stop()
             self._reparse_timer = None
         if self.document.line_count <= self.sync_reparse_lines:
+            self._parse_in_flight = None  # parsed here and now: a threaded parse still running is outdated
             changed = self._syntax.reparse(self.document.text.encode("utf-8"))
             self._edited_since_parse = []
             if changed is None:
@@ -478,16 +492,46 @@ class Editor(
             self._forward_to_split_peers(start, end, text)
 
     def _reparse(self) -> None:
-        """Bring the syntax tree up to date with the text, then repaint with fresh highlights."""
+        """Bring the syntax tree up to date with the text in a worker thread (see ``editor_syntax``); the repaint
+        with fresh highlights follows when it lands."""
         self._reparse_timer = None
-        if self._syntax is None or not self._syntax.stale:
+        syntax = self._syntax
+        if syntax is None or not syntax.stale or self._parse_in_flight is not None:
+            return  # a parse running now is followed by another if edits made the tree stale again
+        document = self.document
+        job = syntax.snapshot()
+        self._parse_in_flight = job
+        self._edits_in_flight = []
+        self._rows_in_flight, self._edited_since_parse = self._edited_since_parse, []
+        lines = list(document.lines)  # copying the references is cheap; joining 5 MB is done in the thread
+        self.run_worker(self._parse_in_thread(job, lines, document.newline), group="reparse", exit_on_error=False)
+
+    async def _parse_in_thread(self, job: ParseJob, lines: list[str], newline: str) -> None:
+        try:
+            await asyncio.to_thread(job.run, lines, newline)
+        except Exception:
+            # The highlights stay those of the shifted old tree; the next pause in typing tries again.
+            log.exception("reparse failed")
+            if job is self._parse_in_flight:
+                self._parse_in_flight = None
+                self._edited_since_parse = self._rows_in_flight + self._edited_since_parse
             return
-        first_full_parse = self._syntax.partial
-        changed = self._syntax.reparse(self.document.text.encode("utf-8"))
-        edited, self._edited_since_parse = self._edited_since_parse, []
+        syntax = self._syntax
+        if job is not self._parse_in_flight or syntax is None:
+            return  # the language or text was replaced meanwhile
+        self._parse_in_flight = None
+        first_full_parse = syntax.partial
+        later, self._edits_in_flight = self._edits_in_flight, []
+        syntax.adopt(job, later)
+        edited, self._rows_in_flight = self._rows_in_flight, []
+        changed = job.changed
+        if changed is not None and later:
+            changed = None  # rows moved under the parse: repaint the view from the new tree
         if changed is not None:
             changed = changed + edited
         self._pending_rows = [] if changed is None else [(first, last, last) for first, last in changed]
+        if syntax.stale and self.is_attached:  # edits while it parsed: parse them after the next pause
+            self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
         if changed == []:
             return
         self._build_highlight_map()
@@ -509,16 +553,31 @@ class Editor(
         # edits only the edited rows (and, if lines were added or removed, the rows below) are forgotten.
         pending, self._pending_rows = self._pending_rows, []
         gutter = self.gutter_width
+        wrapped = self.wrapped_document
+        soft_wrap = self.soft_wrap
+        if soft_wrap and (not isinstance(wrapped, FastWrappedDocument) or wrapped._width != self.wrap_width):
+            pending = []  # wrapped anew at another width: every section may have changed
         if pending and gutter == self._painted_gutter:
+            # With soft wrap, an edit that changed how many rows its lines take moves the rows below on screen;
+            # they stay cached (painted rows are keyed by document row and section), the view is recomposed.
+            rows_moved = soft_wrap and isinstance(wrapped, FastWrappedDocument) and wrapped.rows_moved
+            in_place: list[tuple[int, int]] = []  # rows changed without moving the rows below
             for first, old_last, new_last in pending:
                 if isinstance(self._highlights, LazyHighlights):
                     self._highlights.edited(first, old_last, new_last)
-                if not self.soft_wrap:
-                    self._forget_painted_rows(first, None if old_last != new_last else new_last)
-                    self.repaint_rows([(first, new_last)], to_bottom=old_last != new_last)
-            if self.soft_wrap:  # painted rows are keyed by visual row: forget them, keep the highlights
-                self._line_cache.clear()
+                if old_last == new_last:
+                    in_place.append((first, new_last))
+                else:
+                    self._forget_painted_rows(first, None)
+                    self.repaint_rows([(first, new_last)], to_bottom=True)
+            # A reparse reports a span per changed range and per row typed into: forget and repaint them merged
+            # (each pass over the painted rows cost a walk of the whole line cache).
+            for first, last in merged_spans(in_place):
+                self._forget_painted_rows(first, last)
+            if rows_moved:
                 self.refresh()
+            elif in_place:
+                self.repaint_rows(in_place)
             return
         self._painted_gutter = gutter
         self._line_cache.clear()
@@ -583,11 +642,19 @@ class Editor(
         absolute_y = scroll_y + y
         selection = self.selection
         _, cursor_y = self._cursor_offset
+        # Painted rows are keyed by document row (and wrapped section), not by screen row: a wrapped line that
+        # takes one more row moves the rows below on screen without changing them.
+        row, section = absolute_y, 0
+        if self.soft_wrap:
+            try:
+                row, section = self.wrapped_document._offset_to_line_info[absolute_y]
+            except IndexError:
+                row, section = -1, absolute_y
         cache_key = (
             self.size,
             scroll_x,
-            absolute_y,
-            (selection if selection.contains_line(absolute_y) or self.soft_wrap else selection.end[0] == absolute_y),
+            row,
+            (selection if selection.contains_line(row) else selection.end[0] == row),
             (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
             self.theme,
             self._matching_bracket_location,
@@ -597,10 +664,14 @@ class Editor(
             self.read_only,
             self.show_cursor,
             self.suggestion,
-            self._extras_on_row(absolute_y),
+            self._extras_on_row(row),
+            section,
         )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
             return cached_line
+        # The same row at another horizontal scroll is the same styled text, cropped elsewhere: keyed without
+        # scroll_x (None) in the same cache, so every invalidation of painted rows drops it too.
+        self._unscrolled_key = (cache_key[0], None, *cache_key[2:])
         line = self._render_line(y)
         self._line_cache[cache_key] = line
         return line

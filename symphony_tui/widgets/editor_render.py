@@ -88,6 +88,11 @@ class WindowedRenderMixin(TextArea):
         text_width = max(0, view_width - gutter_width)
         tab_width = self.indent_width
         crop_left = 0
+        unscrolled_key = self._unscrolled_key if not self.soft_wrap and len(raw) <= SHORT_LINE else None
+        self._unscrolled_key = None
+        cache = self._line_cache
+        if unscrolled_key is not None and (styled := cache.get(unscrolled_key)) is not None:
+            return self._finish_row(styled, scroll_x, line_index, section, text_width, base_style)
         if self.soft_wrap:
             offsets = wrapped.get_offsets(line_index)
             first = offsets[section - 1] if section > 0 else 0
@@ -169,27 +174,45 @@ class WindowedRenderMixin(TextArea):
         if tab_widths:
             line = expand_text_tabs_from_widths(line, tab_widths)
 
+        # The base style goes under the text now (and under the padding and gutter in ``_finish_row``) rather
+        # than over the joined row, so a row re-cropped for another horizontal scroll is not restyled.
         console = self.app.console
-        text_strip = Strip(line.render(console), cell_length=line.cell_len)
-        if crop_left > 0 or text_strip.cell_length > crop_left + text_width:
-            text_strip = text_strip.crop(crop_left, crop_left + text_width)
+        styled = Strip(line.render(console), cell_length=line.cell_len).apply_style(base_style)
+        if unscrolled_key is not None:
+            cache[unscrolled_key] = styled
+        return self._finish_row(styled, crop_left, line_index, section, text_width, base_style)
+
+    _unscrolled_key: tuple[object, ...] | None = None
+    """Set by ``render_line`` for the row about to be rendered: its cache key with the horizontal scroll left out."""
+
+    def _finish_row(
+        self, styled: Strip, crop_left: int, line_index: int, section: int, text_width: int, base_style: Style
+    ) -> Strip:
+        """The painted row: styled text cropped to the view, padded, after the line-number gutter."""
+        theme = self._theme
+        if crop_left > 0 or styled.cell_length > crop_left + text_width:
+            styled = styled.crop(crop_left, crop_left + text_width)
+        cursor_row = self.selection.end[0]
+        highlight_cursor_line = self.highlight_cursor_line and self._has_cursor
         if cursor_row == line_index and self.highlight_cursor_line:
-            line_style = cursor_line_style
+            line_style = theme.cursor_line_style if (theme and highlight_cursor_line) else None
         else:
             line_style = theme.base_style if theme else None
-        text_strip = text_strip.extend_cell_length(text_width, line_style)
+        text_strip = styled.extend_cell_length(text_width, base_style + line_style if line_style else base_style)
 
         if self.show_line_numbers and theme:
             if cursor_row == line_index and highlight_cursor_line:
                 gutter_style = theme.cursor_line_gutter_style
             else:
                 gutter_style = theme.gutter_style
+            gutter_width = self.gutter_width
             number = str(line_index + self.line_number_start) if section == 0 else ""
-            gutter = Strip([Segment(f"{number:>{gutter_width - 2}}  ", gutter_style)], cell_length=gutter_width)
-            strip = Strip.join([gutter, text_strip])
-        else:
-            strip = text_strip
-        return strip.apply_style(base_style)
+            gutter = Strip(
+                [Segment(f"{number:>{gutter_width - 2}}  ", base_style + gutter_style if gutter_style else base_style)],
+                cell_length=gutter_width,
+            )
+            return Strip.join([gutter, text_strip])
+        return text_strip
 
 
 def _tab_widths(line: str, tab_width: int) -> list[int]:

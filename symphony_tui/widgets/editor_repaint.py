@@ -4,7 +4,8 @@ TextArea's ``selection`` reactive repaints the whole widget whenever the cursor 
 the compositor then re-renders, crops and filters every visible row of the editor (most of a keystroke's cost
 on a full screen). Here the selection change repaints the rows the old and new selection (and their matching
 brackets) cover, and an edit repaints the edited rows (or everything below them when lines were added or
-removed). Scrolling, resizing, soft wrap and several cursors still repaint the whole view.
+removed), on the visual rows they occupy when soft wrap is on. Scrolling, resizing, an edit that changes how many
+rows a wrapped line takes, and several cursors still repaint the whole view.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class DirtyRowsMixin(TextArea):
         super()._watch_selection(previous_selection, selection)
         if not self.is_mounted:
             return
-        if self.soft_wrap or getattr(self, "extra_selections", None):
+        if getattr(self, "extra_selections", None):
             self.refresh()
             return
         rows: list[tuple[int, int]] = [
@@ -42,13 +43,14 @@ class DirtyRowsMixin(TextArea):
     def _refresh_size(self) -> None:
         # TextArea sets the exact width of the longest line: typing at its end changed the virtual size, and
         # so re-laid out the whole screen, on every key.
-        if self.soft_wrap:
-            super()._refresh_size()
-            return
-        width, height = self.document.get_size(self.indent_width)
-        content = width + self.gutter_width + 1
         view = self.scrollable_content_region.size
-        size = Size(stepped_virtual_width(content, view.width), height)
+        if self.soft_wrap:
+            # A wrapped line taking one more row changes only the height: same treatment as below.
+            size = Size(0, self.wrapped_document.height)
+        else:
+            width, height = self.document.get_size(self.indent_width)
+            content = width + self.gutter_width + 1
+            size = Size(stepped_virtual_width(content, view.width), height)
         old = self.virtual_size
         same_bars = (old.width > view.width) == (size.width > view.width) and (old.height > view.height) == (
             size.height > view.height
@@ -80,12 +82,19 @@ class DirtyRowsMixin(TextArea):
             region = Region(x, y, width=3, height=1)
         return self.scroll_to_region(region, spacing=Spacing(right=self.gutter_width), animate=animate, force=True)
 
+    def visual_rows(self, first: int, last: int) -> tuple[int, int]:
+        """The visual rows (soft wrap counted) that document rows ``first..last`` occupy."""
+        offsets = self.wrapped_document._line_index_to_offsets
+        count = len(offsets)
+        if not count:
+            return (0, 0)
+        return offsets[min(max(first, 0), count - 1)][0], offsets[min(max(last, 0), count - 1)][-1]
+
     def repaint_rows(self, spans: list[tuple[int, int]], *, to_bottom: bool = False) -> None:
         """Repaint document rows ``first..last`` of each span that is on screen (``to_bottom``: and everything
         below the first of them)."""
         if self.soft_wrap:
-            self.refresh()
-            return
+            spans = [self.visual_rows(first, last) for first, last in spans]
         top = self.scroll_offset.y
         bottom = top + self.size.height
         if to_bottom and spans:
@@ -93,13 +102,13 @@ class DirtyRowsMixin(TextArea):
             if first < bottom:
                 self.refresh_lines(first, bottom - first)
             return
-        for first, last in _merged(spans):
+        for first, last in merged_spans(spans):
             first, last = max(first, top), min(last, bottom - 1)
             if first <= last:
                 self.refresh_lines(first, last - first + 1)
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping or touching row spans joined."""
     merged: list[tuple[int, int]] = []
     for first, last in sorted(spans):

@@ -27,7 +27,8 @@ class SmartTypingMixin(TextArea):
     auto_close_pairs: bool = True
     """Insert the closing half of a bracket or quote pair, step over it, and delete empty pairs together."""
     auto_indent: bool = True
-    """Enter keeps and adjusts indentation; a closer typed on a blank line dedents to its opener."""
+    """Enter keeps and adjusts indentation; a closer typed on a blank line dedents to its opener, and so does a
+    line like Python's ``else:`` once its colon is typed."""
     _show_whitespace: bool = False
 
     @property
@@ -61,8 +62,12 @@ class SmartTypingMixin(TextArea):
         edit: TypedEdit | None = None
         if event.key == "enter" and self.auto_indent:
             edit = smart_typing.on_enter(lines, start, end, self.language_id, self._indent_unit())
-        elif event.is_printable and event.character and len(event.character) == 1 and self.auto_close_pairs:
-            edit = smart_typing.on_character(lines, start, end, event.character, self.language_id)
+        elif event.is_printable and event.character and len(event.character) == 1:
+            if self.auto_close_pairs:
+                edit = smart_typing.on_character(lines, start, end, event.character, self.language_id)
+            if edit is None and self.auto_indent and start == end:
+                unit = self._indent_unit()
+                edit = smart_typing.on_outdent(lines, start, event.character, self.language_id, unit)
         if edit is not None:
             event.stop()
             event.prevent_default()

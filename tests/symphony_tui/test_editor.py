@@ -185,6 +185,39 @@ async def test_typing_repaints_from_the_shifted_tree_then_reparses_after_a_pause
         assert "string" in names
 
 
+async def test_edits_made_while_a_large_file_parses_in_a_thread_are_replayed_onto_the_new_tree(
+    workspace: Path,
+) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.sync_reparse_lines = 0  # behave as with a large file
+        syntax = editor._syntax
+        assert syntax is not None
+        editor.insert("first = 'a'\n", (0, 0))
+        editor._reparse()  # the pause in typing: the parse starts in a thread...
+        assert editor._parse_in_flight is not None
+        editor.insert("second = 'b'\n", (0, 0))  # ...and the user types on meanwhile
+        assert editor.document[0] == "second = 'b'"
+        await settle(pilot)  # the parse lands, with the second edit replayed onto it
+        assert editor._parse_in_flight is None
+        for _ in range(100):  # then the second edit is parsed after a pause (bounded by turns, not a clock)
+            if not syntax.stale:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert not syntax.stale
+        for row, text in ((0, "'b'"), (1, "'a'")):
+            strings = [(start, end) for start, end, name in editor._highlights[row] if name == "string"]
+            line = editor.document[row].encode()
+            assert [line[start:end].decode() for start, end in strings] == [text]
+        editor.undo()
+        editor.undo()
+        await settle(pilot)
+        assert editor.document[0] != "second = 'b'"
+
+
 async def test_small_files_reparse_on_each_edit(workspace: Path) -> None:
     app = open_app(workspace)
     async with app.run_test(size=SIZE) as pilot:

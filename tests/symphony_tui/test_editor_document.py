@@ -5,9 +5,18 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual.document._document import Document
+from textual.document._wrapped_document import WrappedDocument
+from textual.geometry import Offset
 from tree_sitter import Language, Parser
 
-from symphony_tui.widgets.editor_document import ByteEdit, EditorDocument, LineByteOffsets
+from symphony_tui.widgets.editor_document import (
+    ByteEdit,
+    EditorDocument,
+    FastWrappedDocument,
+    LineByteOffsets,
+    VisualRows,
+)
 from symphony_tui.widgets.highlights import LazyHighlights
 
 LINE_TEXT = st.text(alphabet=st.sampled_from(list("ab é\t界()")), max_size=12)
@@ -87,3 +96,37 @@ def test_highlights_after_an_edit_keep_other_rows_and_shift_rows_below() -> None
     assert len(queried) == 1  # nothing below the edit was queried again
     assert highlights[1] == [(4, 5, "number")]
     assert queried[-1] == (0, 2)  # only the edited rows are queried again
+
+
+WRAP_LINE = st.text(alphabet=st.sampled_from(list("ab é\t界() ")), max_size=30)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data(), st.lists(WRAP_LINE, min_size=1, max_size=30).map("\n".join), st.integers(3, 12))
+def test_a_wrapped_edit_rewraps_only_its_lines_and_agrees_with_textuals_full_wrap(
+    data: st.DataObject, text: str, width: int
+) -> None:
+    VisualRows.BLOCK = 4  # small blocks so edits cross block boundaries
+    try:
+        document = EditorDocument(text)
+        ours = FastWrappedDocument(document, width=width, tab_width=4)
+        for _ in range(data.draw(st.integers(1, 5))):
+            start, end, insert = data.draw(edits(document.text))
+            result = document.replace_range(start, end, insert)
+            ours.wrap_range(start, end, result.end_location)
+            reference = WrappedDocument(Document(document.text), width=width, tab_width=4)
+            assert ours.height == reference.height
+            for row in range(reference.height):
+                assert ours._offset_to_line_info[row] == reference._offset_to_line_info[row]
+            assert ours._offset_to_line_info[-1] == reference._offset_to_line_info[-1]
+            for line in range(document.line_count):
+                assert ours._line_index_to_offsets[line] == reference._line_index_to_offsets[line]
+                assert list(ours.get_offsets(line)) == reference.get_offsets(line)
+                if "\t" in document[line]:  # (a line without tabs may answer [] for [0]: nothing reads it)
+                    assert list(ours.get_tab_widths(line)) == reference.get_tab_widths(line)
+            for row in range(reference.height):
+                location = reference.offset_to_location(Offset(2, row))
+                assert ours.offset_to_location(Offset(2, row)) == location
+                assert ours.location_to_offset(location) == reference.location_to_offset(location)
+    finally:
+        VisualRows.BLOCK = 256

@@ -69,3 +69,44 @@ async def test_a_long_line_scrolled_sideways_shows_its_middle_and_soft_wrap_show
         await pilot.pause()
         rows = [editor.render_line(y).text[editor.gutter_width :].strip() for y in range(3)]
         assert all(rows) and line.startswith(" ".join(rows) + " "), "wrapped at spaces, each section its own row"
+
+
+async def test_typing_with_soft_wrap_rewraps_the_edited_line_and_moves_the_rows_below(tmp_path: Path) -> None:
+    words = " ".join(f"word{i}" for i in range(30))  # wraps to several rows at this width
+    (tmp_path / "notes.txt").write_text(f"{words}\nshort\n{words}\nlast\n", encoding="utf-8")
+    app = SymphonyApp(tmp_path, open_paths=[tmp_path / "notes.txt"], watch_config=False)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.pause()
+        editor = app.active_editor
+        assert editor is not None
+        app.query_one("#explorer").display = False
+        editor.soft_wrap = True
+        await pilot.pause()
+        wrapped = editor.wrapped_document
+
+        def shown() -> list[str]:
+            return [editor.render_line(y).text[editor.gutter_width :].rstrip() for y in range(wrapped.height)]
+
+        before = wrapped.height
+        short_row = wrapped.location_to_offset((1, 0)).y
+        assert shown()[short_row] == "short"
+        editor.move_cursor((0, len(words)))
+        await pilot.press(*" and more words typed at the end of the first line")
+        assert wrapped.height > before, "the first line wraps to more rows"
+        moved = wrapped.location_to_offset((1, 0)).y
+        assert moved > short_row and shown()[moved] == "short", "the rows below moved down"
+        assert (
+            " ".join(shown()[:moved]).split() == (words + " and more words typed at the end of the first line").split()
+        )
+        await pilot.press("enter", *"inserted")
+        assert wrapped.location_to_offset((2, 0)).y == moved + 1 and shown()[moved + 1] == "short"
+        await pilot.press("down")
+        assert editor.cursor_location[0] == 2, "the cursor walks the new layout"
+        original = f"{words}\nshort\n{words}\nlast\n"
+        for _ in range(40):  # undo back to the file as opened, one typed word at a time
+            if editor.text == original:
+                break
+            editor.undo()
+        await pilot.pause()
+        assert editor.text == original
+        assert wrapped.height == before and shown()[short_row] == "short"

@@ -6,6 +6,7 @@ import gc
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.editor import Editor
@@ -105,3 +106,73 @@ async def test_an_edit_that_changes_syntax_below_it_repaints_those_rows_with_new
         editor.undo()
         await pilot.pause()
         assert not any(name.startswith("string") and start == 0 for start, _, name in editor._highlights[20])
+
+
+async def test_a_horizontal_scroll_recrops_rows_already_styled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "wide.py").write_text(
+        "".join(f"value_{i} = compute({i}, 'x')  # {'w' * 200} line {i}\n" for i in range(100)), encoding="utf-8"
+    )
+    app = SymphonyApp(tmp_path, open_paths=[tmp_path / "wide.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        editor.cursor_blink = False
+        await pilot.pause()
+        styled: list[object] = []
+        original = Text.render
+
+        def spy(self: Text, *args: object, **kwargs: object) -> object:
+            styled.append(self)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Text, "render", spy)
+        rows = spy_rendered_rows(editor, monkeypatch)
+        editor.scroll_to(x=40, animate=False, immediate=True)
+        await pilot.pause()
+        assert len(rows) >= editor.size.height - 1, "every row is painted at the new scroll"
+        assert not styled, "but none is styled again"
+        scrolled = [editor.render_line(y) for y in range(editor.size.height)]
+        editor._line_cache.clear()
+        fresh = [editor.render_line(y) for y in range(editor.size.height)]
+        assert [list(s) for s in scrolled] == [list(s) for s in fresh]
+        assert "w" * 10 in "".join(segment.text for segment in fresh[3])
+
+
+async def test_with_soft_wrap_a_key_repaints_the_rows_of_its_line_and_the_screen_stays_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    words = " ".join(f"word{i}" for i in range(40))
+    (tmp_path / "mod.py").write_text("".join(f"x_{i} = '{words}'\n" for i in range(60)), encoding="utf-8")
+    app = SymphonyApp(tmp_path, open_paths=[tmp_path / "mod.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        editor.cursor_blink = False
+        editor.soft_wrap = True
+        editor.move_cursor((3, 2))
+        await pilot.press("z")
+        await settle(pilot)
+        wrapped = editor.wrapped_document
+
+        def screen() -> list[str]:
+            return [editor.render_line(y).text for y in range(editor.size.height)]
+
+        rows = spy_rendered_rows(editor, monkeypatch)
+        await pilot.press("z")
+        await pilot.pause()
+        line_rows = set(wrapped._line_index_to_offsets[3])
+        assert rows and set(rows) <= line_rows, "only the visual rows of the edited line"
+        rows.clear()
+        await pilot.press("down")
+        await pilot.pause()
+        assert set(rows) <= line_rows | set(wrapped._line_index_to_offsets[4])
+        shown = screen()
+        editor._line_cache.clear()
+        assert shown == screen(), "what the partial repaints left equals a full repaint"
+        await pilot.press(*" and enough words to take one more row at this width" * 2)
+        await pilot.pause()
+        shown = screen()
+        editor._line_cache.clear()
+        assert shown == screen()

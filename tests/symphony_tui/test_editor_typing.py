@@ -113,3 +113,35 @@ async def test_bracket_matching_and_rendering_on_a_line_of_100000_characters(tmp
         view = editor.scrollable_content_region.width
         assert len(editor.render_line(0).text) == view, "a row is as wide as the view, not as the line"
         assert "z" in editor.render_line(0).text
+
+
+async def test_typing_else_except_finally_and_case_colons_moves_the_line_out_to_its_block(tmp_path: Path) -> None:
+    app = open_app(tmp_path, "mod.py", "")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        await pilot.press(*"if ready", ":", "enter", *"go()", "enter", *"elif later")
+        assert editor.text.endswith("\n    elif later"), "no colon yet: the line stays"
+        await pilot.press(":")
+        assert editor.text == "if ready:\n    go()\nelif later:"
+        assert editor.cursor_location == (2, len("elif later:"))
+        await pilot.press("enter", *"wait()", "enter", *"else", ":")
+        assert editor.text.endswith("\n    wait()\nelse:")
+        editor.undo()
+        assert editor.text.endswith("\n    wait()\n    else"), "the re-indent is undone with its colon"
+        await pilot.press(":", "enter", *"stop()")
+        assert editor.text == "if ready:\n    go()\nelif later:\n    wait()\nelse:\n    stop()"
+
+        editor.load_text("")
+        await pilot.press(*"try", ":", "enter", *"run()", "enter", *"except OSError as e", ":")
+        await pilot.press("enter", *"log(e)", "enter", *"finally", ":")
+        assert editor.text == "try:\n    run()\nexcept OSError as e:\n    log(e)\nfinally:"
+
+        editor.load_text("")
+        await pilot.press(*"match x", ":", "enter", *"case 1", ":", "enter", *"one()", "enter", *"case _", ":")
+        assert editor.text == "match x:\n    case 1:\n        one()\n    case _:"
+
+        editor.load_text("def f():\n    value = 1\n    ")
+        editor.move_cursor((2, 4))
+        await pilot.press(*"else", ":")
+        assert editor.text.endswith("\n    else:"), "no if above: nothing to align with"

@@ -68,3 +68,33 @@ async def test_files_named_on_the_command_line_replace_the_session_and_missing_f
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert [e.state.path.name for e in again.editors if e.state.path] == ["notes.txt"]
+
+
+async def test_a_split_tab_comes_back_split_with_both_cursors_and_panes_still_linked(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    first = SymphonyApp(root, open_paths=[root / "a.py", root / "notes.txt"], watch_config=False)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        a, _ = first.editors
+        first._activate(a)
+        a.focus()
+        a.move_cursor((10, 2))
+        await first.run_command("editor.split")
+        await settle(pilot)
+        twin = next(peer for peer in a.split_peers if peer.split_of is a)
+        twin.move_cursor((120, 4))
+        await first.request_quit()
+
+    second = SymphonyApp(root, watch_config=False)
+    async with second.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        a, notes = second.editors
+        assert [peer.split_of for peer in notes.split_peers] == [], "only the split tab is split"
+        twins = [peer for peer in a.split_peers if peer.split_of is a]
+        assert len(twins) == 1 and twins[0].is_attached
+        twin = twins[0]
+        assert a.cursor_location == (10, 2) and twin.cursor_location == (120, 4)
+        assert twin.parent is a.parent, "side by side in the tab"
+        twin.insert("# both panes\n", (0, 0))
+        await pilot.pause()
+        assert a.document[0] == "# both panes" and a.dirty

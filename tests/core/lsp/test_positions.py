@@ -44,3 +44,14 @@ def test_code_point_column_round_trips_through_server_units(line: str, data: st.
 def test_utf16_units_match_python_encoder(line: str, data: st.DataObject) -> None:
     column = data.draw(st.integers(min_value=0, max_value=len(line)))
     assert to_units(line, column, "utf-16") == len(line[:column].encode("utf-16-le")) // 2
+
+
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\n", "\r", "\x0b", "\x1c", "\x85", "\u2028"])))
+def test_split_lines_fast_path_agrees_with_the_lsp_definition(text: str) -> None:
+    # The reference: a break is CRLF, CR or LF; each line keeps it; a final break starts one more, empty line.
+    import re
+
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    expected = [parts[i] + parts[i + 1] for i in range(0, len(parts) - 1, 2)] + [parts[-1]]
+    assert split_lines(text) == expected
+    assert "".join(split_lines(text)) == text

@@ -131,3 +131,16 @@ def test_matching_is_symmetric(text: str) -> None:
                 partner = find_matching_bracket(lines, (row, column))
                 if partner is not None:
                     assert find_matching_bracket(lines, partner) == (row, column)
+
+
+def test_outdent_aligns_with_the_innermost_open_block_only() -> None:
+    from core.text.smart_typing import on_outdent
+
+    lines = ["if a:", "    if b:", "        x()", "        else"]
+    edit = on_outdent(lines, (3, 12), ":", "python", "    ")
+    assert edit is not None and edit.text == "    else:" and edit.start == (3, 0)
+    assert on_outdent(["for x in y:", "    z()", "    else"], (2, 8), ":", "python", "    ") is not None
+    assert on_outdent(["x = 1", "    else"], (1, 8), ":", "python", "    ") is None
+    assert on_outdent(["if a:", "    b()", "    else"], (2, 8), ":", "javascript", "    ") is None
+    assert on_outdent(["if a:", "    b()", "    else  # why"], (2, 8), ":", "python", "    ") is None, "mid-line"
+    assert on_outdent(["if a:", "    b()", "    elsewhere"], (2, 13), ":", "python", "    ") is None
