@@ -14,9 +14,12 @@ apply every partial update to a screen image and compare it with a full render.
 
 from __future__ import annotations
 
+import inspect
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import textual
 from textual._compositor import ChopsUpdate, Compositor, ReflowResult
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -117,8 +120,37 @@ def _reflow_marking_moved_only(self: Compositor, parent: Widget, size: Size) -> 
     return result
 
 
-def install() -> None:
-    """Make every screen's partial repaints banded (idempotent)."""
+TESTED_TEXTUAL = "8.2."
+"""The Textual release line these replacements were written and tested against (they stand in for private methods)."""
+
+log = logging.getLogger("symphony.compositor")
+
+
+def supported(version: str | None = None) -> bool:
+    """Whether the installed Textual is the release line this module was tested on, with the methods it replaces.
+
+    Another Textual keeps its own (slower, correct) repaint path rather than risk a wrong screen.
+    """
+    version = textual.__version__ if version is None else version
+    if not version.startswith(TESTED_TEXTUAL):
+        return False
+    expected: dict[Callable[..., Any], list[str]] = {
+        _original_get_renders: ["self", "crop"],
+        _original_partial_update: ["self"],
+        _original_reflow: ["self", "parent", "size"],
+    }
+    if any(list(inspect.signature(method).parameters) != names for method, names in expected.items()):
+        return False
+    return all(hasattr(Compositor, name) for name in ("_render_chops", "_regions_to_spans"))
+
+
+def install() -> bool:
+    """Make every screen's partial repaints banded (idempotent); False (and Textual's path kept) when unsupported."""
+    if not supported():
+        log.info(
+            "Textual %s is not the tested %sx line: keeping its own repaint path", textual.__version__, TESTED_TEXTUAL
+        )
+        return False
     patched: dict[str, Callable[..., Any]] = {
         "_get_renders": _get_renders_rows,
         "render_partial_update": _render_partial_update_in_bands,
@@ -126,6 +158,7 @@ def install() -> None:
     }
     for name, function in patched.items():
         setattr(Compositor, name, function)
+    return True
 
 
 def uninstall() -> None:

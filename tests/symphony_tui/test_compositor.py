@@ -126,3 +126,10 @@ async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> No
                     popup.update(f"popup {step}")
             await pilot.pause()
             assert image == _full_image(app), f"{repaint_path}: step {step} {actions} left the screen stale"
+
+
+def test_banded_repaints_are_only_installed_on_the_tested_textual_line() -> None:
+    """They replace private compositor methods: another Textual release keeps its own repaint path."""
+    assert compositor.supported()  # the pinned Textual in this environment
+    assert not compositor.supported("9.0.0")
+    assert not compositor.supported("8.3.0")
