@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.content import Content
 from textual.content import Style as ContentStyle
 from textual.document._document import Document
@@ -117,6 +118,13 @@ class Editor(
         border-left: vkey $panel-lighten-2;
     }
     """
+
+    BINDINGS = [
+        Binding("ctrl+home", "cursor_document_start", "Document start", show=False),
+        Binding("ctrl+end", "cursor_document_end", "Document end", show=False),
+        Binding("ctrl+shift+home", "cursor_document_start(True)", "Select to document start", show=False),
+        Binding("ctrl+shift+end", "cursor_document_end(True)", "Select to document end", show=False),
+    ]
 
     sync_reparse_lines = 3000
     """Documents up to this many lines reparse on each edit; longer ones reparse after a pause in typing."""

@@ -206,6 +206,17 @@ class MultiCursorMixin(TextArea):
         self._move_extras("end", select)
         super().action_cursor_line_end(select)
 
+    def action_cursor_document_start(self, select: bool = False) -> None:
+        """ctrl+home: to the first character, leaving one cursor (as VS Code and Helix's ``gg``)."""
+        self.extra_selections = []
+        self.move_cursor((0, 0), select=select)
+
+    def action_cursor_document_end(self, select: bool = False) -> None:
+        """ctrl+end: past the last character, leaving one cursor."""
+        self.extra_selections = []
+        last = self.document.line_count - 1
+        self.move_cursor((last, len(self.document[last])), select=select)
+
     def action_delete_left(self) -> None:
         if self.extra_selections and not self.read_only:
             self.edit_each("", delete="left")

@@ -61,6 +61,25 @@ async def test_cursors_added_below_type_and_delete_together_and_undo_as_one_step
         assert editor.text == "# alpha = 1\n# beta = alpha\n# gamma = alpha + beta\n"
 
 
+async def test_ctrl_home_and_ctrl_end_go_to_the_document_ends_and_shift_selects(workspace: Path) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.move_cursor((1, 3))
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
+        assert editor.extra_selections
+        await pilot.press("ctrl+end")
+        assert editor.selection == Selection.cursor((3, 0))
+        assert editor.extra_selections == []
+        await pilot.press("ctrl+shift+home")
+        assert editor.selection == Selection((3, 0), (0, 0))
+        assert editor.selected_text == editor.text
+        await pilot.press("ctrl+home")
+        assert editor.selection == Selection.cursor((0, 0))
+
+
 async def test_ctrl_d_adds_the_next_occurrence_and_typing_replaces_every_one(workspace: Path) -> None:
     app = open_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
