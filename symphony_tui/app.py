@@ -38,6 +38,7 @@ from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, loa
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
 from symphony_tui.idle_gc import IdleCollector
+from symphony_tui.key_parsing import install as install_alt_key_parsing
 from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
@@ -118,6 +119,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     ) -> None:
         super().__init__()
         install_banded_repaints()  # a keystroke repaints its rows, not the box around all dirty regions
+        install_alt_key_parsing()  # alt+/ and alt+enter arrive as themselves, not as / and enter
         self.workspace = workspace.resolve()
         """The folder Symphony was opened on."""
         self.config = config or ConfigService(self.workspace)
