@@ -230,9 +230,14 @@ class MultiCursorMixin(TextArea):
         super().action_delete_right()
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.clear_extra_cursors():
+        if event.key == "escape":
+            # Textual's TextArea moves focus to the next widget on escape (with tab indenting, its way out); in an
+            # editor escape is pressed all the time, and the next widget is the explorer, whose letters are
+            # commands. So escape clears extra cursors, else the selection, and keeps the focus (F6 moves it).
             event.stop()
             event.prevent_default()
+            if not self.clear_extra_cursors() and not self.selection.is_empty:
+                self.selection = Selection.cursor(self.selection.end)
             return
         if event.key in ("tab", "shift+tab") and not self.read_only:
             start, end = sorted(self.selection)

@@ -80,6 +80,21 @@ async def test_ctrl_home_and_ctrl_end_go_to_the_document_ends_and_shift_selects(
         assert editor.selection == Selection.cursor((0, 0))
 
 
+async def test_escape_keeps_the_focus_in_the_editor_and_clears_the_selection(workspace: Path) -> None:
+    """Textual's TextArea moved focus to the next widget (the explorer, where letters are file commands)."""
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.selection = Selection((0, 0), (0, 5))
+        await pilot.press("escape")
+        assert editor.has_focus
+        assert editor.selection == Selection.cursor((0, 5))
+        await pilot.press("escape", "x")
+        assert editor.has_focus
+        assert editor.document[0].startswith("alphax")
+
+
 async def test_ctrl_d_adds_the_next_occurrence_and_typing_replaces_every_one(workspace: Path) -> None:
     app = open_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
