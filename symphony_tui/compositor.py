@@ -15,6 +15,7 @@ apply every partial update to a screen image and compare it with a full render.
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -75,7 +76,7 @@ def _covered(target: Region, in_front: Sequence[Region]) -> bool:
         return False
     edges = sorted({target.y, target.bottom, *(hit.y for hit in hits), *(hit.bottom for hit in hits)})
     right_edge = target.right
-    for slab_top, slab_bottom in zip(edges, edges[1:], strict=False):
+    for slab_top, slab_bottom in itertools.pairwise(edges):
         reach = target.x
         for left, right in sorted(
             (hit.x, hit.right) for hit in hits if hit.y <= slab_top and hit.bottom >= slab_bottom

@@ -155,6 +155,19 @@ async def test_incremental_changes_reach_the_server(harness: Harness, uri: str) 
     assert [item.label for item in completion.items] == ["text:ab😀csecond"]
 
 
+async def test_big_document_opened_off_the_loop_reaches_the_server_before_its_edits(harness: Harness, uri: str) -> None:
+    # Above the size whose didOpen is split and encoded in worker threads: the edits sent right after it must
+    # still land on the opened text, in order, and non-ASCII text must survive the off-loop encoding.
+    lines = [f"line {index} é😀\n" for index in range(40_000)]
+    await harness.client.open(uri, "text", 1, "".join(lines))
+    await harness.client.change(uri, 2, [TextEdit(range=Range.of(1, 0, 1, 0), new_text="first ")])
+    await harness.client.change(uri, 3, [TextEdit(range=Range.of(39_999, 6, 39_999, 6), new_text="last ")])
+    first = await harness.client.completion(uri, Position(line=1, column=0))
+    last = await harness.client.completion(uri, Position(line=39_999, column=0))
+    assert [item.label for item in first.items] == ["text:first line 1 é😀"]
+    assert [item.label for item in last.items] == ["text:line 3last 9999 é😀"]
+
+
 async def test_save_sends_the_text_when_the_server_asks_for_it(harness: Harness, uri: str) -> None:
     await harness.client.open(uri, "text", 1, "saved text")
     await harness.client.save(uri)
