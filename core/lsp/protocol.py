@@ -15,6 +15,7 @@ the structuring hook for every JSON object in a message (each item of a 500-item
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import re
@@ -55,6 +56,8 @@ class TolerantProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._raw_ids: set[Any] = set()
+        self._forgotten: collections.deque[Any] = collections.deque(maxlen=256)
+        """Ids of requests given up on lately, whose answers may still arrive."""
         self._backlog: list[Any] | None = None
         """Messages sent while a big one is encoded in a thread; they follow it, in order, once it is written."""
 
@@ -109,6 +112,12 @@ class TolerantProtocol(LanguageServerProtocol):
         self._request_futures.pop(msg_id, None)
         self._result_types.pop(msg_id, None)
         self._raw_ids.discard(msg_id)
+        self._forgotten.append(msg_id)
+
+    def _handle_response(self, msg_id: Any, result: Any | None = None, error: Any | None = None) -> None:
+        if msg_id not in self._request_futures and msg_id in self._forgotten:
+            return  # the late answer to a request we cancelled: expected, not worth pygls's warning on stderr
+        super()._handle_response(msg_id, result, error)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Structure as pygls does; a response that fails to structure becomes an UntypedResult response.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -122,6 +123,28 @@ async def test_edit_cancels_pending_hover_and_the_server_hears_cancel_request(ha
             break
         await asyncio.sleep(0.01)
     assert "cancelled hover" in harness.client.log_path.read_text(encoding="utf-8")
+
+
+async def test_late_answer_to_a_cancelled_request_is_dropped_quietly(
+    harness: Harness, uri: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # pygls warns on stderr about answers it no longer waits for; in the terminal UI that text would land on
+    # the screen, and a cancelled completion (one per keystroke) is routine, not worth a warning.
+    await harness.client.open(uri, "text", 1, "hello\n")
+    hover = asyncio.ensure_future(harness.client.hover(uri, Position(line=0, column=1)))
+    await asyncio.sleep(0.05)
+    log_size = len(harness.client.log_path.read_text(encoding="utf-8"))
+    with caplog.at_level(logging.WARNING):
+        await harness.client.change(uri, 2, [TextEdit(range=Range.of(0, 0, 0, 0), new_text="x")])
+        with pytest.raises(StaleResponseError):
+            await hover
+        # The server answers the cancelled hover with an error; a completion after it proves that answer is in.
+        for _ in range(int(DEADLINE / 0.01)):
+            if "cancelled hover" in harness.client.log_path.read_text(encoding="utf-8")[log_size:]:
+                break
+            await asyncio.sleep(0.01)
+        await harness.client.completion(uri, Position(line=0, column=0))
+    assert not [record for record in caplog.records if "unknown message id" in record.getMessage()]
 
 
 async def test_answer_for_an_outdated_version_is_dropped(harness: Harness, uri: str) -> None:
