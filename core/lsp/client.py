@@ -58,6 +58,8 @@ CLIENT_NAME = "symphony"
 _LOG_ROTATE_BYTES = 2 * 1024 * 1024
 _SHUTDOWN_GRACE = 2.0
 """Seconds a server gets to answer shutdown, and to die after SIGTERM before SIGKILL."""
+_SPLIT_OFF_LOOP = 256 * 1024
+"""Texts longer than this (characters) are split into mirror lines in a worker thread."""
 _EXIT_GRACE = 0.5
 """Seconds a server gets to exit by itself after the exit notification (pygls servers often linger)."""
 
@@ -401,8 +403,15 @@ class LanguageServerClient(FeatureRequests):
     # ------------------------------------------------------------------ documents
 
     async def open(self, uri: str, language_id: str, version: int, text: str) -> None:
-        """The editor opened a document (or reopened it: the old mirror is replaced)."""
-        mirror = DocumentMirror(uri, language_id, version, text)
+        """The editor opened a document (or reopened it: the old mirror is replaced).
+
+        A big text is split into lines in a thread (~10 ms per 4 MB that the UI loop would stall for); the
+        caller must not send changes for ``uri`` before this returns.
+        """
+        if len(text) > _SPLIT_OFF_LOOP:
+            mirror = await asyncio.to_thread(DocumentMirror, uri, language_id, version, text)
+        else:
+            mirror = DocumentMirror(uri, language_id, version, text)
         self.documents[uri] = mirror
         if self._session is not None:
             self._notify_open(self._session, mirror)
@@ -459,12 +468,19 @@ class LanguageServerClient(FeatureRequests):
         self._diagnostics.publish(self.name, uri, ())
 
     def _notify_open(self, session: _Session, mirror: DocumentMirror) -> None:
-        session.client.text_document_did_open(
-            lsp.DidOpenTextDocumentParams(
+        # Joined and encoded in a thread: for a 100k-line file that is tens of ms the user would feel as a
+        # stalled keystroke. The lines are copied now (the mirror moves on with the next edit; a list copy is
+        # cheap), and later messages wait for this one, so the server still sees didOpen before any didChange.
+        uri, language_id, version, lines = mirror.uri, mirror.language_id, mirror.version, mirror.lines_snapshot()
+        protocol = session.client.protocol
+        assert isinstance(protocol, TolerantProtocol)
+        protocol.notify_encoded_off_loop(
+            lsp.TEXT_DOCUMENT_DID_OPEN,
+            lambda: lsp.DidOpenTextDocumentParams(
                 text_document=lsp.TextDocumentItem(
-                    uri=mirror.uri, language_id=mirror.language_id, version=mirror.version, text=mirror.text
+                    uri=uri, language_id=language_id, version=version, text="".join(lines)
                 )
-            )
+            ),
         )
 
     def _sync_kind(self) -> lsp.TextDocumentSyncKind:

@@ -33,6 +33,10 @@ class DocumentMirror:
         """The whole text (joined on demand; used for didOpen and full sync)."""
         return "".join(self._lines)
 
+    def lines_snapshot(self) -> list[str]:
+        """The lines with their terminators, as of now (a shallow copy: later edits do not change it)."""
+        return list(self._lines)
+
     @property
     def line_count(self) -> int:
         """Number of lines (a trailing line break starts one more, empty line)."""

@@ -15,10 +15,12 @@ the structuring hook for every JSON object in a message (each item of a 500-item
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,9 @@ import attrs
 from cattrs import Converter
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
-from pygls.protocol import JsonRPCResponseMessage, LanguageServerProtocol
+from pygls.protocol import JsonRPCNotification, JsonRPCProtocol, JsonRPCResponseMessage, LanguageServerProtocol
+
+log = logging.getLogger(__name__)
 
 RAW_RESULT_METHODS = frozenset({lsp.TEXT_DOCUMENT_COMPLETION})
 """Requests whose results are handed over as JSON (see the module docstring)."""
@@ -52,6 +56,49 @@ class TolerantProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._raw_ids: set[Any] = set()
+        self._forgotten: collections.deque[Any] = collections.deque(maxlen=256)
+        """Ids of requests given up on lately, whose answers may still arrive."""
+        self._backlog: list[Any] | None = None
+        """Messages sent while a big one is encoded in a thread; they follow it, in order, once it is written."""
+
+    def _send_data(self, data: Any) -> None:
+        if self._backlog is not None:
+            self._backlog.append(data)  # a big message ahead of this one is still being encoded
+            return
+        super()._send_data(data)
+
+    def notify_encoded_off_loop(self, method: str, build_params: Callable[[], Any]) -> None:
+        """Send a notification whose JSON is big (didOpen of a 4 MB file: tens of ms of ``json.dumps``), building
+        and encoding it in a worker thread so typing does not wait. Messages sent meanwhile keep their order."""
+
+        def encode() -> bytes:
+            message = JsonRPCNotification(method=method, params=build_params(), jsonrpc=JsonRPCProtocol.VERSION)
+            body = json.dumps(message, default=self._serialize_message)  # ASCII (ensure_ascii): len is bytes
+            return f"Content-Length: {len(body)}\r\n\r\n{body}".encode()
+
+        if self._backlog is None:
+            self._backlog = []
+        future = asyncio.get_running_loop().run_in_executor(None, encode)
+        self._backlog.append(future)
+        future.add_done_callback(lambda _: self._flush_backlog())
+
+    def _flush_backlog(self) -> None:
+        """Write what is queued behind big messages, up to the first one still being encoded."""
+        backlog = self._backlog
+        while backlog:
+            head = backlog[0]
+            if isinstance(head, asyncio.Future):
+                if not head.done():
+                    return
+                backlog.pop(0)
+                if head.cancelled() or head.exception() is not None:
+                    log.error("could not encode a message for the language server", exc_info=head.exception())
+                elif self.writer is not None and not self.writer.is_closing():  # type: ignore[union-attr]
+                    self.writer.write(head.result())
+            else:
+                backlog.pop(0)
+                super()._send_data(head)
+        self._backlog = None
 
     def send_request(self, method: str, params: Any | None = None, callback: Any = None, msg_id: Any = None) -> Any:
         """Send as pygls does, remembering requests whose answers stay JSON."""
@@ -65,6 +112,12 @@ class TolerantProtocol(LanguageServerProtocol):
         self._request_futures.pop(msg_id, None)
         self._result_types.pop(msg_id, None)
         self._raw_ids.discard(msg_id)
+        self._forgotten.append(msg_id)
+
+    def _handle_response(self, msg_id: Any, result: Any | None = None, error: Any | None = None) -> None:
+        if msg_id not in self._request_futures and msg_id in self._forgotten:
+            return  # the late answer to a request we cancelled: expected, not worth pygls's warning on stderr
+        super()._handle_response(msg_id, result, error)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Structure as pygls does; a response that fails to structure becomes an UntypedResult response.

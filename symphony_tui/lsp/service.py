@@ -57,6 +57,8 @@ class TrackedDocument:
     flush_scheduled: bool = False
     last_change: asyncio.Task[None] | None = None
     """The latest didChange in flight; awaiting it means the server's copy is up to date."""
+    replaced: bool = False
+    """The editor's whole text was replaced while the document was being (re)opened: it is resent after."""
 
     @property
     def editor(self) -> Editor:
@@ -202,8 +204,14 @@ class LspService:
             return  # closed meanwhile
         document.pending.clear()
         document.version = 1
+        # Edits typed while the open is under way stay pending (see flush) and follow it as a didChange.
         await manager.open(document.uri, document.language, document.version, document.owner.text)
         document.opened = True
+        if document.replaced:
+            document.replaced = False
+            self._spawn(self._resync(document), "lsp-resync")
+        else:
+            self.flush(document)
         self._show_diagnostics(document)
         self.semantic.schedule(document, delay=0, retry=True)
         self.inlay.schedule(document, delay=0, retry=True)
@@ -263,9 +271,12 @@ class LspService:
 
     def replaced(self, editor: Editor) -> None:
         document = self.document(editor)
-        if document is not None and document.opened:
+        if document is not None:
             document.pending.clear()
-            self._spawn(self._resync(document), "lsp-resync")
+            if document.opened:
+                self._spawn(self._resync(document), "lsp-resync")
+            else:
+                document.replaced = True  # an open under way may have taken the old text
 
     def flush(self, document: TrackedDocument) -> None:
         """Send the edits made since the last flush as one didChange (one version per flush)."""
@@ -273,8 +284,7 @@ class LspService:
         if not document.pending:
             return
         if not document.opened or self.manager is None:
-            document.pending.clear()  # the open sends the whole text anyway
-            return
+            return  # the open under way sends them once the server has the text it was opened with
         edits, document.pending = document.pending, []
         document.version += 1
         document.last_change = self._spawn(self._change(document, document.version, edits), "lsp-change")
@@ -304,11 +314,14 @@ class LspService:
         manager = await self.ensure_manager()
         if self._documents.get(id(document.owner)) is not document:
             return
+        document.opened = False  # edits typed meanwhile wait in ``pending`` and follow the reopen
         await manager.close(document.uri)
         document.version += 1
         document.pending.clear()
+        document.replaced = False
         await manager.open(document.uri, document.language, document.version, document.owner.text)
         document.opened = True
+        self.flush(document)
 
     async def format_before_save(self, editor: Editor) -> None:
         """Format-on-save: apply the server's formatting edits before the text is written (never blocks long)."""

@@ -25,6 +25,19 @@ class ProblemCounts(Static):
     }
     """
 
+    shown: Text | None = None
+    """What the field shows (None before the first :meth:`show`)."""
+
+    def show(self, text: Text) -> None:
+        """Show ``text``: nothing to do when unchanged (servers republish diagnostics after every edit), a
+        repaint of this field alone when as wide as before, a layout only when its width changes."""
+        if self.shown is not None and self.shown == text:
+            return
+        same_width = self.shown is not None and self.shown.cell_len == text.cell_len
+        self.shown = text
+        self.update(text, layout=not same_width)
+        self.display = bool(text)
+
     def on_click(self, event: events.Click) -> None:
         dispatch = getattr(self.app, "dispatch", None)
         if dispatch is not None:
@@ -59,6 +72,4 @@ def show_lsp_status(app: SymphonyApp, counts: DiagnosticCounts | None, state: st
             bar.mount(field, before=bar.query_one("#status-cursor"))
         except NoMatches:
             bar.mount(field)
-    text = format_counts(counts, state)
-    field.update(text)
-    field.display = bool(text)
+    field.show(format_counts(counts, state))

@@ -126,8 +126,9 @@ class StatusBar(Horizontal):
             super().__init__()
             self.spec = spec
 
-    info: reactive[StatusInfo] = reactive(StatusInfo, init=False)
-    """The facts shown; replaced as a whole so the bar repaints once per change."""
+    info: reactive[StatusInfo] = reactive(StatusInfo, init=False, repaint=False)
+    """The facts shown; replaced as a whole. The watcher updates only the fields whose text changed: a repaint
+    of the bar itself would re-render all of its ~11 fields on every keystroke."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -11,10 +11,13 @@ import random
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Region
 from textual.widgets import Static
 
 from symphony_tui import compositor
@@ -133,3 +136,21 @@ def test_banded_repaints_are_only_installed_on_the_tested_textual_line() -> None
     assert compositor.supported()  # the pinned Textual in this environment
     assert not compositor.supported("9.0.0")
     assert not compositor.supported("8.3.0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    target=st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(1, 8), st.integers(1, 8)),
+    in_front=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), st.integers(0, 8), st.integers(0, 8))),
+)
+def test_occlusion_matches_a_cell_by_cell_count(
+    target: tuple[int, int, int, int], in_front: list[tuple[int, int, int, int]]
+) -> None:
+    """A widget is skipped only when the widgets in front of it cover every one of its cells."""
+    regions = [Region(*region) for region in in_front]
+    cells = {
+        (x, y) for region in regions for x in range(region.x, region.right) for y in range(region.y, region.bottom)
+    }
+    box = Region(*target)
+    expected = all((x, y) in cells for x in range(box.x, box.right) for y in range(box.y, box.bottom))
+    assert compositor._covered(box, regions) == expected
