@@ -84,6 +84,9 @@ def test_the_gallery_uses_every_node_type() -> None:
 def test_gallery_of_every_widget(snap_compare) -> None:  # type: ignore[no-untyped-def]
     async def press(pilot: Pilot[None]) -> None:
         await pilot.click("#motif-body Button")
+        button = pilot.app.query_one("#motif-body Button")
+        while button.has_class("-active"):  # the pressed look lasts 0.2 s; a loaded machine snapped it mid-way
+            await pilot.pause(0.05)
 
     assert snap_motif(snap_compare, Gallery(), terminal_size=(110, 46), run_before=press)
 
