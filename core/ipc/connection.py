@@ -422,24 +422,31 @@ class FramedConnection(asyncio.Protocol):
         readable = self._readable
         waits = self._waits = self._waits + 1
         yielded = self._yield_first and waits & 15
-        if yielded:
-            _sched_yield()
+        data: bytes | None = None
         try:
-            _ioctl(fd, _FIONREAD, readable)
-            if readable == _NONE_READABLE:
-                if not yielded:
-                    self._yield_first = True
-                while True:
-                    if _perf_ns() >= deadline:
-                        return _NOTHING
-                    _sched_yield()
-                    _ioctl(fd, _FIONREAD, readable)
-                    if readable != _NONE_READABLE:
-                        break
-            elif not yielded:
-                self._yield_first = False
-            size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
-            data = os.read(fd, size if size < _POLL_READ else _POLL_READ)
+            if yielded:
+                # The peer had the CPU since our write and most likely answered: read at once (no FIONREAD).
+                _sched_yield()
+                try:  # noqa: SIM105 -- contextlib.suppress costs a Python frame per read
+                    data = os.read(fd, _POLL_READ)
+                except BlockingIOError:
+                    pass
+            if data is None:
+                _ioctl(fd, _FIONREAD, readable)
+                if readable == _NONE_READABLE:
+                    if not yielded:
+                        self._yield_first = True
+                    while True:
+                        if _perf_ns() >= deadline:
+                            return _NOTHING
+                        _sched_yield()
+                        _ioctl(fd, _FIONREAD, readable)
+                        if readable != _NONE_READABLE:
+                            break
+                elif not yielded:
+                    self._yield_first = False
+                size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
+                data = os.read(fd, size if size < _POLL_READ else _POLL_READ)
         except OSError:
             return _NOTHING
         if not data:
