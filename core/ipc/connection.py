@@ -151,6 +151,7 @@ class FramedConnection(asyncio.Protocol):
         self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
         self._segments = SharedSegments()
         self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
+        self._write_fd = -1  # the non-blocking fd write_now may write directly (POSIX, with direct reads on)
         self._readable = bytearray(_NONE_READABLE)  # FIONREAD's answer
         self.answered_inline = False
         """Set by the RPC layer when it answered a request before ``on_message`` returned (a linger cue)."""
@@ -186,6 +187,7 @@ class FramedConnection(asyncio.Protocol):
         wt.set_write_buffer_limits(high=self.settings.write_buffer_high, low=self.settings.write_buffer_low)
         if self.settings.reply_poll_us or self.settings.request_linger_us:
             self._poll_fd = _pollable_fd(self._rtransport)
+            self._write_fd = _pollable_fd(wt)
         if self.role == "accept":
             uid = peer_uid(wt.get_extra_info("socket"))
             if uid is not None and hasattr(os, "getuid") and uid != os.getuid():
@@ -352,7 +354,7 @@ class FramedConnection(asyncio.Protocol):
             metrics.bytes_out += size + 6
             wt = self._wtransport
             if wt is not None:
-                wt.write(pack_header(PROTOCOL_VERSION, _DATA, size) + payload)
+                self.write_now(wt, pack_header(PROTOCOL_VERSION, _DATA, size) + payload)
             return
         if size > self._limit:
             raise ProtocolError(
@@ -365,6 +367,24 @@ class FramedConnection(asyncio.Protocol):
             self._cork = []
             self._loop.call_soon(self._flush_cork)
         self._write_frame(_DATA, payload)
+
+    def write_now(self, wt: asyncio.WriteTransport, data: bytes) -> None:
+        """Write ``data`` (one or more whole frames) with ``os.write`` while the transport has nothing queued.
+
+        Why: the transport's write would make the same one syscall, through more layers, on every small message.
+        Order is kept (nothing is queued ahead of us); whatever the socket does not take right away, and every
+        error, goes to the transport, which queues it, applies flow control, or meets the error itself.
+        """
+        fd = self._write_fd
+        if fd >= 0 and not wt.get_write_buffer_size():
+            try:
+                sent = os.write(fd, data)
+            except OSError:  # would block, or broken: the transport sees to it
+                sent = 0
+            if sent == len(data):
+                return
+            data = data[sent:]
+        wt.write(data)
 
     @property
     def can_poll(self) -> bool:

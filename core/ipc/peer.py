@@ -581,7 +581,7 @@ class RpcPeer:
                         size = len(payload)
                         metrics.messages_out += 1
                         metrics.bytes_out += size + 6
-                        wt.write(pack_header(_VERSION, _DATA, size) + payload)
+                        conn.write_now(wt, pack_header(_VERSION, _DATA, size) + payload)
                         continue
                 self._answer(msg_id, result)  # models, unencodable or large results: the general reply path
         finally:
