@@ -52,6 +52,10 @@ _PLAIN: Final = frozenset({dict, list, str, int, float, bool, type(None), bytes}
 _REQUEST: Final = Kind.REQUEST
 _NOTIFICATION: Final = Kind.NOTIFICATION
 _DATA: Final = int(FrameType.DATA)
+_RESULT_HEAD: Final = b"\x83\xa7jsonrpc\xa32.0\xa2id"
+"""msgpack of ``{"jsonrpc": "2.0", "id": ...``: a map of 3, then the first key, its value and the second key."""
+_RESULT_KEY: Final = b"\xa6result"
+_RESULT_FIXED: Final = len(_RESULT_HEAD) + len(_RESULT_KEY)
 _SYNC_RUN_MAX: Final = 8
 """Lone requests answered by inline polling before one must yield to the event loop (fairness, pipelining)."""
 _POLL_METHODS: Final = 1024  # methods whose reply-poll history is kept (forgotten all at once beyond that)
@@ -530,6 +534,7 @@ class RpcPeer:
         metrics = conn.metrics
         encode = conn._encode_unchecked
         small = min(_SMALL, conn._shm_from)
+        msgpack = conn.codec is not None and conn.codec.name == "msgpack"
         try:
             while conn._fast and taken < _LINGER_RUN and not conn._read_pause_reasons:
                 obj = read(fd, _perf_ns() + budget)
@@ -565,23 +570,32 @@ class RpcPeer:
                     continue
                 if type(result) in _PLAIN:
                     try:
-                        payload = encode({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                        if msgpack:  # the envelope's fixed bytes are packed once (same bytes as the whole map)
+                            packed_id = encode(msg_id)
+                            packed_result = encode(result)
+                            size = _RESULT_FIXED + len(packed_id) + len(packed_result)
+                        else:
+                            payload = encode({"jsonrpc": "2.0", "id": msg_id, "result": result})
+                            size = len(payload)
                     except Exception:
-                        payload = None
+                        size = small  # the general path reports it
                     wt = conn._wtransport
                     if (
-                        payload is not None
-                        and len(payload) < small
+                        size < small
                         and conn._fast
                         and conn._batch is None
                         and conn._cork is None
                         and not conn.write_paused
                         and wt is not None
                     ):
-                        size = len(payload)
                         metrics.messages_out += 1
                         metrics.bytes_out += size + 6
-                        conn.write_now(wt, pack_header(_VERSION, _DATA, size) + payload)
+                        header = pack_header(_VERSION, _DATA, size)
+                        if msgpack:
+                            frame = b"".join((header, _RESULT_HEAD, packed_id, _RESULT_KEY, packed_result))
+                        else:
+                            frame = header + payload
+                        conn.write_now(wt, frame)
                         continue
                 self._answer(msg_id, result)  # models, unencodable or large results: the general reply path
         finally:
