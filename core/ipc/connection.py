@@ -65,6 +65,11 @@ else:  # never polled there (_pollable_fd), but the names exist for type checker
         raise OSError("FIONREAD is not available on Windows")
 
     _FIONREAD = 0
+_REQUEST_HEAD: Final = b"\x84\xa7jsonrpc\xa32.0\xa2id"
+"""msgpack of a map of 4 (jsonrpc, id, method, params) up to the id's value; a map of 3 without params."""
+_REQUEST_HEAD_BARE: Final = b"\x83\xa7jsonrpc\xa32.0\xa2id"
+_METHOD_KEY: Final = b"\xa6method"
+_PARAMS_KEY: Final = b"\xa6params"
 _NONE_READABLE: Final = bytes(4)  # FIONREAD's int when nothing is buffered
 
 
@@ -149,6 +154,8 @@ class FramedConnection(asyncio.Protocol):
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
         # Encoded messages at least this large have their big bytes values moved to shared memory (§4.4).
         self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
+        self._small_from = min(_SMALL, self._shm_from, self._limit + 1)  # send_request: at or above, use send
+        self._packed_envelopes = False  # msgpack: requests are written around pre-packed envelope bytes
         self._segments = SharedSegments()
         self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
         self._write_fd = -1  # the non-blocking fd write_now may write directly (POSIX, with direct reads on)
@@ -367,6 +374,32 @@ class FramedConnection(asyncio.Protocol):
             self._cork = []
             self._loop.call_soon(self._flush_cork)
         self._write_frame(_DATA, payload)
+
+    def send_request(self, msg_id: int, method: str, params: Any) -> None:
+        """Send the request ``{jsonrpc, id, method, params?}`` at once (uncorked): the same bytes as ``send`` of
+        that map, but with msgpack the envelope's fixed bytes are packed once and the map is never built.
+        Anything unusual (another codec, a large or unencodable message, frames held back) takes ``send``."""
+        wt = self._wtransport
+        if self._packed_envelopes and wt is not None and self._batch is None and self._cork is None:
+            pack = self._encode_unchecked
+            try:
+                if params is None:
+                    body = b"".join((_REQUEST_HEAD_BARE, pack(msg_id), _METHOD_KEY, pack(method)))
+                else:
+                    body = b"".join((_REQUEST_HEAD, pack(msg_id), _METHOD_KEY, pack(method), _PARAMS_KEY, pack(params)))
+            except Exception:
+                body = None  # send reports it
+            if body is not None and len(body) < self._small_from and self._fast and not self.write_paused:
+                size = len(body)
+                metrics = self.metrics
+                metrics.messages_out += 1
+                metrics.bytes_out += size + 6
+                self.write_now(wt, pack_header(PROTOCOL_VERSION, _DATA, size) + body)
+                return
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
 
     def write_now(self, wt: asyncio.WriteTransport, data: bytes) -> None:
         """Write ``data`` (one or more whole frames) with ``os.write`` while the transport has nothing queued.
@@ -595,6 +628,7 @@ class FramedConnection(asyncio.Protocol):
         self._encode = codec.encode
         self._encode_unchecked = getattr(codec, "encode_unchecked", codec.encode)
         self._decode = codec.decode
+        self._packed_envelopes = codec_name == "msgpack"
         self._decode_unchecked = getattr(codec, "decode_unchecked", codec.decode)
         self._decoder.max_frame_size = self.settings.max_frame_size
         self.state = State.OPEN

@@ -157,17 +157,17 @@ class RpcPeer:
         msg_id = self._next_id
         self._next_id = msg_id + 1
         fut: asyncio.Future[Any] = self._loop.create_future()
-        message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
-        if params is not None:
-            message["params"] = params
         # Raises before anything is registered if closed or unsendable. With other requests in flight, frames
         # from all tasks woken in this loop iteration leave in one write; a lone request goes out at once.
         # The clock starts before the write: on one CPU the peer may run, answer and yield back inside it.
         started = _perf_ns()
         lone = not self._in_flight
         if lone:
-            conn.send(message)
+            conn.send_request(msg_id, method, params)
         else:
+            message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+            if params is not None:
+                message["params"] = params
             conn.send(message, cork=True)
         self._in_flight += 1
         self._pending[msg_id] = (fut, started, method, timeout is None)
