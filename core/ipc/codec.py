@@ -6,6 +6,7 @@ escape: anything undecodable becomes a ParseError (JSON-RPC -32700).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, Final, Protocol
@@ -45,6 +46,10 @@ class MsgpackCodec:
         self._packer = msgpack.Packer(use_bin_type=True, autoreset=True)
         self.encode_unchecked: Callable[[Any], bytes] = self._packer.pack
         """``encode`` without its Python frame: library exceptions escape (call ``encode`` to get the error)."""
+        self.decode_unchecked: Callable[[bytes | memoryview], Any] = functools.partial(
+            msgpack.unpackb, raw=False, strict_map_key=True, ext_hook=_refuse_ext
+        )
+        """``decode`` without its Python frame: library exceptions escape (call ``decode`` to get the ParseError)."""
 
     def encode(self, obj: Any) -> bytes:
         """Serialise ``obj`` (bytes travel as msgpack bin)."""

@@ -65,6 +65,11 @@ else:  # never polled there (_pollable_fd), but the names exist for type checker
         raise OSError("FIONREAD is not available on Windows")
 
     _FIONREAD = 0
+_REQUEST_HEAD: Final = b"\x84\xa7jsonrpc\xa32.0\xa2id"
+"""msgpack of a map of 4 (jsonrpc, id, method, params) up to the id's value; a map of 3 without params."""
+_REQUEST_HEAD_BARE: Final = b"\x83\xa7jsonrpc\xa32.0\xa2id"
+_METHOD_KEY: Final = b"\xa6method"
+_PARAMS_KEY: Final = b"\xa6params"
 _NONE_READABLE: Final = bytes(4)  # FIONREAD's int when nothing is buffered
 
 
@@ -144,17 +149,23 @@ class FramedConnection(asyncio.Protocol):
         self._encode: Callable[[Any], bytes] = _unopened
         self._encode_unchecked: Callable[[Any], bytes] = _unopened
         self._decode: Callable[[bytes | memoryview], Any] = _unopened
+        self._decode_unchecked: Callable[[bytes | memoryview], Any] = _unopened
         s = self.settings
         self._hard_cap = max(s.write_buffer_max, s.write_buffer_high + s.max_frame_size + 6)
         # Encoded messages at least this large have their big bytes values moved to shared memory (§4.4).
         self._shm_from = s.shm_threshold if s.shm_threshold is not None else _NEVER
+        self._small_from = min(_SMALL, self._shm_from, self._limit + 1)  # send_request: at or above, use send
+        self._packed_envelopes = False  # msgpack: requests are written around pre-packed envelope bytes
         self._segments = SharedSegments()
         self._poll_fd = -1  # the non-blocking fd we may read directly while a reply is expected (POSIX only)
+        self._write_fd = -1  # the non-blocking fd write_now may write directly (POSIX, with direct reads on)
         self._readable = bytearray(_NONE_READABLE)  # FIONREAD's answer
         self.answered_inline = False
         """Set by the RPC layer when it answered a request before ``on_message`` returned (a linger cue)."""
         self._reading_directly = False  # inside poll_reply or _linger: no nested direct reads
         self._linger_ns = self.settings.request_linger_us * 1000
+        self.linger: Callable[[], None] = self._linger
+        """Run after a request was answered inline; the RPC layer installs a loop that also answers inline."""
         self._linger_skip = 0  # lingers still to skip after misses
         self._linger_misses = 0  # misses in a row
         self._yield_first = False  # the last direct read found nothing before yielding once
@@ -183,6 +194,7 @@ class FramedConnection(asyncio.Protocol):
         wt.set_write_buffer_limits(high=self.settings.write_buffer_high, low=self.settings.write_buffer_low)
         if self.settings.reply_poll_us or self.settings.request_linger_us:
             self._poll_fd = _pollable_fd(self._rtransport)
+            self._write_fd = _pollable_fd(wt)
         if self.role == "accept":
             uid = peer_uid(wt.get_extra_info("socket"))
             if uid is not None and hasattr(os, "getuid") and uid != os.getuid():
@@ -211,7 +223,7 @@ class FramedConnection(asyncio.Protocol):
                 except SymphonyError as exc:
                     self._unreadable(exc, None)
                     return
-                if SHM_MARK in data:
+                if data.find(SHM_MARK) != -1:  # not `in`: bytes.__contains__ formats a TypeError first
                     obj = self._take_shared(obj)
                     if obj is _UNREADABLE:
                         return
@@ -219,7 +231,7 @@ class FramedConnection(asyncio.Protocol):
                 if self.answered_inline:
                     self.answered_inline = False
                     if self._linger_ns and not self._reading_directly:
-                        self._linger()
+                        self.linger()
                 return
         try:
             frames = decoder.feed(data)
@@ -231,7 +243,7 @@ class FramedConnection(asyncio.Protocol):
             return
         batch: list[bytes | memoryview] = []
         self._batch = batch
-        marked = SHM_MARK in data
+        marked = data.find(SHM_MARK) != -1
         try:
             for frame_type, payload in frames:
                 if frame_type == _DATA:
@@ -245,7 +257,7 @@ class FramedConnection(asyncio.Protocol):
                             self._unreadable(exc, None)
                             continue
                         # Views point into this chunk (searched once); a frame completed from earlier chunks is bytes.
-                        if marked if isinstance(payload, memoryview) else SHM_MARK in payload:
+                        if marked if isinstance(payload, memoryview) else payload.find(SHM_MARK) != -1:
                             obj = self._take_shared(obj)
                             if obj is _UNREADABLE:
                                 continue
@@ -349,7 +361,7 @@ class FramedConnection(asyncio.Protocol):
             metrics.bytes_out += size + 6
             wt = self._wtransport
             if wt is not None:
-                wt.write(pack_header(PROTOCOL_VERSION, _DATA, size) + payload)
+                self.write_now(wt, pack_header(PROTOCOL_VERSION, _DATA, size) + payload)
             return
         if size > self._limit:
             raise ProtocolError(
@@ -362,6 +374,50 @@ class FramedConnection(asyncio.Protocol):
             self._cork = []
             self._loop.call_soon(self._flush_cork)
         self._write_frame(_DATA, payload)
+
+    def send_request(self, msg_id: int, method: str, params: Any) -> None:
+        """Send the request ``{jsonrpc, id, method, params?}`` at once (uncorked): the same bytes as ``send`` of
+        that map, but with msgpack the envelope's fixed bytes are packed once and the map is never built.
+        Anything unusual (another codec, a large or unencodable message, frames held back) takes ``send``."""
+        wt = self._wtransport
+        if self._packed_envelopes and wt is not None and self._batch is None and self._cork is None:
+            pack = self._encode_unchecked
+            try:
+                if params is None:
+                    body = b"".join((_REQUEST_HEAD_BARE, pack(msg_id), _METHOD_KEY, pack(method)))
+                else:
+                    body = b"".join((_REQUEST_HEAD, pack(msg_id), _METHOD_KEY, pack(method), _PARAMS_KEY, pack(params)))
+            except Exception:
+                body = None  # send reports it
+            if body is not None and len(body) < self._small_from and self._fast and not self.write_paused:
+                size = len(body)
+                metrics = self.metrics
+                metrics.messages_out += 1
+                metrics.bytes_out += size + 6
+                self.write_now(wt, pack_header(PROTOCOL_VERSION, _DATA, size) + body)
+                return
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+        if params is not None:
+            message["params"] = params
+        self.send(message)
+
+    def write_now(self, wt: asyncio.WriteTransport, data: bytes) -> None:
+        """Write ``data`` (one or more whole frames) with ``os.write`` while the transport has nothing queued.
+
+        Why: the transport's write would make the same one syscall, through more layers, on every small message.
+        Order is kept (nothing is queued ahead of us); whatever the socket does not take right away, and every
+        error, goes to the transport, which queues it, applies flow control, or meets the error itself.
+        """
+        fd = self._write_fd
+        if fd >= 0 and not wt.get_write_buffer_size():
+            try:
+                sent = os.write(fd, data)
+            except OSError:  # would block, or broken: the transport sees to it
+                sent = 0
+            if sent == len(data):
+                return
+            data = data[sent:]
+        wt.write(data)
 
     @property
     def can_poll(self) -> bool:
@@ -390,48 +446,84 @@ class FramedConnection(asyncio.Protocol):
 
     def _poll(self, fd: int, done: asyncio.Future[Any], budget_ns: int) -> bool:
         deadline = _perf_ns() + budget_ns
+        read = self._read_direct
         while True:
-            data = self._next_chunk(fd, deadline)
-            if data is None:
+            obj = read(fd, deadline)
+            if obj is _NOTHING:
                 return False
-            self.data_received(data)
+            if obj is not _CONSUMED:
+                self.on_message(obj)
+                self.answered_inline = False  # a linger cue: we are reading directly already
             if done.done():
                 return True
             if not self._fast or self._read_pause_reasons:
                 return False
 
-    def _next_chunk(self, fd: int, deadline: int) -> bytes | None:
-        """Spin until ``fd`` has bytes and return them; None at ``deadline``, at end-of-stream or on an error.
+    def _read_direct(self, fd: int, deadline: int) -> Any:
+        """Spin until ``fd`` has bytes and read them; the decoded message if they are exactly one whole Data frame.
+
+        Returns _NOTHING at ``deadline``, at end-of-stream or on an error (left to the transport, which reads the
+        same fd), and _CONSUMED when the bytes took the general path (``data_received``: partial or several
+        frames, control frames, shared memory, a malformed payload). Why one function: this is the whole
+        per-message read path while polling or lingering, and each Python layer costs on both ends of a round trip.
 
         Each round asks the kernel how much is readable (FIONREAD: cheaper than a failed read) and, if nothing
         is, yields the CPU so that a peer sharing our CPU runs at once. When the peer was not running during our
         own write last time (it spins too, or sits on another CPU), the first ask would only find nothing: yield
-        before it (re-checked every 16th wait). End-of-stream and errors are left to the transport, which reads
-        the same fd.
+        before it (re-checked every 16th wait).
         """
         readable = self._readable
         waits = self._waits = self._waits + 1
         yielded = self._yield_first and waits & 15
-        if yielded:
-            _sched_yield()
+        data: bytes | None = None
         try:
-            _ioctl(fd, _FIONREAD, readable)
-            if readable == _NONE_READABLE:
-                if not yielded:
-                    self._yield_first = True
-                while True:
-                    if _perf_ns() >= deadline:
-                        return None
-                    _sched_yield()
-                    _ioctl(fd, _FIONREAD, readable)
-                    if readable != _NONE_READABLE:
-                        break
-            elif not yielded:
-                self._yield_first = False
-            size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
-            return os.read(fd, size if size < _POLL_READ else _POLL_READ) or None
+            if yielded:
+                # The peer had the CPU since our write and most likely answered: read at once (no FIONREAD).
+                _sched_yield()
+                try:  # noqa: SIM105 -- contextlib.suppress costs a Python frame per read
+                    data = os.read(fd, _POLL_READ)
+                except BlockingIOError:
+                    pass
+            if data is None:
+                _ioctl(fd, _FIONREAD, readable)
+                if readable == _NONE_READABLE:
+                    if not yielded:
+                        self._yield_first = True
+                    while True:
+                        if _perf_ns() >= deadline:
+                            return _NOTHING
+                        _sched_yield()
+                        _ioctl(fd, _FIONREAD, readable)
+                        if readable != _NONE_READABLE:
+                            break
+                elif not yielded:
+                    self._yield_first = False
+                size = int.from_bytes(readable, _BYTE_ORDER)  # read exactly that: no oversized buffer to shrink
+                data = os.read(fd, size if size < _POLL_READ else _POLL_READ)
         except OSError:
-            return None
+            return _NOTHING
+        if not data:
+            return _NOTHING
+        # The single-frame path of data_received, inline (same checks, same counters).
+        size = len(data)
+        if 6 < size < _SMALL and self._fast and self._decoder.idle and data.find(SHM_MARK) == -1:
+            version, frame_type, length = unpack_header(data, 0)
+            if length == size - 6 and frame_type == _DATA and version == PROTOCOL_VERSION and length <= self._limit:
+                metrics = self.metrics
+                metrics.bytes_in += size
+                metrics.messages_in += 1
+                self._rx_seen = True
+                payload = data[6:]
+                try:
+                    return self._decode_unchecked(payload)
+                except Exception:
+                    try:
+                        return self._decode(payload)  # the codec's own error (or, unexpectedly, the message)
+                    except SymphonyError as exc:
+                        self._unreadable(exc, None)
+                        return _CONSUMED
+        self.data_received(data)
+        return _CONSUMED
 
     def _linger(self) -> None:
         """After answering a request inline, read the fd directly for the next message for a while.
@@ -452,12 +544,15 @@ class FramedConnection(asyncio.Protocol):
         budget = self._linger_ns
         taken = 0
         try:
+            read = self._read_direct
             while self._fast and taken < _LINGER_RUN and not self._read_pause_reasons:
-                data = self._next_chunk(fd, _perf_ns() + budget)
-                if data is None:
+                obj = read(fd, _perf_ns() + budget)
+                if obj is _NOTHING:
                     break
-                self.data_received(data)
                 taken += 1
+                if obj is not _CONSUMED:
+                    self.on_message(obj)
+                    self.answered_inline = False
         finally:
             self._reading_directly = False
         if taken:
@@ -533,6 +628,8 @@ class FramedConnection(asyncio.Protocol):
         self._encode = codec.encode
         self._encode_unchecked = getattr(codec, "encode_unchecked", codec.encode)
         self._decode = codec.decode
+        self._packed_envelopes = codec_name == "msgpack"
+        self._decode_unchecked = getattr(codec, "decode_unchecked", codec.decode)
         self._decoder.max_frame_size = self.settings.max_frame_size
         self.state = State.OPEN
         self._fast = True
@@ -729,6 +826,8 @@ def _drop2(_: Any, __: Any) -> None:
 
 
 _UNREADABLE: Any = object()
+_NOTHING: Any = object()  # _read_direct: no bytes before the deadline (or end-of-stream, or an error)
+_CONSUMED: Any = object()  # _read_direct: the bytes went through data_received
 
 
 def _noop() -> None:

@@ -74,6 +74,19 @@ async def flood(params: dict[str, Any], ctx: RequestContext) -> dict[str, int]:
     return counts
 
 
+@methods.method("child/sequence")
+async def sequence(params: dict[str, Any], ctx: RequestContext) -> list[list[Any]]:
+    """Sequential requests to the parent, each ``[method, params]``; each outcome ``["ok", result]`` or
+    ``["error", code]`` (the parent answers them while lingering: tests of its direct-read path)."""
+    outcomes: list[list[Any]] = []
+    for method, call_params in params["calls"]:
+        try:
+            outcomes.append(["ok", await ctx.peer.request(method, call_params)])
+        except SymphonyError as exc:
+            outcomes.append(["error", int(exc.code)])
+    return outcomes
+
+
 @methods.method("child/paced")
 async def paced(params: dict[str, Any], ctx: RequestContext) -> int:
     """Sequential requests to the parent, ``pause`` seconds apart (the parent's linger runs out between them)."""

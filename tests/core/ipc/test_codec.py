@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from core.errors import ErrorCode, ParseError, ProtocolError, UnsupportedError
 from core.ipc.codec import CODEC_NAMES, JsonCodec, MsgpackCodec, make_codec
+from core.ipc.connection import _METHOD_KEY, _PARAMS_KEY, _REQUEST_HEAD, _REQUEST_HEAD_BARE
+from core.ipc.peer import _RESULT_FIXED, _RESULT_HEAD, _RESULT_KEY
 
 json_scalars = (
     st.none()
@@ -102,3 +104,40 @@ def test_unknown_codec_name_lists_the_known_ones() -> None:
     with pytest.raises(UnsupportedError) as info:
         make_codec("cbor")
     assert "msgpack, json" in info.value.hint
+
+
+@given(st.one_of(st.integers(min_value=-(2**63), max_value=2**64 - 1), st.text(max_size=40)), msgpack_values)
+def test_the_pre_packed_result_envelope_is_the_same_bytes_as_the_whole_map(msg_id: Any, result: Any) -> None:
+    # The lingering side writes a result reply as fixed bytes around the packed id and result (core.ipc.peer):
+    # a peer must read exactly what packing the map {jsonrpc, id, result} gives.
+    codec = MsgpackCodec()
+    fused = _RESULT_HEAD + codec.encode(msg_id) + _RESULT_KEY + codec.encode(result)
+    assert fused == codec.encode({"jsonrpc": "2.0", "id": msg_id, "result": result})
+    assert len(fused) == _RESULT_FIXED + len(codec.encode(msg_id)) + len(codec.encode(result))
+    assert codec.decode(fused) == {"jsonrpc": "2.0", "id": msg_id, "result": result}
+
+
+@given(
+    st.integers(min_value=0, max_value=2**63 - 1),
+    st.text(min_size=1, max_size=40),
+    st.one_of(st.none(), st.lists(msgpack_values, max_size=3), st.dictionaries(st.text(max_size=10), msgpack_values)),
+)
+def test_the_pre_packed_request_envelope_is_the_same_bytes_as_the_whole_map(
+    msg_id: int, method: str, params: Any
+) -> None:
+    # FramedConnection.send_request writes a lone request as fixed bytes around the packed id, method and params.
+    codec = MsgpackCodec()
+    message: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+    if params is None:
+        fused = _REQUEST_HEAD_BARE + codec.encode(msg_id) + _METHOD_KEY + codec.encode(method)
+    else:
+        message["params"] = params
+        fused = (
+            _REQUEST_HEAD
+            + codec.encode(msg_id)
+            + _METHOD_KEY
+            + codec.encode(method)
+            + _PARAMS_KEY
+            + codec.encode(params)
+        )
+    assert fused == codec.encode(message)

@@ -17,12 +17,13 @@ import sys
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from core.errors import ErrorCode, NotFoundError
 from core.ipc.connection import _LINGER_RUN, _pollable_fd
 from core.ipc.peer import _SYNC_RUN_MAX
 from core.ipc.security import AuthToken
-from core.ipc.settings import IpcSettings
+from core.ipc.settings import IpcSettings, RateLimit
 from core.ipc.transport import connect_pipes
 from tests.core.ipc.harness import ROOT, parent
 
@@ -157,6 +158,73 @@ async def test_the_answering_side_lingers_for_the_next_request() -> None:
         assert await child.request("child/flood", {"count": 40}) == {"ok": 40, "limited": 0}
         assert child.metrics.lingered > 0
         assert child.metrics.snapshot()["lingered"] == child.metrics.lingered
+
+
+async def test_requests_answered_while_lingering_get_the_same_replies() -> None:
+    # The linger answers plain sync handlers itself (bytes in to bytes out, docs/ipc-protocol.md §6.4); every
+    # other outcome must still be the general path's: handler errors with their codes, a crash as an internal
+    # error, a model dumped, a reply too big for the inline write, malformed params, unknown methods.
+    async with parent() as p:
+
+        class Point(BaseModel):
+            x: int
+
+        @p.methods.method("parent/refuse")
+        def refuse(params: Any) -> None:
+            raise NotFoundError("no such thing")
+
+        @p.methods.method("parent/crash")
+        def crash(params: Any) -> None:
+            raise ZeroDivisionError("boom")
+
+        @p.methods.method("parent/model")
+        def model(params: Any) -> Point:
+            return Point(x=3)
+
+        @p.methods.method("parent/big")
+        def big(params: Any) -> str:
+            return "x" * 100_000
+
+        child = await p.connected_child(LINGER_ONLY)
+        rounds = [
+            ["parent/add", {"a": 1, "b": 2}],
+            ["parent/refuse", None],
+            ["parent/add", {"a": 2, "b": 2}],
+            ["parent/crash", None],
+            ["parent/add", {"a": 3, "b": 2}],
+            ["parent/model", None],
+            ["parent/add", {"a": 4, "b": 2}],
+            ["parent/big", None],
+            ["parent/add", {"a": 5, "b": 2}],
+            ["parent/missing", None],
+            ["parent/add", {"a": 6, "b": 2}],
+            ["parent/add", [1, 2]],
+        ]
+        outcomes = await child.request("child/sequence", {"calls": rounds * 3}, timeout=30)
+        expected = [
+            ["ok", 3],
+            ["error", int(ErrorCode.NOT_FOUND)],
+            ["ok", 4],
+            ["error", int(ErrorCode.INTERNAL)],
+            ["ok", 5],
+            ["ok", {"x": 3}],
+            ["ok", 6],
+            ["ok", "x" * 100_000],
+            ["ok", 7],
+            ["error", int(ErrorCode.METHOD_NOT_FOUND)],
+            ["ok", 8],
+            ["error", int(ErrorCode.INTERNAL)],  # add() indexes a list with a str: the handler crashes
+        ]
+        assert outcomes == expected * 3
+        assert child.metrics.lingered > 0
+
+
+async def test_rate_limit_applies_to_requests_answered_while_lingering() -> None:
+    async with parent() as p:
+        settings = IpcSettings(reply_poll_us=0, request_linger_us=10_000, rate_limit=RateLimit(rate=0.001, burst=5))
+        child = await p.connected_child(settings)
+        assert await child.request("child/flood", {"count": 30}) == {"ok": 5, "limited": 25}
+        assert child.metrics.lingered > 0
 
 
 async def test_lingering_off_never_reads_the_socket_itself() -> None:
