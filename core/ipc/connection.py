@@ -82,6 +82,17 @@ class State(Enum):
     CLOSED = "closed"
 
 
+def _bulky(params: Any, limit: int) -> bool:
+    """Whether a top-level value of ``params`` alone reaches ``limit`` bytes: such a request goes to ``send`` at
+    once (shared memory, flow control) instead of being packed here first and then packed again there (a 10 MiB
+    blob packed twice cut its rate from ~800 to ~300 MB/s)."""
+    values = params.values() if type(params) is dict else params if type(params) is list else ()
+    return any(type(value) in _BLOBS and len(value) >= limit for value in values)
+
+
+_BLOBS: Final = (bytes, bytearray, memoryview, str)
+
+
 class FramedConnection(asyncio.Protocol):
     """Frames, handshake and liveness for one peer; hands decoded messages to ``on_message``."""
 
@@ -380,7 +391,13 @@ class FramedConnection(asyncio.Protocol):
         that map, but with msgpack the envelope's fixed bytes are packed once and the map is never built.
         Anything unusual (another codec, a large or unencodable message, frames held back) takes ``send``."""
         wt = self._wtransport
-        if self._packed_envelopes and wt is not None and self._batch is None and self._cork is None:
+        if (
+            self._packed_envelopes
+            and wt is not None
+            and self._batch is None
+            and self._cork is None
+            and not _bulky(params, self._small_from)
+        ):
             pack = self._encode_unchecked
             try:
                 if params is None:

@@ -141,3 +141,14 @@ def test_the_pre_packed_request_envelope_is_the_same_bytes_as_the_whole_map(
             + codec.encode(params)
         )
     assert fused == codec.encode(message)
+
+
+def test_requests_with_a_bulky_top_level_value_skip_the_prepacked_envelope() -> None:
+    """Packed there first, a 10 MiB blob was packed twice (send packs it again for shared memory)."""
+    from core.ipc.connection import _bulky
+
+    assert _bulky({"blob": b"x" * 100}, 100)
+    assert _bulky(["x" * 200], 100)
+    assert not _bulky({"a": 1, "b": "short"}, 100)
+    assert not _bulky(None, 100)
+    assert not _bulky({"nested": {"blob": b"x" * 200}}, 100)  # shallow on purpose: it runs on every request
