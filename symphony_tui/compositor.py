@@ -8,8 +8,9 @@ to show three small changes — about half of a keystroke's CPU time with the po
 
 :func:`install` replaces three compositor methods so a partial update renders the dirty lines in bands (dirty
 regions grouped by the rows they cover), each widget only its lines inside the band, and a layout marks
-dirty only what moved (see :func:`_reflow_marking_moved_only`). What reaches the terminal is unchanged: tests
-apply every partial update to a screen image and compare it with a full render.
+dirty only what moved and leaves the full map it built valid (see :func:`_reflow_marking_moved_only`). What
+reaches the terminal is unchanged: tests apply every partial update to a screen image and compare it with a
+full render.
 """
 
 from __future__ import annotations
@@ -127,6 +128,11 @@ def _reflow_marking_moved_only(self: Compositor, parent: Widget, size: Size) -> 
     old_map = self._full_map
     dirty_before = set(self._dirty_regions)
     result = _original_reflow(self, parent, size)
+    # The map just built is the full map (Textual's reflow arranges with ``visible_only=False``), but an
+    # invalidation from before it (a hidden widget refreshed, a scroll's visible-only reflow) survived it, so
+    # the next ``widget.region`` arranged the whole screen a second time: on the key that shows the completion
+    # popup, its anchoring asks for the editor's region right after the layout.
+    self._full_map_invalidated = False
     new_map = self._full_map
     if size.region in self._dirty_regions:
         return result

@@ -172,13 +172,22 @@ class CompletionController:
                 new_end = (start[0] + len(lines) - 1, (start[1] if len(lines) == 1 else 0) + len(lines[-1]))
                 self.snippet.map_edit(start, edit.range.end.as_tuple(), new_end)
         row, column = editor.cursor_location
-        typing = all(
-            e.range.start.line == e.range.end.line == row and "\n" not in e.new_text and len(e.new_text) <= 1
-            for e in edits
-        )
-        if editor is not self.service.active_editor or editor.extra_selections or not typing:
+        # Keys typed in a burst (a terminal delivers them in one read) reach the server as one didChange: what
+        # decides is the run of one-character edits on the cursor's line at its end, whatever came before it.
+        typed = 0
+        for edit in reversed(edits):
+            if not (
+                edit.range.start.line == edit.range.end.line == row
+                and "\n" not in edit.new_text
+                and len(edit.new_text) <= 1
+            ):
+                break
+            typed += 1
+        if editor is not self.service.active_editor or editor.extra_selections or not typed:
             self.close()
             return
+        if typed < len(edits):
+            self.close()  # a new line or a multi-character edit came first: any open list is for another place
         server = self.service.manager.server_for(document.uri) if self.service.manager else None
         if server is None or server.pid is None:
             self.close()

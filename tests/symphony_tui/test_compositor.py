@@ -8,6 +8,7 @@ render of the screen. Textual's own repaint path passes the same test, so the tw
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -154,3 +155,38 @@ def test_occlusion_matches_a_cell_by_cell_count(
     box = Region(*target)
     expected = all((x, y) in cells for x in range(box.x, box.right) for y in range(box.y, box.bottom))
     assert compositor._covered(box, regions) == expected
+
+
+async def test_a_layout_leaves_the_full_map_valid_so_the_next_region_query_does_not_arrange_again() -> None:
+    assert compositor.install()
+    app = Demo()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layout = screen._compositor
+        popup = app.query_one(Popup)
+        arranged: list[bool] = []
+        arrange = layout._arrange_root
+
+        def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+            if sys._getframe(1).f_code.co_name != "reflow":
+                arranged.append(True)  # a re-arrangement outside a layout: the full map was stale
+            return arrange(*args, **kwargs)  # type: ignore[arg-type]
+
+        layout._arrange_root = counting  # type: ignore[method-assign]
+        for step in range(4):
+            popup.display = False
+            await pilot.pause()
+            arranged.clear()
+            # As the completion popup is shown: its content replaced while hidden (which invalidates the full
+            # map), then shown and placed, then asked where it is.
+            popup.update(f"popup {step}")
+            popup.display = True
+            popup.styles.offset = (step, step)
+            await pilot.pause()
+            main = app.query_one("#main")
+            assert main.region == layout.find_widget(main).region
+            popup.region  # noqa: B018
+            assert not arranged, f"step {step}: the screen was arranged again after its layout"
+            fresh, _ = arrange(screen, layout.size, visible_only=False)
+            assert layout._full_map == fresh

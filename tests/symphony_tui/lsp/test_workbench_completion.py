@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.lsp import completion_session
-from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, wait_until
+from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, type_burst, wait_until
 
 SERVER = Path(__file__).with_name("snippet_server.py")
 BENCH_SERVER = Path(__file__).parents[3] / "benchmarks" / "_lsp_completion_server.py"
@@ -127,3 +128,27 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
         screen._compositor_refresh = original  # type: ignore[method-assign]
         stale = [(text, typed) for text, typed in painted if text != typed]
         assert not stale, f"frames showed text beside the previous keystroke's list: {stale}"
+
+
+async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_for_the_new_word(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press(*"gre")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (2, 0))  # type: ignore[union-attr]
+        # A pasted line break and two letters in one read: the list still up for "gre" (which Enter would have
+        # accepted) must give way to one for "gr" on the new line.
+        assert app._driver is not None
+        app._driver.send_message(events.Paste("\n"))
+        type_burst(app, [("g", "g"), ("r", "r")])
+        await wait_until(pilot, lambda: editor.text == "import os\n\ngre\ngr")
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (3, 0))  # type: ignore[union-attr]
+        assert completion.typed() == "gr"
+        assert completion.state.ranked[0].label.startswith("gr")  # type: ignore[union-attr]

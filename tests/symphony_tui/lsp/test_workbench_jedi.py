@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -141,6 +142,38 @@ async def test_typing_a_dot_after_an_object_offers_its_attributes_and_enter_inse
         assert [label.plain[span.start : span.end] for span in label.spans] == ["name: str"]
         await pilot.press("escape")
         assert not signature.visible
+
+
+def type_burst(app: SymphonyApp, keys: list[tuple[str, str]]) -> None:
+    """Queue key presses without letting the app run between them, as a terminal delivers keys typed faster
+    than the app reads them (tmux send-keys): their edits reach the server as one didChange."""
+    assert app._driver is not None
+    for key, char in keys:
+        app._driver.send_message(events.Key(key, char))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("os.pa", "path"), ("gre", "greet")],
+    ids=["after-a-dot", "while-typing-a-word"],
+)
+async def test_keys_typed_in_one_burst_on_a_new_line_open_the_filtered_list(
+    workspace: Path, typed: str, expected: str
+) -> None:
+    (workspace / "burst.py").write_text("import os\nfrom util import greet\n", encoding="utf-8")
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "burst.py")
+        editor.move_cursor((1, len(editor.document[1])))
+        type_burst(app, [("enter", "\r"), *[("full_stop" if char == "." else char, char) for char in typed]])
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: editor.document[2] == typed)
+        await wait_until(pilot, lambda: completion.visible)
+        assert completion.state is not None and completion.state.start == (2, typed.rfind(".") + 1)
+        labels = [ranked.item.label for ranked in completion.state.ranked]
+        assert expected in labels
+        word = typed[typed.rfind(".") + 1 :]
+        assert labels[0].lower().startswith(word)  # ranked for what was typed after the list was asked for
 
 
 async def test_f12_goes_to_the_definition_in_another_file_and_shift_f12_lists_its_uses(workspace: Path) -> None:
