@@ -39,14 +39,7 @@ class SyntaxTree:
         new_end_point: Point,
     ) -> None:
         """Shift the tree for an edit already made to the text; the syntax itself is fixed by ``reparse``."""
-        self._tree.edit(
-            start_byte=start_byte,
-            old_end_byte=old_end_byte,
-            new_end_byte=new_end_byte,
-            start_point=start_point,
-            old_end_point=old_end_point,
-            new_end_point=new_end_point,
-        )
+        _shift(self._tree, start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point)
         self.stale = True
 
     def reparse(self, source: bytes) -> list[tuple[int, int]] | None:
@@ -73,15 +66,8 @@ class SyntaxTree:
         if there were any."""
         tree = job.result
         assert tree is not None
-        for start_byte, old_end_byte, start_point, old_end_point, new_end_byte, new_end_point in later_edits:
-            tree.edit(
-                start_byte=start_byte,
-                old_end_byte=old_end_byte,
-                new_end_byte=new_end_byte,
-                start_point=start_point,
-                old_end_point=old_end_point,
-                new_end_point=new_end_point,
-            )
+        for later in later_edits:
+            _shift(tree, *later)
         self._tree = tree
         self.partial = False
         self.stale = bool(later_edits)
@@ -113,3 +99,23 @@ class ParseJob:
         self.result = parser.parse(source, old) if old is not None else parser.parse(source)
         if old is not None:
             self.changed = [(r.start_point[0], r.end_point[0]) for r in old.changed_ranges(self.result)]
+
+
+def _shift(
+    tree: Tree,
+    start_byte: int,
+    old_end_byte: int,
+    start_point: Point,
+    old_end_point: Point,
+    new_end_byte: int,
+    new_end_point: Point,
+) -> None:
+    """Move ``tree``'s nodes along for one text edit (tree-sitter's keyword-only ``Tree.edit``)."""
+    tree.edit(
+        start_byte=start_byte,
+        old_end_byte=old_end_byte,
+        new_end_byte=new_end_byte,
+        start_point=start_point,
+        old_end_point=old_end_point,
+        new_end_point=new_end_point,
+    )
