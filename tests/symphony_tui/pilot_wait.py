@@ -5,12 +5,14 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for background work; commands waiting on a dialog are left waiting."""
-    background = [w for w in pilot.app.workers if w.group != "commands"]
-    if background:
-        await pilot.app.workers.wait_for_complete(background)
-    await pilot.pause()
+async def settle(pilot: Pilot[None], rounds: int = 1) -> None:
+    """Wait for background work (``rounds`` times: work may start more); commands waiting on a dialog are left
+    waiting."""
+    for _ in range(rounds):
+        background = [w for w in pilot.app.workers if w.group != "commands"]
+        if background:
+            await pilot.app.workers.wait_for_complete(background)
+        await pilot.pause()
 
 
 async def commands_done(pilot: Pilot[None]) -> None:

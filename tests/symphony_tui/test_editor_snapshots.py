@@ -8,6 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from symphony_tui.app import SymphonyApp
+from tests.symphony_tui.pilot_wait import commands_done, settle
 from tests.symphony_tui.workspace_fixture import make_demo_workspace
 
 SIZE = (100, 24)
@@ -25,23 +26,6 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
-async def settle(pilot: Pilot[None]) -> None:
-    """Wait for background work; commands waiting on a dialog are left waiting."""
-    for _ in range(2):
-        background = [w for w in pilot.app.workers if w.group != "commands"]
-        if background:
-            await pilot.app.workers.wait_for_complete(background)
-        await pilot.pause()
-
-
-async def commands_done(pilot: Pilot[None]) -> None:
-    """Keys run commands in workers of the "commands" group; wait for those that are not waiting on a dialog."""
-    running = [w for w in pilot.app.workers if w.group == "commands"]
-    if running:
-        await pilot.app.workers.wait_for_complete(running)
-    await pilot.pause()
-
-
 def app_on(workspace: Path, *files: str) -> SymphonyApp:
     app = SymphonyApp(workspace, open_paths=[workspace / f for f in files], watch_config=False)
     return app
@@ -50,7 +34,7 @@ def app_on(workspace: Path, *files: str) -> SymphonyApp:
 @pytest.mark.parametrize("name", ["app.py", "index.js", "main.rs"])
 def test_highlighted_code(snap_compare, workspace: Path, name: str) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await settle(pilot, rounds=2)
         pilot.app.query_one("#explorer").display = False
 
     path = {"app.py": "src/demo/app.py", "index.js": "web/index.js", "main.rs": "main.rs"}[name]
@@ -59,7 +43,7 @@ def test_highlighted_code(snap_compare, workspace: Path, name: str) -> None:  # 
 
 def test_three_cursors_after_typing(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await settle(pilot, rounds=2)
         pilot.app.query_one("#explorer").display = False
         pilot.app.active_editor.cursor_blink = False  # type: ignore[attr-defined]  # the same frame every run
         await pilot.press("down", "down", "down", "down", "down")
@@ -68,32 +52,32 @@ def test_three_cursors_after_typing(snap_compare, workspace: Path) -> None:  # t
         await pilot.press("ctrl+alt+down")
         await commands_done(pilot)
         await pilot.press(*"# ")
-        await settle(pilot)
+        await settle(pilot, rounds=2)
 
     assert snap_compare(app_on(workspace, "src/demo/app.py"), terminal_size=SIZE, run_before=run_before)
 
 
 def test_find_bar_with_matches(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await settle(pilot, rounds=2)
         pilot.app.query_one("#explorer").display = False
         await pilot.press("ctrl+r")
         await commands_done(pilot)
         await pilot.press(*"name")
-        await settle(pilot)
+        await settle(pilot, rounds=2)
 
     assert snap_compare(app_on(workspace, "src/demo/app.py"), terminal_size=SIZE, run_before=run_before)
 
 
 def test_split_view_shows_one_document_twice(snap_compare, workspace: Path) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
+        await settle(pilot, rounds=2)
         pilot.app.query_one("#explorer").display = False
         pilot.app.active_editor.cursor_blink = False  # type: ignore[attr-defined]
         await pilot.press("ctrl+backslash")
         await commands_done(pilot)
         pilot.app.focused.cursor_blink = False  # type: ignore[union-attr]
         await pilot.press("down", "down", *"import sys")
-        await settle(pilot)
+        await settle(pilot, rounds=2)
 
     assert snap_compare(app_on(workspace, "src/demo/app.py"), terminal_size=SIZE, run_before=run_before)
