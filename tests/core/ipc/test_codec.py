@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgpack  # type: ignore[import-untyped]
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import ErrorCode, ParseError, ProtocolError, UnsupportedError
-from core.ipc.codec import CODEC_NAMES, JsonCodec, MsgpackCodec, make_codec
+from core.ipc.codec import CODEC_NAMES, PLAIN_DEPTH, JsonCodec, MsgpackCodec, _refuse_ext, make_codec
 from core.ipc.connection import _METHOD_KEY, _PARAMS_KEY, _REQUEST_HEAD, _REQUEST_HEAD_BARE
 from core.ipc.peer import _RESULT_FIXED, _RESULT_HEAD, _RESULT_KEY
 
@@ -152,3 +154,118 @@ def test_requests_with_a_bulky_top_level_value_skip_the_prepacked_envelope() -> 
     assert not _bulky({"a": 1, "b": "short"}, 100)
     assert not _bulky(None, 100)
     assert not _bulky({"nested": {"blob": b"x" * 200}}, 100)  # shallow on purpose: it runs on every request
+
+
+# -- msgspec decodes plain messages, msgpack-python the rest: the two must agree (MsgpackCodec) -----------------
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same types all the way down (1, 1.0 and True compare equal but are different messages)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return (
+            a.keys() == b.keys()
+            and all(type(k) is type(next(k2 for k2 in b if k2 == k)) for k in a)
+            and all(_same(a[k], b[k]) for k in a)
+        )
+    if type(a) is list:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _reference_decode(data: bytes) -> Any:
+    """What the codec decoded before msgspec: msgpack-python alone."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=True, ext_hook=_refuse_ext)
+
+
+any_keys = st.text(max_size=10) | st.binary(max_size=5) | st.integers(-5, 5) | st.none() | st.booleans()
+loose_values = st.recursive(
+    json_scalars | st.binary(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_keys, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200)
+@given(msgpack_values)
+def test_msgspec_and_msgpack_python_write_the_same_bytes_and_read_each_others(value: Any) -> None:
+    packed = msgpack.packb(value, use_bin_type=True)
+    assert msgspec.msgpack.encode(value) == packed  # the wire format does not depend on the library
+    assert _same(msgspec.msgpack.decode(packed), value)
+    assert _same(MsgpackCodec().decode(packed), value)
+    assert _same(MsgpackCodec().decode(memoryview(packed)), value)
+
+
+@settings(max_examples=200)
+@given(loose_values)
+def test_the_codec_accepts_and_refuses_exactly_what_msgpack_python_does(value: Any) -> None:
+    # Non-str keys (refused), bytes keys and bytes values (accepted) included: msgspec alone would take int keys.
+    packed = msgpack.packb(value, use_bin_type=True)
+    try:
+        expected = _reference_decode(packed)
+    except ValueError:
+        with pytest.raises(ParseError):
+            MsgpackCodec().decode(packed)
+        return
+    assert _same(MsgpackCodec().decode(packed), expected)
+
+
+def _mutations(data: bytes, edits: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for position, byte in edits:
+        if out:
+            out[position % len(out)] = byte
+    return bytes(out)
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        st.binary(max_size=80),
+        st.builds(
+            _mutations,
+            loose_values.map(lambda v: msgpack.packb(v, use_bin_type=True)),
+            st.lists(st.tuples(st.integers(0, 200), st.integers(0, 255)), max_size=3),
+        ),
+    )
+)
+def test_whatever_the_msgspec_fast_path_accepts_msgpack_python_decodes_identically(data: bytes) -> None:
+    codec = MsgpackCodec()
+    try:
+        fast = codec.decode_unchecked(data)
+    except Exception:
+        fast = _REFUSED
+    try:
+        expected = _reference_decode(data)
+    except Exception:
+        expected = _REFUSED
+        with pytest.raises(ParseError):
+            codec.decode(data)
+    if fast is not _REFUSED:
+        assert _same(fast, expected)
+    if expected is not _REFUSED:
+        assert _same(codec.decode(data), expected)
+
+
+_REFUSED = object()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\x81\xa1a\x81\x01\x02",  # {"a": {1: 2}}: an int key nested (msgspec alone would take it)
+        b"\xd6\xff\x00\x00\x00\x01",  # a msgpack timestamp (msgspec alone would give a datetime)
+        b"\x81\xc4\x01k\x01",  # a bytes key: msgpack-python takes it
+        b"\x91" * (PLAIN_DEPTH + 2) + b"\x81\x01\x02",  # an int key below the typed depth
+        b"\xca\x3f\xc0\x00\x00",  # float32
+    ],
+)
+def test_payloads_msgspec_alone_would_read_differently_decode_as_before(payload: bytes) -> None:
+    try:
+        expected = _reference_decode(payload)
+    except ValueError:
+        with pytest.raises(ParseError):
+            MsgpackCodec().decode(payload)
+        return
+    assert _same(MsgpackCodec().decode(payload), expected)
