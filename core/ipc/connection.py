@@ -86,11 +86,19 @@ def _bulky(params: Any, limit: int) -> bool:
     """Whether a top-level value of ``params`` alone reaches ``limit`` bytes: such a request goes to ``send`` at
     once (shared memory, flow control) instead of being packed here first and then packed again there (a 10 MiB
     blob packed twice cut its rate from ~800 to ~300 MB/s)."""
-    values = params.values() if type(params) is dict else params if type(params) is list else ()
-    return any(type(value) in _BLOBS and len(value) >= limit for value in values)
+    if type(params) is dict:
+        values: Any = params.values()
+    elif type(params) is list:
+        values = params
+    else:
+        return False
+    for value in values:  # noqa: SIM110 -- any(<genexpr>) costs ~0.4 us more per request
+        if type(value) in _BLOBS and len(value) >= limit:
+            return True
+    return False
 
 
-_BLOBS: Final = (bytes, bytearray, memoryview, str)
+_BLOBS: Final = frozenset({bytes, bytearray, memoryview, str})
 
 
 class FramedConnection(asyncio.Protocol):
