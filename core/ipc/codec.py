@@ -70,7 +70,8 @@ class MsgpackCodec:
         """``encode`` without its Python frame: library exceptions escape (call ``encode`` to get the error)."""
         self.decode_unchecked: Callable[[bytes | memoryview], Any] = _plain_decoder.decode
         """``decode`` without its Python frame for plain messages; raises for anything else, including valid
-        messages with bytes (call ``decode`` for those and to get the ParseError)."""
+        messages with bytes (call ``decode`` for those and to get the ParseError). What it returns has only str
+        map keys and no bytes: the direct-read paths in core.ipc.connection and core.ipc.peer rely on that."""
 
     def encode(self, obj: Any) -> bytes:
         """Serialise ``obj`` (bytes travel as msgpack bin)."""

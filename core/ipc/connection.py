@@ -489,8 +489,11 @@ class FramedConnection(asyncio.Protocol):
 
         Returns _NOTHING at ``deadline``, at end-of-stream or on an error (left to the transport, which reads the
         same fd), and _CONSUMED when the bytes took the general path (``data_received``: partial or several
-        frames, control frames, shared memory, a malformed payload). Why one function: this is the whole
-        per-message read path while polling or lingering, and each Python layer costs on both ends of a round trip.
+        frames, control frames, shared memory, a malformed payload; ``on_message``: a message the codec's
+        ``decode_unchecked`` refuses). So a returned message is one ``decode_unchecked`` gave: with msgpack or JSON,
+        every map key in it is a str and no value is bytes (callers skip those checks). Why one function: this is
+        the whole per-message read path while polling or lingering, and each Python layer costs on both ends of a
+        round trip.
 
         Each round asks the kernel how much is readable (FIONREAD: cheaper than a failed read) and, if nothing
         is, yields the CPU so that a peer sharing our CPU runs at once. When the peer was not running during our
@@ -543,10 +546,13 @@ class FramedConnection(asyncio.Protocol):
                     return self._decode_unchecked(payload)
                 except Exception:
                     try:
-                        return self._decode(payload)  # the codec's own error (or, unexpectedly, the message)
+                        obj = self._decode(payload)  # the codec's own error, or a message the fast path refuses
                     except SymphonyError as exc:
                         self._unreadable(exc, None)
                         return _CONSUMED
+                    self.on_message(obj)  # not returned: callers rely on what decode_unchecked guarantees
+                    self.answered_inline = False  # a linger cue: we are reading directly already
+                    return _CONSUMED
         self.data_received(data)
         return _CONSUMED
 

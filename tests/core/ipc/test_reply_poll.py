@@ -219,6 +219,43 @@ async def test_requests_answered_while_lingering_get_the_same_replies() -> None:
         assert child.metrics.lingered > 0
 
 
+async def test_requests_the_fast_decoder_refuses_are_still_answered_while_lingering() -> None:
+    # The direct-read path decodes with msgspec typed to plain values (core.ipc.codec) and the linger skips the
+    # str-key check on what it returns; bytes, bytes keys and deep nesting take msgpack-python and the general
+    # path: the same replies as ever, including the InvalidRequest for params with a non-str key.
+    async with parent() as p:
+
+        @p.methods.method("parent/echo")
+        def echo(params: Any) -> Any:
+            return params
+
+        deep: Any = {"leaf": 1}
+        for _ in range(12):
+            deep = {"down": [deep]}
+        child = await p.connected_child(LINGER_ONLY)
+        rounds = [
+            ["parent/echo", {"a": 1}],
+            ["parent/echo", {"blob": b"\x00\xff"}],
+            ["parent/echo", {"a": 2}],
+            ["parent/echo", {b"raw": 1}],
+            ["parent/echo", {"a": 3}],
+            ["parent/echo", {"deep": deep}],
+            ["parent/echo", {"nested": {b"raw": 1}}],  # msgpack takes bytes keys below params; so does the peer
+        ]
+        outcomes = await child.request("child/sequence", {"calls": rounds * 3}, timeout=30)
+        expected = [
+            ["ok", {"a": 1}],
+            ["ok", {"blob": b"\x00\xff"}],
+            ["ok", {"a": 2}],
+            ["error", int(ErrorCode.INVALID_REQUEST)],
+            ["ok", {"a": 3}],
+            ["ok", {"deep": deep}],
+            ["ok", {"nested": {b"raw": 1}}],
+        ]
+        assert outcomes == expected * 3
+        assert child.metrics.lingered > 0
+
+
 async def test_rate_limit_applies_to_requests_answered_while_lingering() -> None:
     async with parent() as p:
         settings = IpcSettings(reply_poll_us=0, request_linger_us=10_000, rate_limit=RateLimit(rate=0.001, burst=5))
