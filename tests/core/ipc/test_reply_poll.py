@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from core.errors import ErrorCode, NotFoundError
+from core.errors import ErrorCode, NotFoundError, SymphonyError
 from core.ipc.connection import _LINGER_RUN, _pollable_fd
 from core.ipc.peer import _SYNC_RUN_MAX
 from core.ipc.security import AuthToken
@@ -45,6 +45,37 @@ async def test_sequential_replies_are_caught_by_polling_and_counted() -> None:
         assert metrics.latency.count == 30
         snapshot = metrics.snapshot()
         assert snapshot["replies_polled"] == metrics.polled and snapshot["poll_misses"] == metrics.poll_misses
+
+
+async def test_polled_replies_of_every_shape_resolve_as_through_the_event_loop() -> None:
+    # A polled reply is recognised by its envelope bytes and only its result decoded (core.ipc.peer._poll_for);
+    # results the fast decoder refuses (bytes, bytes keys, deep nesting), errors and unusual ids must still
+    # resolve exactly as the general path does.
+    deep: Any = [1]
+    for _ in range(12):
+        deep = {"down": [deep]}
+    values: list[Any] = [
+        {"i": 1},
+        {"blob": b"\x00\xff"},
+        None,
+        [1, 2.5, "x", True],
+        {"nested": {b"raw": 1}},
+        deep,
+        "text",
+        2**64 - 1,
+    ]
+    async with parent() as p:
+        child = await p.connected_child(GENEROUS)
+        for _ in range(3):
+            for value in values:
+                assert await child.request("child/echo", value if type(value) in (dict, list) else [value]) == (
+                    value if type(value) in (dict, list) else [value]
+                )
+            with pytest.raises(SymphonyError) as info:
+                await child.request("child/digest", {"wrong": 1})
+            assert info.value.code == ErrorCode.INTERNAL
+        assert child.metrics.polled > 0
+        assert child.metrics.latency.count == 3 * (len(values) + 1)
 
 
 async def test_polling_off_never_reads_the_socket_itself() -> None:
