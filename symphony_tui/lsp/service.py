@@ -547,9 +547,14 @@ class LspService:
             self._cursor_timer.stop()
         self._cursor_generation += 1
         generation = self._cursor_generation
-        self._cursor_timer = editor.set_timer(
-            CURSOR_REST, lambda: self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
-        )
+
+        def rested() -> None:
+            # Returns nothing on purpose: Textual awaits what a timer callback returns, in the editor's message
+            # pump, so returning the task held every key typed meanwhile until the server answered (up to the
+            # request timeout: 10 s frozen on a large file).
+            self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
+
+        self._cursor_timer = editor.set_timer(CURSOR_REST, rested)
 
     async def _cursor_rested(self, document: TrackedDocument, generation: int) -> None:
         from core.errors import CancelledError
