@@ -86,6 +86,36 @@ _WARM_METHODS = (
     lsp.PROGRESS,
 )
 """Methods whose message types get their (un)structure code generated before the first server starts."""
+_SAMPLE_INITIALIZE_RESULT: dict[str, Any] = {
+    "capabilities": {
+        "positionEncoding": "utf-16",
+        "textDocumentSync": {"openClose": True, "change": 2, "save": {"includeText": False}},
+        "completionProvider": {"triggerCharacters": ["."], "resolveProvider": True},
+        "hoverProvider": True,
+        "signatureHelpProvider": {"triggerCharacters": ["(", ","], "retriggerCharacters": [","]},
+        "definitionProvider": True,
+        "typeDefinitionProvider": True,
+        "implementationProvider": True,
+        "declarationProvider": True,
+        "referencesProvider": True,
+        "documentHighlightProvider": True,
+        "documentSymbolProvider": True,
+        "codeActionProvider": {"codeActionKinds": ["quickfix", "refactor"], "resolveProvider": False},
+        "workspaceSymbolProvider": {"resolveProvider": False},
+        "renameProvider": {"prepareProvider": True},
+        "documentFormattingProvider": True,
+        "executeCommandProvider": {"commands": []},
+        "semanticTokensProvider": {
+            "legend": {"tokenTypes": ["function"], "tokenModifiers": []},
+            "full": {"delta": True},
+            "range": True,
+        },
+        "inlayHintProvider": {"resolveProvider": False},
+        "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}},
+    },
+    "serverInfo": {"name": "sample", "version": "1"},
+}
+"""An initialize answer with the usual capabilities, structured once to generate their code off the UI loop."""
 _converter: Any = None
 _converter_lock = threading.Lock()
 
@@ -106,6 +136,11 @@ def shared_converter() -> Any:
                     if isinstance(kind, type):
                         converter.get_structure_hook(kind)
                         converter.get_unstructure_hook(kind)
+            # Optional and union fields get their code generated on first use: structure a typical answer.
+            with contextlib.suppress(Exception):
+                converter.structure(
+                    {"jsonrpc": "2.0", "id": 1, "result": _SAMPLE_INITIALIZE_RESULT}, lsp.InitializeResponse
+                )
             _converter = converter
         return _converter
 
