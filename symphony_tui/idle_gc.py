@@ -64,7 +64,7 @@ class IdleCollector:
         overdue = now - self._last_collection >= MAX_INTERVAL
         if (quiet and (self._last_input > self._last_collection or self._freeze_pending)) or overdue:
             gc.collect()
-            if self._freeze_pending and quiet:
+            if self._freeze_pending:  # (an overdue collection during typing has paid for the walk already)
                 self._freeze_pending = False
                 gc.freeze()
             self._last_collection = time.monotonic()
