@@ -12,6 +12,8 @@ Both apps run headless in the same process, on the same generated file, at 160x4
 before typing (``wrap_on`` is the time to wrap the file and paint). The stock TextArea takes most
 of a second per key on this file (several seconds on a loaded machine), so it is measured over ``--baseline-keys``
 keys (10 by default; its p99 is then the slowest of them), which keeps the whole run to a few minutes.
+``--explain-slow MS`` lists, for each of Symphony's keys above MS of CPU, the loop callbacks and garbage
+collections that ran inside it (a p99 over 200 keys is decided by a handful of such one-off events).
 """
 
 from __future__ import annotations
@@ -54,6 +56,63 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+class SlowKeyLog:
+    """``--explain-slow MS``: for each key whose CPU exceeds MS, the event-loop callbacks (tasks, timers, message
+    pumps) that ran during it with their UI-thread CPU, and the garbage collections. Off by default: the hook on
+    every callback costs a little CPU itself."""
+
+    def __init__(self, threshold_ms: float) -> None:
+        self.threshold_ms = threshold_ms
+        self.current: list[str] | None = None
+        self.reports: list[str] = []
+        self._run = asyncio.events.Handle._run
+        log = self
+
+        def run(handle: asyncio.events.Handle) -> None:
+            if log.current is None:
+                return log._run(handle)
+            start = time.thread_time()
+            try:
+                return log._run(handle)
+            finally:
+                spent = (time.thread_time() - start) * 1000
+                if spent >= 0.5:
+                    callback = handle._callback  # type: ignore[attr-defined]
+                    owner = getattr(callback, "__self__", None)
+                    name = (
+                        owner.get_name() if isinstance(owner, asyncio.Task) else getattr(callback, "__qualname__", "")
+                    )
+                    log.current.append(f"  {spent:6.2f} ms  {name[:100]}")
+
+        self._hook = run
+        self._gc_start = 0.0
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if self.current is None:
+            return
+        if phase == "start":
+            self._gc_start = time.thread_time()
+        else:
+            self.current.append(f"  {(time.thread_time() - self._gc_start) * 1000:6.2f} ms  gc gen{info['generation']}")
+
+    def __enter__(self) -> SlowKeyLog:
+        asyncio.events.Handle._run = self._hook  # type: ignore[method-assign]
+        gc.callbacks.append(self._gc)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.events.Handle._run = self._run  # type: ignore[method-assign]
+        gc.callbacks.remove(self._gc)
+
+    def key_done(self, index: int, key: str, cpu_ms: float) -> None:
+        lines, self.current = self.current or [], None
+        if cpu_ms > self.threshold_ms:
+            self.reports.append("\n".join([f"slow key {index} {key!r}: {cpu_ms:.1f} ms CPU", *lines]))
+
+
+SLOW_KEYS: SlowKeyLog | None = None
+
+
 async def _measure_keys(app: App[Any], editor: TextArea, keys: list[tuple[str, str | None]]) -> tuple[list, list]:
     """Post each key, wait for the repaint that follows it; returns (cpu_ms, wall_ms) per key."""
     screen = app.screen
@@ -68,15 +127,19 @@ async def _measure_keys(app: App[Any], editor: TextArea, keys: list[tuple[str, s
     cpu: list[float] = []
     wall: list[float] = []
     try:
-        for key, character in keys:
+        for index, (key, character) in enumerate(keys):
             await asyncio.sleep(0.002)  # let the previous key's stragglers (messages, timers) finish
             painted.clear()
             gc.collect(0)
+            if SLOW_KEYS is not None:
+                SLOW_KEYS.current = []
             wall0, cpu0 = time.perf_counter(), time.thread_time()
             app.post_message(events.Key(key, character))
             await painted.wait()
             cpu.append((time.thread_time() - cpu0) * 1000)
             wall.append((time.perf_counter() - wall0) * 1000)
+            if SLOW_KEYS is not None:
+                SLOW_KEYS.key_done(index, key, cpu[-1])
     finally:
         screen._compositor_refresh = original  # type: ignore[method-assign]
     return cpu, wall
@@ -191,6 +254,12 @@ def main() -> None:
         action="store_true",
         help="start no language server (by default Symphony starts the one installed for Python, as for a user)",
     )
+    parser.add_argument(
+        "--explain-slow",
+        type=float,
+        metavar="MS",
+        help="after the run, list what ran on the UI loop during each Symphony key slower than MS (CPU)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="symphony-bench-") as tmp:
         base = Path(tmp)
@@ -210,7 +279,14 @@ def main() -> None:
         print(f"file_size: {len(text.encode()) / 1e6:.2f} MB", flush=True)
         if args.wrap:
             print("soft_wrap: 1 on", flush=True)
-        ours = asyncio.run(bench_symphony(path, args.keys, args.wrap))
+        global SLOW_KEYS
+        if args.explain_slow is not None:
+            with SlowKeyLog(args.explain_slow) as SLOW_KEYS:
+                ours = asyncio.run(bench_symphony(path, args.keys, args.wrap))
+            print("\n".join(SLOW_KEYS.reports), flush=True)
+            SLOW_KEYS = None
+        else:
+            ours = asyncio.run(bench_symphony(path, args.keys, args.wrap))
         if not args.skip_textarea:
             print(f"textarea_keys: {args.baseline_keys} keys (fewer than Symphony's {args.keys}: each is slow)")
             theirs = asyncio.run(bench_textarea(text, args.baseline_keys, args.wrap))

@@ -446,9 +446,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             return None
         if pane is None:
             return None
+        focused = self.focused
+        if isinstance(focused, Editor) and pane in focused.ancestors:
+            return focused  # in a split tab, the pane the user is in (asked several times per keystroke: no query)
         found = pane.query(Editor)
-        if isinstance(self.focused, Editor) and self.focused in found:
-            return self.focused  # in a split tab, the pane the user is in
         return found.first() if found else None
 
     def editor_for(self, path: Path) -> Editor | None:
@@ -724,6 +725,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         """How a path is shown to the user: relative to the workspace when inside it."""
         return self.workspace_relative(path) or str(path)
 
+    _status_path: tuple[Path, str] | None = None
+    """The active editor's path and how the status bar shows it (resolving a path per keystroke costs syscalls)."""
+
     def _update_status(self) -> None:
         editor = self.active_editor
         status = self.query_one(StatusBar)
@@ -731,7 +735,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             status.info = StatusInfo()
             return
         state = editor.state
-        shown = "Untitled" if state.path is None else self.shown_path(state.path)
+        if state.path is None:
+            shown = "Untitled"
+        elif self._status_path is not None and self._status_path[0] == state.path:
+            shown = self._status_path[1]
+        else:
+            shown = self.shown_path(state.path)
+            self._status_path = (state.path, shown)
         row, col = editor.cursor_location
         status.info = StatusInfo(
             path=shown,

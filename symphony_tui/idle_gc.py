@@ -29,6 +29,7 @@ class IdleCollector:
         self._last_collection = time.monotonic()
         self._saved_thresholds: tuple[int, int, int] | None = None
         self._timer: Timer | None = None
+        self._freeze_pending = False
 
     def start(self, app: App[object]) -> None:
         """Take over full collections (until ``stop``)."""
@@ -51,10 +52,19 @@ class IdleCollector:
         """Note user input (a key, a paste, a click): the collection waits for the next pause."""
         self._last_input = time.monotonic()
 
+    def freeze_when_idle(self) -> None:
+        """At the next pause, collect then freeze what exists (``gc.freeze``): a large file has been loaded and
+        later full collections need not walk its objects again. A freeze needs a full collection first (40-90 ms
+        with such a file), which must not land on a keystroke."""
+        self._freeze_pending = True
+
     def _check(self) -> None:
         now = time.monotonic()
         quiet = now - self._last_input >= IDLE_SECONDS
         overdue = now - self._last_collection >= MAX_INTERVAL
-        if (quiet and self._last_input > self._last_collection) or overdue:
+        if (quiet and (self._last_input > self._last_collection or self._freeze_pending)) or overdue:
             gc.collect()
+            if self._freeze_pending:  # (an overdue collection during typing has paid for the walk already)
+                self._freeze_pending = False
+                gc.freeze()
             self._last_collection = time.monotonic()

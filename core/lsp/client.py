@@ -25,6 +25,7 @@ from typing import IO, Any, TypeVar
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcRequestCancelled
 from pygls.lsp.client import LanguageClient
+from pygls.protocol import default_converter
 
 from core.errors import (
     NotFoundError,
@@ -62,6 +63,92 @@ _SPLIT_OFF_LOOP = 256 * 1024
 """Texts longer than this (characters) are split into mirror lines in a worker thread."""
 _EXIT_GRACE = 0.5
 """Seconds a server gets to exit by itself after the exit notification (pygls servers often linger)."""
+
+_WARM_METHODS = (
+    lsp.INITIALIZE,
+    lsp.INITIALIZED,
+    lsp.TEXT_DOCUMENT_DID_OPEN,
+    lsp.TEXT_DOCUMENT_DID_CHANGE,
+    lsp.TEXT_DOCUMENT_DID_SAVE,
+    lsp.TEXT_DOCUMENT_DID_CLOSE,
+    lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+    lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT,
+    lsp.TEXT_DOCUMENT_CODE_ACTION,
+    lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+    lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE,
+    lsp.TEXT_DOCUMENT_INLAY_HINT,
+    lsp.TEXT_DOCUMENT_SIGNATURE_HELP,
+    lsp.TEXT_DOCUMENT_HOVER,
+    lsp.CLIENT_REGISTER_CAPABILITY,
+    lsp.WINDOW_LOG_MESSAGE,
+    lsp.WINDOW_SHOW_MESSAGE,
+    lsp.WINDOW_WORK_DONE_PROGRESS_CREATE,
+    lsp.PROGRESS,
+)
+"""Methods whose message types get their (un)structure code generated before the first server starts."""
+_SAMPLE_INITIALIZE_RESULT: dict[str, Any] = {
+    "capabilities": {
+        "positionEncoding": "utf-16",
+        "textDocumentSync": {"openClose": True, "change": 2, "save": {"includeText": False}},
+        "completionProvider": {"triggerCharacters": ["."], "resolveProvider": True},
+        "hoverProvider": True,
+        "signatureHelpProvider": {"triggerCharacters": ["(", ","], "retriggerCharacters": [","]},
+        "definitionProvider": True,
+        "typeDefinitionProvider": True,
+        "implementationProvider": True,
+        "declarationProvider": True,
+        "referencesProvider": True,
+        "documentHighlightProvider": True,
+        "documentSymbolProvider": True,
+        "codeActionProvider": {"codeActionKinds": ["quickfix", "refactor"], "resolveProvider": False},
+        "workspaceSymbolProvider": {"resolveProvider": False},
+        "renameProvider": {"prepareProvider": True},
+        "documentFormattingProvider": True,
+        "executeCommandProvider": {"commands": []},
+        "semanticTokensProvider": {
+            "legend": {"tokenTypes": ["function"], "tokenModifiers": []},
+            "full": {"delta": True},
+            "range": True,
+        },
+        "inlayHintProvider": {"resolveProvider": False},
+        "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}},
+    },
+    "serverInfo": {"name": "sample", "version": "1"},
+}
+"""An initialize answer with the usual capabilities, structured once to generate their code off the UI loop."""
+_converter: Any = None
+_converter_lock = threading.Lock()
+
+
+def shared_converter() -> Any:
+    """The cattrs converter every pygls client of this process uses, built and warmed on first call.
+
+    Building one resolves the type hints of all of lsprotocol, and the first (un)structuring of each message type
+    generates its code: together ~100 ms when the first server started, on the UI loop, in the middle of typing.
+    Call this in a worker thread (:func:`warm_up` does); converters keep no per-connection state, so one is shared.
+    """
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            converter = default_converter()  # type: ignore[no-untyped-call]
+            for method in _WARM_METHODS:
+                for kind in lsp.METHOD_TO_TYPES.get(method, ()):
+                    if isinstance(kind, type):
+                        converter.get_structure_hook(kind)
+                        converter.get_unstructure_hook(kind)
+            # Optional and union fields get their code generated on first use: structure a typical answer.
+            with contextlib.suppress(Exception):
+                converter.structure(
+                    {"jsonrpc": "2.0", "id": 1, "result": _SAMPLE_INITIALIZE_RESULT}, lsp.InitializeResponse
+                )
+            _converter = converter
+        return _converter
+
+
+async def warm_up() -> None:
+    """Build the shared converter in a worker thread (no-op once built)."""
+    if _converter is None:
+        await asyncio.to_thread(shared_converter)
 
 
 @dataclass
@@ -232,7 +319,8 @@ class LanguageServerClient(FeatureRequests):
                 hint=f"Check that {self.argv[0]} is executable, or fix lsp.servers.{self.name}.command.",
             ) from exc
         assert process.stdin is not None and process.stdout is not None
-        client = LanguageClient(CLIENT_NAME, "0.1.0", protocol_cls=TolerantProtocol)
+        await warm_up()
+        client = LanguageClient(CLIENT_NAME, "0.1.0", protocol_cls=TolerantProtocol, converter_factory=shared_converter)
         stop_event = threading.Event()
         session = _Session(process=process, client=client, stop_event=stop_event, started_at=time.monotonic())
         self._register_handlers(client)

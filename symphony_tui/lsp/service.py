@@ -40,6 +40,14 @@ CURSOR_REST = 0.25
 """Seconds the cursor must rest before document highlights and code actions are requested."""
 
 
+def _load_manager_module() -> Any:
+    """Import core.lsp (worker thread) and build the pygls converter its clients share, which would otherwise
+    cost ~100 ms of the UI loop when the first server starts, usually while the user types."""
+    module = importlib.import_module("core.lsp.manager")
+    importlib.import_module("core.lsp.client").shared_converter()
+    return module
+
+
 @dataclass(eq=False)
 class TrackedDocument:
     """An editor as its language server knows it: URI, last version sent and edits not yet sent.
@@ -128,7 +136,7 @@ class LspService:
         """The manager, importing core.lsp in a thread the first time."""
         async with self._manager_lock:
             if self.manager is None:
-                module = await asyncio.to_thread(importlib.import_module, "core.lsp.manager")
+                module = await asyncio.to_thread(_load_manager_module)
                 # pygls logs every message it sends at INFO: hundreds of kilobytes per completion list.
                 logging.getLogger("pygls").setLevel(logging.WARNING)
                 manager: LanguageServerManager = module.LanguageServerManager(
@@ -539,9 +547,14 @@ class LspService:
             self._cursor_timer.stop()
         self._cursor_generation += 1
         generation = self._cursor_generation
-        self._cursor_timer = editor.set_timer(
-            CURSOR_REST, lambda: self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
-        )
+
+        def rested() -> None:
+            # Returns nothing on purpose: Textual awaits what a timer callback returns, in the editor's message
+            # pump, so returning the task held every key typed meanwhile until the server answered (up to the
+            # request timeout: 10 s frozen on a large file).
+            self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
+
+        self._cursor_timer = editor.set_timer(CURSOR_REST, rested)
 
     async def _cursor_rested(self, document: TrackedDocument, generation: int) -> None:
         from core.errors import CancelledError

@@ -552,9 +552,14 @@ class Editor(
                 document.byte_offsets.offset((document.line_count - 1, 0))
             # A large file has just finished loading. A full (generation 2) garbage collection walks every object
             # the app holds and took 60-80 ms, landing on a random keystroke every ~15 keys; freezing what exists
-            # now (after collecting what is already garbage) keeps those walks short.
-            gc.collect()
-            gc.freeze()
+            # (after collecting what is already garbage) keeps those walks short. Both wait for a pause in input:
+            # this parse often lands while the user types.
+            idle_gc = getattr(self.app, "_idle_gc", None)
+            if idle_gc is not None:
+                idle_gc.freeze_when_idle()
+            else:
+                gc.collect()
+                gc.freeze()
 
     def _build_highlight_map(self) -> None:
         # TextArea calls this after every edit and would forget every highlight and painted line. After plain

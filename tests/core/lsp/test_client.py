@@ -323,3 +323,18 @@ async def test_edits_the_editor_refuses_are_reported_as_not_applied(harness: Har
         lsp.Command(title="Apply", command="scripted.apply", arguments=[uri])
     )
     assert applied is False
+
+
+async def test_sessions_use_the_converter_built_off_the_loop(harness: Harness) -> None:
+    # Building a converter and generating its message code cost ~100 ms of the UI loop per server start.
+    from core.lsp.client import _SAMPLE_INITIALIZE_RESULT, shared_converter
+
+    converter = shared_converter()
+    assert shared_converter() is converter
+    session = harness.client._session
+    assert session is not None
+    assert session.client.protocol._converter is converter
+    answer = converter.structure(
+        {"jsonrpc": "2.0", "id": 1, "result": _SAMPLE_INITIALIZE_RESULT}, lsp.InitializeResponse
+    )
+    assert answer.result.capabilities.semantic_tokens_provider.range is True

@@ -5,7 +5,8 @@
 - semantic tokens (full, full/delta and range): ``old_*`` names are deprecated functions, ``static_*`` names
   static functions, capitalised names classes; deltas are one edit around the changed middle;
 - go to implementation finds every ``class`` line (several locations), go to declaration the first ``def`` line;
-- hover, completion and declaration on a line containing ``never`` never answer (cancellation is ignored too);
+- hover, completion, declaration and document highlights on a line containing ``never`` never answer
+  (cancellation is ignored too);
 - command ``features.stats`` returns how many requests of each kind it answered.
 """
 
@@ -160,6 +161,14 @@ async def completion(ls: LanguageServer, params: lsp.CompletionParams) -> list[l
     if "never" in lines_of(ls, params.text_document.uri)[params.position.line]:
         await never()
     return [lsp.CompletionItem(label="answered")]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+async def document_highlight(ls: LanguageServer, params: lsp.DocumentHighlightParams) -> list[lsp.DocumentHighlight]:
+    stats["document_highlight"] += 1
+    if "never" in lines_of(ls, params.text_document.uri)[params.position.line]:
+        await never()
+    return []
 
 
 @server.command("features.stats")

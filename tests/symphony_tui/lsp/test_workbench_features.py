@@ -229,6 +229,26 @@ async def test_a_server_that_never_answers_times_out_while_typing_goes_on(tmp_pa
         await wait_until(pilot, lambda: app.lsp.hover is not None)
 
 
+async def test_keys_go_on_while_the_cursor_rest_request_waits_for_a_server(tmp_path: Path) -> None:
+    # The cursor-rest timer once returned the request's task; Textual awaits what a timer callback returns, in
+    # the editor's message pump, so every key typed meanwhile waited for the server's answer.
+    root = features_workspace(tmp_path, {"slow.py": "never = 1\n"}, lsp_settings="request_timeout = 60")
+    app = SymphonyApp(root, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_with_server(pilot, app, root / "slow.py")
+        server = app.lsp.running_server(app.lsp.document(editor))  # type: ignore[arg-type]
+        assert server is not None
+        editor.move_cursor((0, 2))  # rests on a line whose highlights the server never sends
+
+        def highlight_pending() -> bool:
+            return any(p.method == "textDocument/documentHighlight" for p in server._pending.values())
+
+        await wait_until(pilot, highlight_pending)
+        await pilot.press("end", *"  # typed")
+        # (The edit cancels the request; before the fix the keys were not even applied until it ended.)
+        await wait_until(pilot, lambda: editor.document[0] == "never = 1  # typed", attempts=40)
+
+
 async def test_the_problems_panel_lists_the_errors_of_every_open_file(workspace: Path) -> None:
     (workspace / "one.py").write_text("def f(:\n    pass\n", encoding="utf-8")
     (workspace / "two.py").write_text("x = 1\ny = (x +\n", encoding="utf-8")
