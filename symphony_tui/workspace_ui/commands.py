@@ -99,7 +99,8 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             choice = await app.push_screen_wait(
                 ChoiceDialog(
                     f"Move {rel(entry.path)} to the trash?",
-                    f"The {kind} can be restored with Undo File Operation (u in the explorer) or from the trash.",
+                    f"The {kind} can be restored with Undo File Operation (ctrl+z or u in the explorer) "
+                    "or from the trash.",
                     [Choice("delete", "Move to Trash", "t", "error"), Choice("cancel", "Cancel", "c")],
                 )
             )
