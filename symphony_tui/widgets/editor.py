@@ -753,6 +753,8 @@ class Editor(
         self.state = replace(self.state, path=path)
         self.deleted_on_disk = False
         self._watch_file()
+        if self._dirty:
+            self.write_backup()  # else a kill now restores the unsaved text as Untitled, apart from its file
         self.post_message(self.DirtyChanged(self))  # the tab label and status bar show the new name
 
     def mark_saved(self, text: str, state: FileState) -> None:
