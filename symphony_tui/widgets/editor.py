@@ -124,6 +124,7 @@ class Editor(
         Binding("ctrl+end", "cursor_document_end", "Document end", show=False),
         Binding("ctrl+shift+home", "cursor_document_start(True)", "Select to document start", show=False),
         Binding("ctrl+shift+end", "cursor_document_end(True)", "Select to document end", show=False),
+        Binding("ctrl+a", "select_all", "Select all", show=False),
     ]
 
     sync_reparse_lines = 3000

@@ -64,6 +64,7 @@ def register_editor_commands(app: SymphonyApp) -> None:
         "Selection",
         on_editor(Editor.select_all_occurrences),
     )
+    add("editor.selectAll", "Select All", "Selection", on_editor(lambda e: e.action_select_all()))
     add("editor.singleCursor", "Remove Secondary Cursors", "Selection", on_editor(Editor.clear_extra_cursors))
     add("editor.toggleLineComment", "Toggle Line Comment", "Edit", on_editor(Editor.toggle_line_comment))
     add("editor.moveLinesUp", "Move Line Up", "Edit", on_editor(lambda e: e.move_lines(-1)))
