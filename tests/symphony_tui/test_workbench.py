@@ -370,3 +370,26 @@ async def test_open_file_command_takes_a_path_and_line_for_extensions(workspace:
         editor = app.active_editor
         assert editor is not None and editor.state.path == workspace / "src/demo/app.py"
         assert editor.cursor_location == (8, 0)
+
+
+async def test_keyboard_shortcuts_lists_the_editors_own_keys_and_runs_one(workspace: Path) -> None:
+    app = make_app(workspace, "src/demo/app.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        original = editor.text
+        editor.insert("x")
+        app.dispatch("help.keybindings")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickPick))
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        labels = {item.label for item in picker._items}
+        assert {"Editor: Undo — ctrl+z", "Editor: Copy — ctrl+c", "Editor: Select all — ctrl+a"} <= labels
+        # Keys the keymap takes (ctrl+w closes the tab, ctrl+d adds a cursor) are not listed as the editor's.
+        assert not {label for label in labels if label.startswith("Editor:") and label.endswith(("ctrl+w", "ctrl+d"))}
+        await pilot.press(*"editor undo")
+        await settle(pilot)
+        assert picker._items[0].label == "Editor: Undo — ctrl+z"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor.text == original)
