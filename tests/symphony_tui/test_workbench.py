@@ -393,3 +393,27 @@ async def test_keyboard_shortcuts_lists_the_editors_own_keys_and_runs_one(worksp
         assert picker._items[0].label == "Editor: Undo — ctrl+z"
         await pilot.press("enter")
         await wait_until(pilot, lambda: editor.text == original)
+
+
+async def test_a_choice_dialog_shows_its_keys_and_arrows_move_between_its_buttons(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("Q")
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        buttons = list(app.screen.query(Button))
+        underlined = [
+            "".join(b.label.plain[s.start : s.end] for s in b.label.spans if "underline" in str(s.style))
+            for b in buttons
+        ]
+        assert underlined == ["S", "D", "C"]  # Save, Don't Save, Cancel: the keys s, d and c answer
+        assert app.screen.focused is buttons[0]
+        await pilot.press("right")
+        assert app.screen.focused is buttons[1]
+        await pilot.press("left", "left")
+        assert app.screen.focused is buttons[2]  # wraps around
+        await pilot.press("left", "enter")  # Don't Save
+        await wait_until(pilot, lambda: app.active_editor is None)
+    assert (workspace / "notes.txt").read_text() == "plain text notes\n"
+
