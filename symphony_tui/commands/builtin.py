@@ -280,16 +280,26 @@ def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     return [PickItem(label=m.path, value=m.path + suffix, positions=m.positions) for m in matches]
 
 
+EDITOR_ACTIONS = {"editor.undo": "undo", "editor.redo": "redo", "editor.selectAll": "select_all"}
+"""Palette commands that the editor widget also binds itself: their keys are not in the keymap."""
+
+
+def _palette_keys(app: SymphonyApp, command_id: str) -> str:
+    keys = app.keys_for(command_id)
+    action = EDITOR_ACTIONS.get(command_id)
+    if action is not None:
+        taken = {b.key for b in app.keybindings}
+        keys += [key for _, key, bound in editor_own_keys(taken) if bound == action]
+    return " ".join(keys)
+
+
 def _command_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     commands = {c.label: c for c in app.commands if c.palette}
     labels = list(commands)
     ranked = rank_paths(query.strip(), labels, limit=200)
     return [
         PickItem(
-            label=m.path,
-            value=commands[m.path].id,
-            positions=m.positions,
-            hint=" ".join(app.keys_for(commands[m.path].id)),
+            label=m.path, value=commands[m.path].id, positions=m.positions, hint=_palette_keys(app, commands[m.path].id)
         )
         for m in ranked
     ]

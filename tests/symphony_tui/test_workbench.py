@@ -417,3 +417,16 @@ async def test_a_choice_dialog_shows_its_keys_and_arrows_move_between_its_button
         await wait_until(pilot, lambda: app.active_editor is None)
     assert (workspace / "notes.txt").read_text() == "plain text notes\n"
 
+
+async def test_the_palette_shows_the_editors_own_keys_for_undo_redo_and_select_all(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        hints = {item.label: item.hint for item in picker._items}
+        assert hints["Edit: Undo"] == "ctrl+z"
+        assert hints["Edit: Redo"] == "ctrl+y"
+        assert hints["Selection: Select All"].split() == ["ctrl+a", "f7"]
