@@ -137,7 +137,9 @@ async def split_editor(app: SymphonyApp, editor: Editor) -> Editor:
     twin.styles.width = "1fr"
     await pane.mount(twin)
     twin.move_cursor(owner.cursor_location)
-    twin.scroll_cursor_visible(center=True)
+    # Scrolled before the pane had its size, the cursor seemed off-screen and the pane opened scrolled sideways
+    # and off the first pane's lines; once laid out it shows what the first pane shows.
+    twin.call_after_refresh(lambda: twin.scroll_to(owner.scroll_x, owner.scroll_y, animate=False, immediate=True))
     twin.focus()
     return twin
 
