@@ -280,6 +280,28 @@ def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     return [PickItem(label=m.path, value=m.path + suffix, positions=m.positions) for m in matches]
 
 
+_KEY_SYMBOLS = {
+    "full_stop": ".",
+    "grave_accent": "`",
+    "underscore": "_",
+    "slash": "/",
+    "backslash": "\\",
+    "comma": ",",
+    "semicolon": ";",
+    "minus": "-",
+    "equals_sign": "=",
+    "apostrophe": "'",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as users write it: ``ctrl+.``, not Textual's ``ctrl+full_stop`` that the palette used to show."""
+    *modifiers, name = key.split("+") if key != "+" else [key]
+    return "+".join([*modifiers, _KEY_SYMBOLS.get(name, name)])
+
+
 EDITOR_ACTIONS = {"editor.undo": "undo", "editor.redo": "redo", "editor.selectAll": "select_all"}
 """Palette commands that the editor widget also binds itself: their keys are not in the keymap."""
 
@@ -290,7 +312,7 @@ def _palette_keys(app: SymphonyApp, command_id: str) -> str:
     if action is not None:
         taken = {b.key for b in app.keybindings}
         keys += [key for _, key, bound in editor_own_keys(taken) if bound == action]
-    return " ".join(keys)
+    return " ".join(key_label(key) for key in keys)
 
 
 def _command_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
@@ -468,10 +490,10 @@ async def show_keybindings(app: SymphonyApp) -> None:
     """Help: Keyboard Shortcuts — every binding with its command, then the editor's own keys; choosing one runs it."""
     labels = {c.id: c.label for c in app.commands}
     rows: dict[str, tuple[str, str]] = {
-        f"{labels.get(b.command, b.command)} — {b.key}": ("command", b.command) for b in app.keybindings
+        f"{labels.get(b.command, b.command)} — {key_label(b.key)}": ("command", b.command) for b in app.keybindings
     }
     for description, key, action in editor_own_keys({b.key for b in app.keybindings}):
-        rows.setdefault(f"Editor: {description} — {key}", ("editor", action))
+        rows.setdefault(f"Editor: {description} — {key_label(key)}", ("editor", action))
 
     def items(query: str) -> Sequence[PickItem]:
         return [

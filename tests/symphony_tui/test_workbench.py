@@ -430,3 +430,17 @@ async def test_the_palette_shows_the_editors_own_keys_for_undo_redo_and_select_a
         assert hints["Edit: Undo"] == "ctrl+z"
         assert hints["Edit: Redo"] == "ctrl+y"
         assert hints["Selection: Select All"].split() == ["ctrl+a", "f7"]
+
+
+async def test_the_palette_writes_keys_as_users_do_not_as_textual_names_them(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        hints = {item.label: item.hint for item in picker._items}
+        assert hints["Edit: Quick Fix / Code Actions"] == "ctrl+. alt+enter"
+        assert hints["Edit: Trigger Suggest"] == "ctrl+space alt+/"
+        assert not [hint for hint in hints.values() if "full_stop" in hint or "grave_accent" in hint]
