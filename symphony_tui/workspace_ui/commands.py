@@ -56,7 +56,9 @@ def register_workspace_commands(app: SymphonyApp) -> None:
         explorer = ui().explorer
         where = explorer.target_folder()
         label = "folder" if folder_kind else "file"
-        name = name or await ask(f"New {label} in {rel(where) if where != app.workspace else '/'}", placeholder="name")
+        # The workspace root is named, not "/", which read as the root of the disk.
+        shown = rel(where) if where != app.workspace else f"{app.workspace.name or app.workspace}/ (the workspace)"
+        name = name or await ask(f"New {label} in {shown}", placeholder="name")
         if not name:
             return None
         fileops = ui().fileops

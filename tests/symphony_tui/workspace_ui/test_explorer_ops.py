@@ -278,3 +278,17 @@ async def test_the_delete_dialog_names_the_undo_keys_and_u_restores(tmp_path: Pa
         await settle(pilot)
         await pilot.press("u")  # what the dialog said
         await wait_until(pilot, lambda: (workspace / "notes.txt").exists())
+
+
+async def test_a_new_file_at_the_top_names_the_workspace_folder_not_slash(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        assert explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title == f"New file in {workspace.name}/ (the workspace)"
