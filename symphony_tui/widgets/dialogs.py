@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.widgets.input import Selection
 
 _DIALOG_CSS = """
 {name} {{
@@ -120,16 +121,26 @@ class InputDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, title: str, *, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, *, value: str = "", placeholder: str = "", select: tuple[int, int] | None = None
+    ) -> None:
         super().__init__()
         self._title = title
         self._value = value
         self._placeholder = placeholder
+        self._select = select
+        """The part of ``value`` selected at first (e.g. a file's name without its extension); None: all of it."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, classes="dialog-title")
-            yield Input(value=self._value, placeholder=self._placeholder)
+            yield Input(value=self._value, placeholder=self._placeholder, select_on_focus=self._select is None)
+
+    def on_mount(self) -> None:
+        if self._select is not None:
+            field = self.query_one(Input)
+            field.focus()
+            field.selection = Selection(*self._select)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

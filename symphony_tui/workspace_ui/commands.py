@@ -46,8 +46,10 @@ def register_workspace_commands(app: SymphonyApp) -> None:
     def explorer_ops() -> None:
         ui().explorer.set_cut(frozenset())
 
-    async def ask(title: str, value: str = "", placeholder: str = "") -> str | None:
-        return await app.push_screen_wait(InputDialog(title, value=value, placeholder=placeholder))
+    async def ask(
+        title: str, value: str = "", placeholder: str = "", select: tuple[int, int] | None = None
+    ) -> str | None:
+        return await app.push_screen_wait(InputDialog(title, value=value, placeholder=placeholder, select=select))
 
     def rel(path: Path) -> str:
         return app.shown_path(path)
@@ -78,7 +80,9 @@ def register_workspace_commands(app: SymphonyApp) -> None:
         entry = explorer.cursor_entry
         if entry is None or entry.path == app.workspace:
             return None
-        name = name or await ask(f"Rename {rel(entry.path)}", value=entry.name)
+        # As in VS Code, the name is selected without its extension: typing a new name keeps ".py".
+        stem = len(Path(entry.name).stem) if not entry.is_dir else len(entry.name)
+        name = name or await ask(f"Rename {rel(entry.path)}", value=entry.name, select=(0, stem))
         if not name or name == entry.name:
             return None
         fileops = ui().fileops

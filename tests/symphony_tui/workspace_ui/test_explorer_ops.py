@@ -292,3 +292,18 @@ async def test_a_new_file_at_the_top_names_the_workspace_folder_not_slash(tmp_pa
         await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
         title = str(app.screen.query_one(".dialog-title").render())
         assert title == f"New file in {workspace.name}/ (the workspace)"
+
+
+async def test_rename_selects_the_name_without_its_extension_so_typing_keeps_it(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        assert explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        await pilot.press(*"todo", "enter")
+        await wait_until(pilot, lambda: (workspace / "todo.txt").exists())
+        assert not (workspace / "notes.txt").exists()
