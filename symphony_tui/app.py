@@ -19,6 +19,7 @@ from textual.binding import Binding as TextualBinding
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
@@ -384,6 +385,10 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         await super().on_event(event)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog or picker owns the keyboard: ctrl+s under "changed on disk" stacked a save dialog on it, and
+        # alt+left/right switched tabs behind it.
+        if action == "keybinding" and isinstance(self.screen, ModalScreen):
+            return False
         # While a terminal has focus, keys belong to the program running in it (bash's ctrl+w, vim's ctrl+p);
         # only the chords that leave or toggle the terminal stay Symphony's.
         if action == "keybinding" and isinstance(self.focused, TerminalView) and parameters:

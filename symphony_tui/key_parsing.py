@@ -3,7 +3,8 @@
 Textual's parser turns ESC + letter into ``alt+letter`` but ESC + ``/``, ``\\``, ``.``, space or Enter into the plain
 key (its alt prefix is only applied to one-character key names), so bindings such as alt+/ (trigger suggest) and
 alt+enter (code actions), the fallbacks for ctrl+space and ctrl+. that most terminals cannot send, never fired in a
-real terminal while Pilot tests, which post keys by name, passed. :func:`install` keeps the alt on those keys.
+real terminal while Pilot tests, which post keys by name, passed. :func:`install` keeps the alt on those keys, and
+drops the character of every alt chord so that a focused text input does not type it instead of running the binding.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ _original = XTermParser._sequence_to_key_events
 
 def _keeping_alt(self: XTermParser, sequence: str, alt: bool = False) -> Iterable[events.Key]:
     for event in _original(self, sequence, alt):
-        if alt and len(sequence) == 1 and sequence != ESC and not event.key.startswith("alt+"):
-            yield events.Key(f"alt+{event.key}", event.character)
+        if alt and len(sequence) == 1 and sequence != ESC:
+            # An alt chord is not text: with its character kept, a focused Input typed the letter and the
+            # binding (find's alt+c/r/w, replace's alt+a) never fired.
+            key = event.key if event.key.startswith("alt+") else f"alt+{event.key}"
+            yield events.Key(key, None)
         else:
             yield event
 

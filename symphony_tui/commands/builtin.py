@@ -280,16 +280,48 @@ def _file_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     return [PickItem(label=m.path, value=m.path + suffix, positions=m.positions) for m in matches]
 
 
+_KEY_SYMBOLS = {
+    "full_stop": ".",
+    "grave_accent": "`",
+    "underscore": "_",
+    "slash": "/",
+    "backslash": "\\",
+    "comma": ",",
+    "semicolon": ";",
+    "minus": "-",
+    "equals_sign": "=",
+    "apostrophe": "'",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def key_label(key: str) -> str:
+    """A key as users write it: ``ctrl+.``, not Textual's ``ctrl+full_stop`` that the palette used to show."""
+    *modifiers, name = key.split("+") if key != "+" else [key]
+    return "+".join([*modifiers, _KEY_SYMBOLS.get(name, name)])
+
+
+EDITOR_ACTIONS = {"editor.undo": "undo", "editor.redo": "redo", "editor.selectAll": "select_all"}
+"""Palette commands that the editor widget also binds itself: their keys are not in the keymap."""
+
+
+def _palette_keys(app: SymphonyApp, command_id: str) -> str:
+    keys = app.keys_for(command_id)
+    action = EDITOR_ACTIONS.get(command_id)
+    if action is not None:
+        taken = {b.key for b in app.keybindings}
+        keys += [key for _, key, bound in editor_own_keys(taken) if bound == action]
+    return " ".join(key_label(key) for key in keys)
+
+
 def _command_items(app: SymphonyApp, query: str) -> Sequence[PickItem]:
     commands = {c.label: c for c in app.commands if c.palette}
     labels = list(commands)
     ranked = rank_paths(query.strip(), labels, limit=200)
     return [
         PickItem(
-            label=m.path,
-            value=commands[m.path].id,
-            positions=m.positions,
-            hint=" ".join(app.keys_for(commands[m.path].id)),
+            label=m.path, value=commands[m.path].id, positions=m.positions, hint=_palette_keys(app, commands[m.path].id)
         )
         for m in ranked
     ]
@@ -439,17 +471,42 @@ async def pick_theme(app: SymphonyApp) -> None:
         app.notify(f"Theme saved to {where}", title="Color theme")
 
 
+def editor_own_keys(keymap_keys: set[str]) -> list[tuple[str, str, str]]:
+    """(description, key, action) of the editor's own keys that the keymap does not take (undo, copy, ctrl+k...).
+
+    They live on the editor widget, not in the keymap, so the shortcuts list missed them: "undo" found nothing.
+    """
+    from symphony_tui.widgets.editor import Editor
+
+    return [
+        (binding.description, key, binding.action)
+        for key, bindings in Editor._merged_bindings.key_to_bindings.items()  # type: ignore[union-attr]
+        for binding in bindings[:1]
+        if binding.description and key not in keymap_keys and not key.startswith("super+")
+    ]
+
+
 async def show_keybindings(app: SymphonyApp) -> None:
-    """Help: Keyboard Shortcuts — every binding with its command; choosing one runs it."""
+    """Help: Keyboard Shortcuts — every binding with its command, then the editor's own keys; choosing one runs it."""
     labels = {c.id: c.label for c in app.commands}
+    rows: dict[str, tuple[str, str]] = {
+        f"{labels.get(b.command, b.command)} — {key_label(b.key)}": ("command", b.command) for b in app.keybindings
+    }
+    for description, key, action in editor_own_keys({b.key for b in app.keybindings}):
+        rows.setdefault(f"Editor: {description} — {key_label(key)}", ("editor", action))
 
     def items(query: str) -> Sequence[PickItem]:
-        rows = {f"{labels.get(b.command, b.command)} — {b.key}": b for b in app.keybindings}
         return [
-            PickItem(label=m.path, value=rows[m.path].command, positions=m.positions)
-            for m in rank_paths(query.strip(), list(rows), limit=200)
+            PickItem(label=m.path, value=rows[m.path], positions=m.positions)
+            for m in rank_paths(query.strip(), list(rows), limit=300)
         ]
 
     result = await app.push_screen_wait(QuickPick(items, title="Keyboard shortcuts"))
-    if result is not None:
-        await app.run_command(result.item.value)
+    if result is None:
+        return
+    kind, target = result.item.value
+    if kind == "command":
+        await app.run_command(target)
+    elif (editor := app.active_editor) is not None:
+        editor.focus()
+        await editor.run_action(target)

@@ -9,8 +9,10 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.widgets.input import Selection
 
 _DIALOG_CSS = """
 {name} {{
@@ -54,6 +56,15 @@ class Choice:
     variant: str = "default"
 
 
+def accelerated(label: str, key: str) -> Content:
+    """The button label with its shortcut key underlined (or added in brackets): the keys answered the dialog but
+    nothing on screen said which."""
+    at = label.lower().find(key.lower()) if len(key) == 1 else -1
+    if at < 0:
+        return Content(f"{label} ({key})") if key else Content(label)
+    return Content.assemble(label[:at], (label[at], "underline"), label[at + 1 :])
+
+
 class ChoiceDialog(ModalScreen[str]):
     """Ask the user to pick one of a few choices. Escape returns the ``cancel`` value."""
 
@@ -74,7 +85,11 @@ class ChoiceDialog(ModalScreen[str]):
                 yield Static(self._body, classes="dialog-body")
             with Horizontal():
                 for choice in self._choices:
-                    yield Button(choice.label, id=f"choice-{choice.value}", variant=choice.variant)  # type: ignore[arg-type]
+                    yield Button(
+                        accelerated(choice.label, choice.key),
+                        id=f"choice-{choice.value}",
+                        variant=choice.variant,  # type: ignore[arg-type]
+                    )
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()
@@ -89,6 +104,11 @@ class ChoiceDialog(ModalScreen[str]):
             self.dismiss(self._cancel)
         elif event.key in self._keys:
             self.dismiss(self._keys[event.key])
+        elif event.key in ("left", "right"):
+            # Arrows move between the buttons as in any dialog; only tab did, so right+enter pressed Save.
+            buttons = list(self.query(Button))
+            current = buttons.index(self.focused) if self.focused in buttons else 0
+            buttons[(current + (1 if event.key == "right" else -1)) % len(buttons)].focus()
         else:
             return
         event.stop()
@@ -101,16 +121,26 @@ class InputDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, title: str, *, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, *, value: str = "", placeholder: str = "", select: tuple[int, int] | None = None
+    ) -> None:
         super().__init__()
         self._title = title
         self._value = value
         self._placeholder = placeholder
+        self._select = select
+        """The part of ``value`` selected at first (e.g. a file's name without its extension); None: all of it."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self._title, classes="dialog-title")
-            yield Input(value=self._value, placeholder=self._placeholder)
+            yield Input(value=self._value, placeholder=self._placeholder, select_on_focus=self._select is None)
+
+    def on_mount(self) -> None:
+        if self._select is not None:
+            field = self.query_one(Input)
+            field.focus()
+            field.selection = Selection(*self._select)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -124,6 +124,7 @@ class Editor(
         Binding("ctrl+end", "cursor_document_end", "Document end", show=False),
         Binding("ctrl+shift+home", "cursor_document_start(True)", "Select to document start", show=False),
         Binding("ctrl+shift+end", "cursor_document_end(True)", "Select to document end", show=False),
+        Binding("ctrl+a", "select_all", "Select all", show=False),
     ]
 
     sync_reparse_lines = 3000
@@ -758,6 +759,8 @@ class Editor(
         self.state = replace(self.state, path=path)
         self.deleted_on_disk = False
         self._watch_file()
+        if self._dirty:
+            self.write_backup()  # else a kill now restores the unsaved text as Untitled, apart from its file
         self.post_message(self.DirtyChanged(self))  # the tab label and status bar show the new name
 
     def mark_saved(self, text: str, state: FileState) -> None:

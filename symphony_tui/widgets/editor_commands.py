@@ -64,6 +64,7 @@ def register_editor_commands(app: SymphonyApp) -> None:
         "Selection",
         on_editor(Editor.select_all_occurrences),
     )
+    add("editor.selectAll", "Select All", "Selection", on_editor(lambda e: e.action_select_all()))
     add("editor.singleCursor", "Remove Secondary Cursors", "Selection", on_editor(Editor.clear_extra_cursors))
     add("editor.toggleLineComment", "Toggle Line Comment", "Edit", on_editor(Editor.toggle_line_comment))
     add("editor.moveLinesUp", "Move Line Up", "Edit", on_editor(lambda e: e.move_lines(-1)))
@@ -136,7 +137,9 @@ async def split_editor(app: SymphonyApp, editor: Editor) -> Editor:
     twin.styles.width = "1fr"
     await pane.mount(twin)
     twin.move_cursor(owner.cursor_location)
-    twin.scroll_cursor_visible(center=True)
+    # Scrolled before the pane had its size, the cursor seemed off-screen and the pane opened scrolled sideways
+    # and off the first pane's lines; once laid out it shows what the first pane shows.
+    twin.call_after_refresh(lambda: twin.scroll_to(owner.scroll_x, owner.scroll_y, animate=False, immediate=True))
     twin.focus()
     return twin
 

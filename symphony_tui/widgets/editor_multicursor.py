@@ -217,6 +217,11 @@ class MultiCursorMixin(TextArea):
         last = self.document.line_count - 1
         self.move_cursor((last, len(self.document[last])), select=select)
 
+    def action_select_all(self) -> None:
+        """ctrl+a: the whole document in one selection (VS Code's and Micro's key; Textual's moved to line start)."""
+        self.extra_selections = []
+        super().action_select_all()
+
     def action_delete_left(self) -> None:
         if self.extra_selections and not self.read_only:
             self.edit_each("", delete="left")

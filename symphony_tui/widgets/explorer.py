@@ -69,7 +69,7 @@ class Explorer(Tree[Entry]):
         Binding("ctrl+x,x", "command('explorer.cut')", "Cut", show=False),
         Binding("ctrl+v,p", "command('explorer.paste')", "Paste", show=False),
         Binding("D", "command('explorer.duplicate')", "Duplicate", show=False),
-        Binding("ctrl+z", "command('explorer.undo')", "Undo file operation", show=False),
+        Binding("ctrl+z,u", "command('explorer.undo')", "Undo file operation", show=False),
     ]
 
     class MoveRequested(Message):

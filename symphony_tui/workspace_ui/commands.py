@@ -46,8 +46,10 @@ def register_workspace_commands(app: SymphonyApp) -> None:
     def explorer_ops() -> None:
         ui().explorer.set_cut(frozenset())
 
-    async def ask(title: str, value: str = "", placeholder: str = "") -> str | None:
-        return await app.push_screen_wait(InputDialog(title, value=value, placeholder=placeholder))
+    async def ask(
+        title: str, value: str = "", placeholder: str = "", select: tuple[int, int] | None = None
+    ) -> str | None:
+        return await app.push_screen_wait(InputDialog(title, value=value, placeholder=placeholder, select=select))
 
     def rel(path: Path) -> str:
         return app.shown_path(path)
@@ -56,7 +58,9 @@ def register_workspace_commands(app: SymphonyApp) -> None:
         explorer = ui().explorer
         where = explorer.target_folder()
         label = "folder" if folder_kind else "file"
-        name = name or await ask(f"New {label} in {rel(where) if where != app.workspace else '/'}", placeholder="name")
+        # The workspace root is named, not "/", which read as the root of the disk.
+        shown = rel(where) if where != app.workspace else f"{app.workspace.name or app.workspace}/ (the workspace)"
+        name = name or await ask(f"New {label} in {shown}", placeholder="name")
         if not name:
             return None
         fileops = ui().fileops
@@ -76,7 +80,9 @@ def register_workspace_commands(app: SymphonyApp) -> None:
         entry = explorer.cursor_entry
         if entry is None or entry.path == app.workspace:
             return None
-        name = name or await ask(f"Rename {rel(entry.path)}", value=entry.name)
+        # As in VS Code, the name is selected without its extension: typing a new name keeps ".py".
+        stem = len(Path(entry.name).stem) if not entry.is_dir else len(entry.name)
+        name = name or await ask(f"Rename {rel(entry.path)}", value=entry.name, select=(0, stem))
         if not name or name == entry.name:
             return None
         fileops = ui().fileops
@@ -99,7 +105,8 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             choice = await app.push_screen_wait(
                 ChoiceDialog(
                     f"Move {rel(entry.path)} to the trash?",
-                    f"The {kind} can be restored with Undo File Operation (u in the explorer) or from the trash.",
+                    f"The {kind} can be restored with Undo File Operation (ctrl+z or u in the explorer) "
+                    "or from the trash.",
                     [Choice("delete", "Move to Trash", "t", "error"), Choice("cancel", "Cancel", "c")],
                 )
             )

@@ -248,6 +248,11 @@ class WorkspaceUI:
                     editor.follow_move(target)
                 elif path.is_relative_to(source):
                     editor.follow_move(target / path.relative_to(source))
+                else:
+                    continue
+                # The language server still had the old URI: the Problems panel listed the old name and features
+                # asked about a file that no longer exists. It reopens the document under the new one.
+                self.app.lsp.saved(editor)
 
     # ----------------------------------------------------------------- diff view and hunks
 

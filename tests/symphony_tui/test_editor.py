@@ -280,3 +280,25 @@ async def test_an_edit_to_a_file_with_mixed_line_endings_changes_only_the_edited
         await commands_done(pilot)
         # The new break takes the dominant ending (CRLF); every other break is as it was.
         assert path.read_bytes() == b"one\r\ntwo!\nthree\r\nfour\r\n4\xc2\xbd\rfive\r\n"
+
+
+async def test_ctrl_a_selects_the_whole_document_as_in_vs_code_and_home_still_goes_to_line_start(
+    workspace: Path,
+) -> None:
+    app = open_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = editor_of(app)
+        editor.move_cursor((1, 4))
+        await pilot.press("home")
+        assert editor.cursor_location == (1, 0)
+        await pilot.press("ctrl+alt+down")
+        await commands_done(pilot)
+        assert len(editor.all_selections) == 2
+        await pilot.press("ctrl+a")
+        assert editor.all_selections == [Selection((0, 0), (3, 0))]
+        await pilot.press("Z")
+        assert editor.text == "Z"
+        editor.undo()
+        await run(pilot, "editor.selectAll")
+        assert editor.selected_text == SOURCE

@@ -114,3 +114,22 @@ def test_conflict_prompt_snapshot(snap_compare, workspace: Path) -> None:  # typ
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_keys_of_the_keymap_wait_while_the_conflict_dialog_asks(workspace: Path) -> None:
+    app = SymphonyApp(workspace, open_paths=[workspace / "notes.txt"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await watching(pilot, workspace)
+        await pilot.press("X")
+        write_outside(workspace / "notes.txt", "from elsewhere\n")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        dialogs = len(app.screen_stack)
+        await pilot.press("ctrl+s", "ctrl+p", "alt+left")
+        await commands_done(pilot)
+        assert len(app.screen_stack) == dialogs and isinstance(app.screen, ChoiceDialog)
+        assert (workspace / "notes.txt").read_text(encoding="utf-8") == "from elsewhere\n"
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await commands_done(pilot)
+        assert (workspace / "notes.txt").read_text(encoding="utf-8") == editor.text

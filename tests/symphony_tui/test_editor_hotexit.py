@@ -126,3 +126,41 @@ async def test_saving_or_undoing_to_clean_removes_the_backup(tmp_path: Path) -> 
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert backups(workspace) == [] and (workspace / "notes.txt").read_text() == "Yhello\n"
+
+
+async def test_the_backup_of_an_unsaved_buffer_follows_a_rename_in_the_explorer(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from symphony_tui.widgets.dialogs import InputDialog
+    from symphony_tui.widgets.explorer import Explorer
+
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "notes.txt").write_text("hello\n", encoding="utf-8")
+    app = SymphonyApp(workspace, open_paths=[workspace / "notes.txt"], watch_config=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editor = app.active_editor
+        assert editor is not None
+        await pilot.press("X")
+        for _ in range(200):  # the backup timer fires a second after the last edit
+            if backups(workspace):
+                break
+            await pilot.pause(0.02)
+        assert [b["path"] for b in backups(workspace)] == [str(workspace / "notes.txt")]
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("f2")
+        for _ in range(200):
+            if isinstance(app.screen, InputDialog):
+                break
+            await pilot.pause(0.02)
+        app.screen.query_one(Input).value = "todo.txt"
+        await pilot.press("enter")
+        for _ in range(200):
+            if editor.state.path == workspace / "todo.txt":
+                break
+            await pilot.pause(0.02)
+        # A kill now brings the text back in todo.txt's tab, not as an Untitled buffer beside the file.
+        assert [(b["path"], b["text"]) for b in backups(workspace)] == [(str(workspace / "todo.txt"), "Xhello\n")]

@@ -74,3 +74,21 @@ async def test_saving_the_second_pane_saves_the_file_and_both_become_clean(tmp_p
         assert app.focused is first
         await pilot.press("Y")
         assert first.text.startswith("XY"), "the first pane kept its place after the text typed before it"
+
+
+async def test_the_new_pane_shows_the_lines_the_first_pane_showed_unscrolled_sideways(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("".join(f"line {i} " + "x" * 40 + "\n" for i in range(100)), encoding="utf-8")
+    app = SymphonyApp(tmp_path, open_paths=[path], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = app.active_editor
+        assert first is not None
+        first.move_cursor((60, 35))
+        first.scroll_to(0, 55, animate=False, immediate=True)
+        await pilot.pause()
+        first, second = await split(pilot, app)
+        await pilot.pause()
+        assert second.cursor_location == (60, 35)
+        assert second.scroll_offset.x == 0  # column 35 fits in the half-width pane: no sideways scroll
+        assert second.scroll_offset.y == first.scroll_offset.y

@@ -370,3 +370,77 @@ async def test_open_file_command_takes_a_path_and_line_for_extensions(workspace:
         editor = app.active_editor
         assert editor is not None and editor.state.path == workspace / "src/demo/app.py"
         assert editor.cursor_location == (8, 0)
+
+
+async def test_keyboard_shortcuts_lists_the_editors_own_keys_and_runs_one(workspace: Path) -> None:
+    app = make_app(workspace, "src/demo/app.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        original = editor.text
+        editor.insert("x")
+        app.dispatch("help.keybindings")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickPick))
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        labels = {item.label for item in picker._items}
+        assert {"Editor: Undo — ctrl+z", "Editor: Copy — ctrl+c", "Editor: Select all — ctrl+a"} <= labels
+        # Keys the keymap takes (ctrl+w closes the tab, ctrl+d adds a cursor) are not listed as the editor's.
+        assert not {label for label in labels if label.startswith("Editor:") and label.endswith(("ctrl+w", "ctrl+d"))}
+        await pilot.press(*"editor undo")
+        await settle(pilot)
+        assert picker._items[0].label == "Editor: Undo — ctrl+z"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor.text == original)
+
+
+async def test_a_choice_dialog_shows_its_keys_and_arrows_move_between_its_buttons(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("Q")
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        buttons = list(app.screen.query(Button))
+        underlined = [
+            "".join(b.label.plain[s.start : s.end] for s in b.label.spans if "underline" in str(s.style))
+            for b in buttons
+        ]
+        assert underlined == ["S", "D", "C"]  # Save, Don't Save, Cancel: the keys s, d and c answer
+        assert app.screen.focused is buttons[0]
+        await pilot.press("right")
+        assert app.screen.focused is buttons[1]
+        await pilot.press("left", "left")
+        assert app.screen.focused is buttons[2]  # wraps around
+        await pilot.press("left", "enter")  # Don't Save
+        await wait_until(pilot, lambda: app.active_editor is None)
+    assert (workspace / "notes.txt").read_text() == "plain text notes\n"
+
+
+async def test_the_palette_shows_the_editors_own_keys_for_undo_redo_and_select_all(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        hints = {item.label: item.hint for item in picker._items}
+        assert hints["Edit: Undo"] == "ctrl+z"
+        assert hints["Edit: Redo"] == "ctrl+y"
+        assert hints["Selection: Select All"].split() == ["ctrl+a", "f7"]
+
+
+async def test_the_palette_writes_keys_as_users_do_not_as_textual_names_them(workspace: Path) -> None:
+    app = make_app(workspace, "notes.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, QuickPick)
+        hints = {item.label: item.hint for item in picker._items}
+        assert hints["Edit: Quick Fix / Code Actions"] == "ctrl+. alt+enter"
+        assert hints["Edit: Trigger Suggest"] == "ctrl+space alt+/"
+        assert not [hint for hint in hints.values() if "full_stop" in hint or "grave_accent" in hint]

@@ -285,3 +285,32 @@ async def test_semantic_tokens_recolour_names_after_tree_sitter(workspace: Path)
         assert 3 not in editor.decorations.semantic
         await wait_until(pilot, lambda: 3 in editor.decorations.semantic)
         assert (7, 13, "class") in editor.decorations.semantic[3]
+
+
+async def test_renaming_an_open_file_in_the_explorer_moves_its_problems_to_the_new_name(workspace: Path) -> None:
+    from textual.widgets import Input
+
+    from symphony_tui.widgets.explorer import Explorer
+
+    (workspace / "broken.py").write_text("x = 1\ny = (x +\n", encoding="utf-8")
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "broken.py")
+        await wait_until(pilot, lambda: editor.decorations.diagnostics)
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "broken.py")
+        explorer.focus()
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        app.screen.query_one(Input).value = "renamed.py"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: (workspace / "renamed.py").exists())
+        document = lambda: app.lsp.document(editor)  # noqa: E731
+        await wait_until(pilot, lambda: document() is not None and document().uri.endswith("/renamed.py"))  # type: ignore[union-attr]
+        assert app.lsp.manager is not None
+        store = app.lsp.manager.diagnostics
+        await wait_until(pilot, lambda: [uri.rsplit("/", 1)[-1] for uri in store.uris()] == ["renamed.py"])
+        await app.run_command("lsp.showProblems")
+        await pilot.pause()
+        rows = [row for row in app.query_one(ProblemsPanel).rows if row is not None]
+        assert rows and all(row.path == workspace / "renamed.py" for row in rows)

@@ -259,3 +259,51 @@ async def test_dragging_a_file_onto_a_folder_moves_it_after_asking(tmp_path: Pat
         assert not (workspace / "notes.txt").exists()
         assert editor.state.path == workspace / "data" / "notes.txt"
         assert explorer.cursor_entry is not None and explorer.cursor_entry.path == workspace / "data" / "notes.txt"
+
+
+async def test_the_delete_dialog_names_the_undo_keys_and_u_restores(tmp_path: Path, trash_home: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        body = " ".join(str(static.render()) for static in app.screen.query(".dialog-body"))
+        assert "ctrl+z or u in the explorer" in body
+        await pilot.press("t")
+        await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
+        await settle(pilot)
+        await pilot.press("u")  # what the dialog said
+        await wait_until(pilot, lambda: (workspace / "notes.txt").exists())
+
+
+async def test_a_new_file_at_the_top_names_the_workspace_folder_not_slash(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        assert explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert title == f"New file in {workspace.name}/ (the workspace)"
+
+
+async def test_rename_selects_the_name_without_its_extension_so_typing_keeps_it(tmp_path: Path) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        explorer = app.query_one(Explorer)
+        assert explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, InputDialog))
+        await pilot.press(*"todo", "enter")
+        await wait_until(pilot, lambda: (workspace / "todo.txt").exists())
+        assert not (workspace / "notes.txt").exists()
