@@ -48,25 +48,34 @@ def _bands(regions: Iterable[Region], gap: int = _BAND_GAP) -> list[Region]:
 
 
 def _get_renders_rows(self: Compositor, crop: Region | None = None) -> Iterable[tuple[Region, Region, Sequence[Strip]]]:
-    """Textual's ``_get_renders``, but only widgets whose visible area meets the crop render, and only the crop's
-    rows (all their columns, so the compositor's cuts line up as before)."""
+    """Textual's ``_get_renders``, but a widget renders only the rows where it meets a dirty region and is not
+    hidden behind the widgets in front of it (all their columns, so the compositor's cuts line up as before).
+
+    Only cells inside dirty regions reach the terminal (``_regions_to_spans``), and the front-most widget at any
+    such cell meets that cell's region, so it renders that row: rows a widget skips are never shown from it.
+    """
     if crop is None:
         yield from _original_get_renders(self, crop)
         return
-    top, bottom = crop.y, crop.bottom
+    dirty: Sequence[Region] = getattr(self, "_symphony_band_regions", None) or (crop,)
     in_front: list[Region] = []
     for widget, (region, clip) in self.visible_widgets.items():
         visible = region.intersection(clip)
         if not crop.overlaps(visible):
             continue  # Textual tests the clip (its container's area): the explorer "overlapped" the editor's rows
-        x, y, width, height = visible
-        first, last = max(y, top), min(y + height, bottom)
-        rows = Region(x, first, width, last - first)
-        if _covered(rows, in_front):
-            # Painted front to back, the first strip of a cut wins: the screen, containers and panes behind
-            # the edited row would render lines that are all thrown away (~a third of a keystroke's paint).
+        needed = [hit for hit in (visible.intersection(area) for area in dirty) if hit]
+        if not needed:
+            continue  # in the band's rows but beside every change (the editor beside the popup's list)
+        # Painted front to back, the first strip of a cut wins: cells the widgets in front cover would be thrown
+        # away (the editor under the completion list, the screen and panes behind the edited row).
+        uncovered = [hit for hit in needed if not _covered(hit, in_front)]
+        in_front.append(visible)
+        if not uncovered:
             continue
-        in_front.append(rows)
+        first = min(hit.y for hit in uncovered)
+        last = max(hit.bottom for hit in uncovered)
+        x, width = visible.x, visible.width
+        rows = Region(x, first, width, last - first)
         yield region, rows, widget.render_lines(Region(x - region.x, first - region.y, width, last - first))
 
 
@@ -106,7 +115,11 @@ def _render_partial_update_in_bands(self: Compositor) -> ChopsUpdate | None:
         crop = band.intersection(screen_region)
         if not crop:
             continue
-        band_chops = self._render_chops(crop, is_rendered_line)
+        self._symphony_band_regions = [area for area in update_regions if area.overlaps(crop)]  # type: ignore[attr-defined]
+        try:
+            band_chops = self._render_chops(crop, is_rendered_line)
+        finally:
+            self._symphony_band_regions = None  # type: ignore[attr-defined]
         if chops is None:
             chops = list(band_chops)
         else:

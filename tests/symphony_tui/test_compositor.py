@@ -115,7 +115,7 @@ async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> No
         app.screen.refresh()
         await pilot.pause()
         popup = app.query_one(Popup)
-        for step in range(80):
+        for step in range(160):
             actions = rng.sample(["side", "main", "status", "move", "toggle", "popup"], rng.randint(1, 3))
             for action in actions:  # several at once: one frame with dirty regions far apart
                 if action in ("side", "main"):
