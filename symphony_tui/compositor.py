@@ -209,6 +209,11 @@ def install() -> bool:
     return True
 
 
+def is_installed() -> bool:
+    """Whether Textual's compositor runs the replacements now (a layout then leaves the full map valid)."""
+    return Compositor.reflow is _reflow_marking_moved_only  # type: ignore[comparison-overlap]
+
+
 def uninstall() -> None:
     """Textual's own repaint path (tests compare the two)."""
     Compositor._get_renders = _original_get_renders  # type: ignore[method-assign]
@@ -216,4 +221,4 @@ def uninstall() -> None:
     Compositor.reflow = _original_reflow  # type: ignore[method-assign]
 
 
-__all__ = ["install", "uninstall"]
+__all__ = ["install", "is_installed", "uninstall"]

@@ -22,6 +22,7 @@ from core.types.text import Position, TextEdit
 from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
 from symphony_tui.lsp.edits import _map
 from symphony_tui.lsp.popup import mount_popup
+from symphony_tui.overlay_layout import restyle
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -303,11 +304,15 @@ class CompletionController:
         if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
-        popup.list.show(state.ranked)
-        if not popup.display:
-            popup.display = True
-        popup.anchor(state.document.editor, state.start)
-        self._show_docs()
+
+        def show() -> None:
+            popup.list.show(state.ranked)
+            if not popup.display:
+                popup.display = True
+            popup.anchor(state.document.editor, state.start)
+            self._show_docs()
+
+        restyle(popup, show)  # showing or moving the popup lays out only the popup, not the workbench
         for callback in list(self.shown_callbacks):
             callback(popup)
 
@@ -316,8 +321,9 @@ class CompletionController:
         self._generation += 1
         if not keep_state:
             self.state = None
-        if self.popup is not None and self.popup.display:
-            self.popup.display = False
+        popup = self.popup
+        if popup is not None and popup.display:
+            restyle(popup, lambda: setattr(popup, "display", False))
         self._release()
 
     # ----------------------------------------------------------------- keys
