@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Static
 
 
@@ -44,6 +46,27 @@ class StatusItemSpec:
     alignment: Literal["left", "right"] = "right"
     priority: int = 0
     """Higher shows further left within its area (as in VS Code)."""
+
+
+class PlainField(Static):
+    """A built-in field: its text verbatim (no markup: a file named ``a[b].py`` shows as it is), drawn as one
+    segment. A Static turns its text into content and renders that on every paint: ~0.3 ms for the cursor
+    field, on every keystroke."""
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(text, id=id, markup=False)
+        self._plain = text
+
+    def update(self, content: object = "", *, layout: bool = True) -> None:  # type: ignore[override]
+        self._plain = str(content)
+        super().update(content, layout=layout)  # type: ignore[arg-type]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        style = self.rich_style
+        if y or not width:
+            return Strip.blank(width, style)
+        return Strip([Segment(self._plain, style)]).crop_extend(0, width, style)
 
 
 class StatusItem(Static):
@@ -139,15 +162,15 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-branch")
-        yield Static("", id="status-dirty")
-        yield Static("", id="status-path")
+        yield PlainField(id="status-dirty")
+        yield PlainField(id="status-path")
         yield Horizontal(id="status-left-items", classes="status-items")
         yield Static("", id="status-blame")
         yield Horizontal(id="status-right-items", classes="status-items")
-        yield Static("", id="status-cursor")
-        yield Static("", id="status-language")
-        yield Static("", id="status-encoding")
-        yield Static("", id="status-eol")
+        yield PlainField(id="status-cursor")
+        yield PlainField(id="status-language")
+        yield PlainField(id="status-encoding")
+        yield PlainField(id="status-eol")
 
     def on_mount(self) -> None:
         # Until a file is active only the (empty) path field takes room.
