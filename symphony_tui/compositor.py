@@ -33,6 +33,7 @@ _BAND_GAP = 2
 _original_get_renders = Compositor._get_renders
 _original_partial_update = Compositor.render_partial_update
 _original_reflow = Compositor.reflow
+_original_update_widgets = Compositor.update_widgets
 
 
 def _bands(regions: Iterable[Region], gap: int = _BAND_GAP) -> list[Region]:
@@ -168,6 +169,37 @@ def _reflow_marking_moved_only(self: Compositor, parent: Widget, size: Size) -> 
     return result
 
 
+def _update_widgets_keeping_map(self: Compositor, widgets: set[Widget]) -> None:
+    """Textual's ``update_widgets``, without throwing the full map away for widgets it already accounts for.
+
+    Textual invalidates the map whenever a refreshed widget is not on screen, assuming it is new; the next
+    region query then arranges the whole screen again (~3 ms). A widget that is hidden (it or an ancestor has
+    ``display: none``, like the contents of the closed completion popup) or already in the map (scrolled out of
+    view) cannot change the map by repainting; only the others (newly mounted) still invalidate it.
+    """
+    if not self._full_map_invalidated:
+        visible = self.visible_widgets.keys()
+        if not widgets.issubset(visible):
+            full_map = self._full_map
+            if not all(widget in full_map or _hidden(widget) for widget in widgets - visible):
+                self._full_map_invalidated = True
+    invalidated = self._full_map_invalidated
+    self._full_map_invalidated = True  # Textual's check is done: skip it
+    try:
+        _original_update_widgets(self, widgets)
+    finally:
+        self._full_map_invalidated = invalidated
+
+
+def _hidden(widget: Widget) -> bool:
+    node: object = widget
+    while isinstance(node, Widget):
+        if node.styles.display == "none":
+            return True
+        node = node._parent
+    return False
+
+
 TESTED_TEXTUAL = "8.2."
 """The Textual release line these replacements were written and tested against (they stand in for private methods)."""
 
@@ -186,6 +218,7 @@ def supported(version: str | None = None) -> bool:
         _original_get_renders: ["self", "crop"],
         _original_partial_update: ["self"],
         _original_reflow: ["self", "parent", "size"],
+        _original_update_widgets: ["self", "widgets"],
     }
     if any(list(inspect.signature(method).parameters) != names for method, names in expected.items()):
         return False
@@ -203,6 +236,7 @@ def install() -> bool:
         "_get_renders": _get_renders_rows,
         "render_partial_update": _render_partial_update_in_bands,
         "reflow": _reflow_marking_moved_only,
+        "update_widgets": _update_widgets_keeping_map,
     }
     for name, function in patched.items():
         setattr(Compositor, name, function)
@@ -219,6 +253,7 @@ def uninstall() -> None:
     Compositor._get_renders = _original_get_renders  # type: ignore[method-assign]
     Compositor.render_partial_update = _original_partial_update  # type: ignore[method-assign]
     Compositor.reflow = _original_reflow  # type: ignore[method-assign]
+    Compositor.update_widgets = _original_update_widgets  # type: ignore[method-assign]
 
 
 __all__ = ["install", "is_installed", "uninstall"]

@@ -227,7 +227,7 @@ def relayout(overlay: Widget) -> bool:
             widget.post_message(events.Resize(geometry.region.size, geometry.virtual_size, geometry.container_size))
     for widget in shown:
         widget.post_message(events.Show())
-    screen._dirty_widgets.add(overlay)
+    screen._dirty_widgets.add(screen)  # asks for the paint of the regions above (a hidden overlay would not)
     screen.check_idle()
     screen.screen_layout_refresh_signal.publish(screen)
     return True

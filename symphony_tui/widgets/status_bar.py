@@ -156,6 +156,7 @@ class StatusBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._shown: dict[str, str] = {}
+        self._fields: dict[str, Static] = {}
         self._cursor_width = 0
         self._items: dict[str, StatusItem] = {}
         self._order = 0
@@ -185,6 +186,13 @@ class StatusBar(Horizontal):
         ):
             self.query_one(widget_id, Static).display = False
 
+    def _field(self, widget_id: str) -> Static:
+        """A built-in field (looked up once: the cursor field changes on every keystroke)."""
+        field = self._fields.get(widget_id)
+        if field is None or not field.is_attached:
+            field = self._fields[widget_id] = self.query_one(widget_id, Static)
+        return field
+
     def _cursor_text(self, info: StatusInfo) -> str:
         # Padded to the widest position shown so far: moving between a long and a short line ("Col 205" and
         # "Col 31") then keeps the field's width, and so needs no layout pass of the whole screen (~10 ms a key).
@@ -195,7 +203,7 @@ class StatusBar(Horizontal):
     def watch_info(self, old: StatusInfo, info: StatusInfo) -> None:
         # Only touch the fields that changed: each update of an auto-width Static re-lays out the bar, which
         # cost ~4 ms per keystroke when all six were refreshed for a cursor move.
-        dirty = self.query_one("#status-dirty", Static)
+        dirty = self._field("#status-dirty")
         if old.dirty != info.dirty:
             dirty.update("●" if info.dirty else "")
             dirty.display = info.dirty
@@ -211,7 +219,7 @@ class StatusBar(Horizontal):
             previous = self._shown.get(widget_id)
             if value != previous:
                 self._shown[widget_id] = value
-                widget = self.query_one(widget_id, Static)
+                widget = self._field(widget_id)
                 # A value as wide as the last one (the cursor moving from Col 12 to Col 13) needs no layout pass,
                 # which would re-render the whole screen on every keystroke. Wide characters make length lie.
                 same_width = (
