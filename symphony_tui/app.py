@@ -134,6 +134,9 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         self._watch_config = watch_config
         self._shown_problems: set[str] = set()
         self._editor_counter = 0
+        self._active_editors: tuple[object, list[Editor]] = (None, [])
+        self._status_path: tuple[Path | None, str] = (None, "")
+        """(active tab, update count of everything under the tabs) and that tab's editors: see active_editor."""
         self._recent: list[str] = []
         self._file_index: list[str] | None = None
         self._config_stop = asyncio.Event()
@@ -446,16 +449,21 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     def active_editor(self) -> Editor | None:
         """The editor in the active tab, if any (None too while the app closes and the tabs are gone)."""
         try:
-            pane = self.tabs.active_pane
+            tabs = self.tabs
         except NoMatches:
             return None
-        if pane is None:
-            return None
+        # Asked ~8 times a keystroke (status bar, LSP, completion): the editors of the active tab are looked up
+        # again only when the tab or anything mounted under the tabs changes (every mount and removal below a
+        # widget bumps its node list's update count).
+        key = (tabs.active, tabs._nodes._updates)
+        if self._active_editors[0] != key:
+            pane = tabs.active_pane
+            self._active_editors = (key, list(pane.query(Editor)) if pane is not None else [])
+        found = self._active_editors[1]
         focused = self.focused
-        if isinstance(focused, Editor) and pane in focused.ancestors:
-            return focused  # in a split tab, the pane the user is in (asked several times per keystroke: no query)
-        found = pane.query(Editor)
-        return found.first() if found else None
+        if isinstance(focused, Editor) and focused in found:
+            return focused  # in a split tab, the pane the user is in
+        return found[0] if found else None
 
     def editor_for(self, path: Path) -> Editor | None:
         """The open editor bound to ``path``."""
@@ -730,7 +738,6 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         """How a path is shown to the user: relative to the workspace when inside it."""
         return self.workspace_relative(path) or str(path)
 
-    _status_path: tuple[Path, str] | None = None
     """The active editor's path and how the status bar shows it (resolving a path per keystroke costs syscalls)."""
 
     def _update_status(self) -> None:
@@ -742,8 +749,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         state = editor.state
         if state.path is None:
             shown = "Untitled"
-        elif self._status_path is not None and self._status_path[0] == state.path:
-            shown = self._status_path[1]
+        elif self._status_path[0] == state.path:
+            shown = self._status_path[1]  # resolving the path asks the file system, on every keystroke
         else:
             shown = self.shown_path(state.path)
             self._status_path = (state.path, shown)

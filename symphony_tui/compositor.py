@@ -33,6 +33,7 @@ _BAND_GAP = 2
 _original_get_renders = Compositor._get_renders
 _original_partial_update = Compositor.render_partial_update
 _original_reflow = Compositor.reflow
+_original_update_widgets = Compositor.update_widgets
 
 
 def _bands(regions: Iterable[Region], gap: int = _BAND_GAP) -> list[Region]:
@@ -48,25 +49,34 @@ def _bands(regions: Iterable[Region], gap: int = _BAND_GAP) -> list[Region]:
 
 
 def _get_renders_rows(self: Compositor, crop: Region | None = None) -> Iterable[tuple[Region, Region, Sequence[Strip]]]:
-    """Textual's ``_get_renders``, but only widgets whose visible area meets the crop render, and only the crop's
-    rows (all their columns, so the compositor's cuts line up as before)."""
+    """Textual's ``_get_renders``, but a widget renders only the rows where it meets a dirty region and is not
+    hidden behind the widgets in front of it (all their columns, so the compositor's cuts line up as before).
+
+    Only cells inside dirty regions reach the terminal (``_regions_to_spans``), and the front-most widget at any
+    such cell meets that cell's region, so it renders that row: rows a widget skips are never shown from it.
+    """
     if crop is None:
         yield from _original_get_renders(self, crop)
         return
-    top, bottom = crop.y, crop.bottom
+    dirty: Sequence[Region] = getattr(self, "_symphony_band_regions", None) or (crop,)
     in_front: list[Region] = []
     for widget, (region, clip) in self.visible_widgets.items():
         visible = region.intersection(clip)
         if not crop.overlaps(visible):
             continue  # Textual tests the clip (its container's area): the explorer "overlapped" the editor's rows
-        x, y, width, height = visible
-        first, last = max(y, top), min(y + height, bottom)
-        rows = Region(x, first, width, last - first)
-        if _covered(rows, in_front):
-            # Painted front to back, the first strip of a cut wins: the screen, containers and panes behind
-            # the edited row would render lines that are all thrown away (~a third of a keystroke's paint).
+        needed = [hit for hit in (visible.intersection(area) for area in dirty) if hit]
+        if not needed:
+            continue  # in the band's rows but beside every change (the editor beside the popup's list)
+        # Painted front to back, the first strip of a cut wins: cells the widgets in front cover would be thrown
+        # away (the editor under the completion list, the screen and panes behind the edited row).
+        uncovered = [hit for hit in needed if not _covered(hit, in_front)]
+        in_front.append(visible)
+        if not uncovered:
             continue
-        in_front.append(rows)
+        first = min(hit.y for hit in uncovered)
+        last = max(hit.bottom for hit in uncovered)
+        x, width = visible.x, visible.width
+        rows = Region(x, first, width, last - first)
         yield region, rows, widget.render_lines(Region(x - region.x, first - region.y, width, last - first))
 
 
@@ -106,7 +116,11 @@ def _render_partial_update_in_bands(self: Compositor) -> ChopsUpdate | None:
         crop = band.intersection(screen_region)
         if not crop:
             continue
-        band_chops = self._render_chops(crop, is_rendered_line)
+        self._symphony_band_regions = [area for area in update_regions if area.overlaps(crop)]  # type: ignore[attr-defined]
+        try:
+            band_chops = self._render_chops(crop, is_rendered_line)
+        finally:
+            self._symphony_band_regions = None  # type: ignore[attr-defined]
         if chops is None:
             chops = list(band_chops)
         else:
@@ -155,6 +169,37 @@ def _reflow_marking_moved_only(self: Compositor, parent: Widget, size: Size) -> 
     return result
 
 
+def _update_widgets_keeping_map(self: Compositor, widgets: set[Widget]) -> None:
+    """Textual's ``update_widgets``, without throwing the full map away for widgets it already accounts for.
+
+    Textual invalidates the map whenever a refreshed widget is not on screen, assuming it is new; the next
+    region query then arranges the whole screen again (~3 ms). A widget that is hidden (it or an ancestor has
+    ``display: none``, like the contents of the closed completion popup) or already in the map (scrolled out of
+    view) cannot change the map by repainting; only the others (newly mounted) still invalidate it.
+    """
+    if not self._full_map_invalidated:
+        visible = self.visible_widgets.keys()
+        if not widgets.issubset(visible):
+            full_map = self._full_map
+            if not all(widget in full_map or _hidden(widget) for widget in widgets - visible):
+                self._full_map_invalidated = True
+    invalidated = self._full_map_invalidated
+    self._full_map_invalidated = True  # Textual's check is done: skip it
+    try:
+        _original_update_widgets(self, widgets)
+    finally:
+        self._full_map_invalidated = invalidated
+
+
+def _hidden(widget: Widget) -> bool:
+    node: object = widget
+    while isinstance(node, Widget):
+        if node.styles.display == "none":
+            return True
+        node = node._parent
+    return False
+
+
 TESTED_TEXTUAL = "8.2."
 """The Textual release line these replacements were written and tested against (they stand in for private methods)."""
 
@@ -173,6 +218,7 @@ def supported(version: str | None = None) -> bool:
         _original_get_renders: ["self", "crop"],
         _original_partial_update: ["self"],
         _original_reflow: ["self", "parent", "size"],
+        _original_update_widgets: ["self", "widgets"],
     }
     if any(list(inspect.signature(method).parameters) != names for method, names in expected.items()):
         return False
@@ -190,10 +236,16 @@ def install() -> bool:
         "_get_renders": _get_renders_rows,
         "render_partial_update": _render_partial_update_in_bands,
         "reflow": _reflow_marking_moved_only,
+        "update_widgets": _update_widgets_keeping_map,
     }
     for name, function in patched.items():
         setattr(Compositor, name, function)
     return True
+
+
+def is_installed() -> bool:
+    """Whether Textual's compositor runs the replacements now (a layout then leaves the full map valid)."""
+    return Compositor.reflow is _reflow_marking_moved_only  # type: ignore[comparison-overlap]
 
 
 def uninstall() -> None:
@@ -201,6 +253,7 @@ def uninstall() -> None:
     Compositor._get_renders = _original_get_renders  # type: ignore[method-assign]
     Compositor.render_partial_update = _original_partial_update  # type: ignore[method-assign]
     Compositor.reflow = _original_reflow  # type: ignore[method-assign]
+    Compositor.update_widgets = _original_update_widgets  # type: ignore[method-assign]
 
 
-__all__ = ["install", "uninstall"]
+__all__ = ["install", "is_installed", "uninstall"]

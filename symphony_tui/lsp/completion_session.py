@@ -22,6 +22,7 @@ from core.types.text import Position, TextEdit
 from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
 from symphony_tui.lsp.edits import _map
 from symphony_tui.lsp.popup import mount_popup
+from symphony_tui.overlay_layout import restyle
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -107,6 +108,7 @@ class CompletionController:
         self._latency: dict[int, float] = {}
         """Smoothed completion round trip per server (by id), to decide whether a repaint may wait for it."""
         self._hold: asyncio.TimerHandle | None = None
+        self._docs_queued = False
         self.shown_callbacks: list[Any] = []
         """Called with the popup after each time it is (re)painted with a new list (benchmarks hook in here)."""
         service.change_listeners.append(self.on_change)
@@ -147,6 +149,8 @@ class CompletionController:
         app._end_batch()
         with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
             app.screen.check_idle()
+        if self._docs_queued and self.popup is not None:
+            self.popup.call_after_refresh(self._show_queued_docs)
 
     def _release_after_repaint_queued(self) -> None:
         """Release once the popup's own refresh has reached the screen, so both land in the same frame."""
@@ -303,11 +307,15 @@ class CompletionController:
         if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
-        popup.list.show(state.ranked)
-        if not popup.display:
-            popup.display = True
-        popup.anchor(state.document.editor, state.start)
-        self._show_docs()
+
+        def show() -> None:
+            popup.list.show(state.ranked)
+            if not popup.display:
+                popup.display = True
+            popup.anchor(state.document.editor, state.start)
+            self._queue_docs()
+
+        restyle(popup, show)  # showing or moving the popup lays out only the popup, not the workbench
         for callback in list(self.shown_callbacks):
             callback(popup)
 
@@ -316,8 +324,9 @@ class CompletionController:
         self._generation += 1
         if not keep_state:
             self.state = None
-        if self.popup is not None and self.popup.display:
-            self.popup.display = False
+        popup = self.popup
+        if popup is not None and popup.display:
+            restyle(popup, lambda: setattr(popup, "display", False))
         self._release()
 
     # ----------------------------------------------------------------- keys
@@ -372,6 +381,24 @@ class CompletionController:
 
     # ----------------------------------------------------------------- documentation
 
+    def _queue_docs(self) -> None:
+        """Show the highlighted item's documentation once the list is on screen.
+
+        Rendering the pane (markdown, and typing the item) takes ~1.5 ms whenever the top item changes, on the
+        keystroke's path: the edit and the new list reach the terminal that much sooner, the pane a frame later
+        (as VS Code fills its details pane after the list). Arrow keys show it at once.
+        """
+        if self._docs_queued or self.popup is None:
+            return
+        self._docs_queued = True
+        if self._hold is None:  # while a repaint is held, the release schedules it (callbacks would run now)
+            self.popup.call_after_refresh(self._show_queued_docs)
+
+    def _show_queued_docs(self) -> None:
+        self._docs_queued = False
+        if self.visible:
+            self._show_docs()
+
     def _show_docs(self) -> None:
         state, popup = self.state, self.popup
         if state is None or popup is None or not state.ranked:
@@ -379,7 +406,7 @@ class CompletionController:
         item = state.ranked[popup.list.selected].item
         key = id(item)
         shown = state.resolved.get(key, item)
-        popup.show_docs(*_documentation(shown))
+        restyle(popup, lambda: popup.show_docs(*_documentation(shown)))
         if key in state.resolved or (shown.documentation is not None and shown.additional_text_edits is not None):
             return
         provider = state.server.capabilities.completion_provider if state.server.capabilities else None
@@ -403,7 +430,7 @@ class CompletionController:
             and state.ranked
             and state.ranked[popup.list.selected].item is item
         ):
-            popup.show_docs(*_documentation(resolved))
+            restyle(popup, lambda: popup.show_docs(*_documentation(resolved)))
 
     # ----------------------------------------------------------------- accepting
 

@@ -115,7 +115,7 @@ async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> No
         app.screen.refresh()
         await pilot.pause()
         popup = app.query_one(Popup)
-        for step in range(80):
+        for step in range(160):
             actions = rng.sample(["side", "main", "status", "move", "toggle", "popup"], rng.randint(1, 3))
             for action in actions:  # several at once: one frame with dirty regions far apart
                 if action in ("side", "main"):
@@ -190,3 +190,24 @@ async def test_a_layout_leaves_the_full_map_valid_so_the_next_region_query_does_
             assert not arranged, f"step {step}: the screen was arranged again after its layout"
             fresh, _ = arrange(screen, layout.size, visible_only=False)
             assert layout._full_map == fresh
+
+
+async def test_repainting_a_hidden_widget_keeps_the_full_map() -> None:
+    """Textual re-arranged the whole screen on the next region query after a hidden widget refreshed (the
+    closed completion popup's contents); a newly mounted widget still invalidates the map."""
+    assert compositor.install()
+    app = Demo()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        layout = app.screen._compositor
+        popup = app.query_one(Popup)
+        popup.display = False
+        await pilot.pause()
+        assert not layout._full_map_invalidated
+        popup.update("changed while hidden")
+        layout.update_widgets({popup})
+        assert not layout._full_map_invalidated
+        newcomer = Static("new")
+        await app.query_one("#main").mount(newcomer)
+        layout.update_widgets({newcomer})
+        assert layout._full_map_invalidated or newcomer in layout.visible_widgets

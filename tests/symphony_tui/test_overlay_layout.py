@@ -1,0 +1,113 @@
+"""Placing an overlay without a screen layout must give exactly the map and the picture a full layout gives."""
+
+from __future__ import annotations
+
+import random
+
+from textual.app import App, ComposeResult
+from textual.containers import Container, Horizontal
+from textual.widgets import Static
+
+from symphony_tui import compositor, overlay_layout
+from tests.symphony_tui.test_compositor import Cell, _full_image, _lines, _paint
+
+
+class Floating(Container):
+    DEFAULT_CSS = """
+    Floating { overlay: screen; position: absolute; constrain: inside inflect; width: auto; height: auto;
+               background: red; border: round blue; }
+    Floating > Horizontal { width: auto; height: auto; }
+    Floating Static { width: 8; height: 3; }
+    Floating #docs { width: 12; border-left: solid green; }
+    """
+
+
+class Demo(App[None]):
+    CSS = """
+    #side { width: 12; background: green; }
+    #main { background: $surface; }
+    #status { dock: bottom; height: 1; background: blue; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[list[Cell]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(_lines("side", 0), id="side")
+            yield Static(_lines("main", 0), id="main")
+        yield Static("status", id="status")
+        with Floating(id="first"):
+            with Horizontal():
+                yield Static("list", id="list")
+                yield Static("docs", id="docs")
+        yield Floating(Static("hover"), id="second")
+
+
+async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
+    assert compositor.install()
+    app = Demo()
+    width, height = 60, 20
+    image = [[(" ", None)] * width for _ in range(height)]
+    original = app._display
+
+    def display(screen: object, renderable: object) -> None:
+        if renderable is not None and not app._batch_count:
+            console = app.console
+            _paint(image, iter(console.render(renderable, console.options.update(width=width, height=height))))
+        original(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = display  # type: ignore[method-assign]
+    placed: list[bool] = []
+    relayout = overlay_layout.relayout
+
+    def counting(overlay):  # type: ignore[no-untyped-def]
+        placed.append(relayout(overlay))
+        return placed[-1]
+
+    overlay_layout.relayout = counting  # type: ignore[assignment]
+    rng = random.Random(11)
+    try:
+        async with app.run_test(size=(width, height)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            layout = screen._compositor
+            app.screen._compositor._dirty_regions.add(app.screen.region)
+            app.screen.refresh()
+            await pilot.pause()
+            first, second = app.query_one("#first", Floating), app.query_one("#second", Floating)
+            listing, docs = app.query_one("#list", Static), app.query_one("#docs", Static)
+            for step in range(160):
+                action = rng.choice(["move", "move", "toggle", "width", "docs", "text", "main", "both", "status"])
+                target = rng.choice([first, second])
+
+                def change(action: str = action, target: Floating = target) -> None:
+                    if action in ("move", "both", "status"):
+                        target.styles.offset = (rng.randint(-2, width), rng.randint(-2, height))
+                    if action in ("toggle", "both"):
+                        target.display = not target.display
+                    if action == "width":
+                        listing.styles.width = rng.randint(3, 20)
+                    if action == "docs":
+                        docs.display = not docs.display
+                    if action == "text":
+                        docs.update(f"docs {step}\n" * rng.randint(1, 4))
+
+                if action == "main":
+                    app.query_one("#main", Static).update(_lines("main", step))
+                elif action == "status":  # an ordinary layout elsewhere on the screen at the same time
+                    app.query_one("#status", Static).update(f"status {step} " * rng.randint(1, 4))
+                    screen.refresh(layout=True, repaint=False)  # as a resize or a mount asks
+                    overlay_layout.restyle(first, change)
+                else:
+                    overlay_layout.restyle(target if action in ("move", "toggle", "both") else first, change)
+                await pilot.pause()
+                assert image == _full_image(app), f"step {step} {action}: the screen is stale"
+                fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
+                assert list(layout._full_map.items()) == list(fresh.items()), f"step {step} {action}: map differs"
+                assert first.region == layout.find_widget(first).region if first.display else True
+    finally:
+        overlay_layout.relayout = relayout  # type: ignore[assignment]
+    assert placed.count(True) > 60, "the overlay was hardly ever placed without a layout"
+    assert False in placed, "a pending layout elsewhere must fall back to Textual's layout"
