@@ -91,6 +91,9 @@ class CompletionState:
     incomplete: bool
     ranked: list[RankedItem] = field(default_factory=list)
     resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
+    filter_start: Location | None = None
+    """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
+    the ``$`` or ``@`` before the word, which the items' edits replace); else ``start``."""
 
 
 class CompletionController:
@@ -272,10 +275,29 @@ class CompletionController:
         if not answer.items:
             self.close()
             return
-        self.state = CompletionState(document, server, start, CompletionFilter(answer.items), answer.is_incomplete)
+        self.state = CompletionState(
+            document,
+            server,
+            start,
+            CompletionFilter(answer.items),
+            answer.is_incomplete,
+            filter_start=self._filter_start(document, server, answer.items.edit_start(), (row, column)),
+        )
         await self._ensure_popup(editor)
         self.refilter()
         self._release_after_repaint_queued()
+
+    def _filter_start(
+        self, document: TrackedDocument, server: LanguageServerClient, edit_start: lsp.Position | None, at: Location
+    ) -> Location | None:
+        """The default edit range's start as a location, if it is on the cursor's line before the cursor."""
+        from lsprotocol import types as lsp
+
+        if edit_start is None:
+            return None
+        converted = self.service.range_from_server(server, document.uri, lsp.Range(start=edit_start, end=edit_start))
+        location = converted.start.as_tuple()
+        return location if location[0] == at[0] and location <= at else None
 
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
@@ -289,9 +311,10 @@ class CompletionController:
             return ""
         editor = state.document.editor
         row, column = editor.cursor_location
-        if row != state.start[0] or column < state.start[1]:
+        origin = state.filter_start or state.start
+        if row != origin[0] or column < origin[1]:
             return ""
-        return editor.document[row][state.start[1] : column]
+        return editor.document[row][origin[1] : column]
 
     def refilter(self) -> None:
         """Rank the current list for what is typed now and repaint (closing when nothing matches)."""
@@ -430,7 +453,7 @@ class CompletionController:
                     resolved = await asyncio.wait_for(server.resolve_completion(item), RESOLVE_TIMEOUT)
                 except (SymphonyError, TimeoutError):
                     resolved = None
-        item = resolved or item
+        item = state.filter.items.complete(resolved) if resolved is not None else item
         await self.service.synced(document)
         cursor = editor.cursor_location
         start: Location = state.start
@@ -443,6 +466,9 @@ class CompletionController:
             start = converted.start.as_tuple()
             end = max(converted.end.as_tuple(), cursor) if converted.end.line == cursor[0] else converted.end.as_tuple()
             text = edit.new_text
+        if item.insert_text_mode == lsp.InsertTextMode.AdjustIndentation and "\n" in text:
+            line = editor.document[start[0]]
+            text = text.replace("\n", "\n" + line[: len(line) - len(line.lstrip())])  # lines after the first
         stops: list[list[tuple[int, int]]] = []
         if item.insert_text_format == lsp.InsertTextFormat.Snippet:
             snippet = expand_snippet(text)

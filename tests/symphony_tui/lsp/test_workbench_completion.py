@@ -19,10 +19,10 @@ BENCH_SERVER = Path(__file__).parents[3] / "benchmarks" / "_lsp_completion_serve
 """Answers at once with 500 items, marked incomplete: every keystroke asks again."""
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(tmp_path: Path, server: Path = SERVER) -> Path:
     root = tmp_path / "ws"
     (root / ".symphony").mkdir(parents=True)
-    command = json.dumps([sys.executable, str(SERVER)])
+    command = json.dumps([sys.executable, str(server)])
     (root / ".symphony" / "settings.toml").write_text(
         f'[lsp.servers.snippets]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
     )
@@ -152,3 +152,38 @@ async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_
         await wait_until(pilot, lambda: completion.visible and completion.state.start == (3, 0))  # type: ignore[union-attr]
         assert completion.typed() == "gr"
         assert completion.state.ranked[0].label.startswith("gr")  # type: ignore[union-attr]
+
+
+async def test_a_lists_item_defaults_give_its_items_their_range_snippets_commit_characters_and_data(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press("dollar_sign", "g", "r")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$grain")  # type: ignore[union-attr]
+        # The default edit range starts at "$": the list is filtered on "$gr", so "grout" is out.
+        assert completion.typed() == "$gr"
+        assert [r.label for r in completion.state.ranked] == ["$grain", "$gravel"]  # type: ignore[union-attr]
+        # Resolve sends the item with the list's default data.
+        await wait_until(
+            pilot,
+            lambda: any(
+                item.documentation == "data {'from': 'defaults'}" for item in completion.state.resolved.values()
+            ),  # type: ignore[union-attr]
+        )
+        # The default edit range replaces "$gr" (not just "gr"), and the default format makes it a snippet.
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: editor.document[2] == "$grain(amount)")
+        assert editor.selected_text == "amount"
+        # The default commit character accepts an item that has none of its own, and is typed after it.
+        await pilot.press("escape", "end", "enter", "dollar_sign", *"grav")
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$gravel")  # type: ignore[union-attr]
+        await pilot.press("left_parenthesis")
+        await wait_until(pilot, lambda: editor.document[3].startswith("$gravel("))
+        assert not completion.visible
