@@ -92,6 +92,8 @@ class CompletionState:
     ranked: list[RankedItem] = field(default_factory=list)
     resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
     filter_start: Location | None = None
+    editor: Editor | None = None
+    """The pane the popup belongs to (a split document has several): it closes when that pane loses focus."""
     """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
     the ``$`` or ``@`` before the word, which the items' edits replace); else ``start``."""
 
@@ -282,6 +284,7 @@ class CompletionController:
             CompletionFilter(answer.items),
             answer.is_incomplete,
             filter_start=self._filter_start(document, server, answer.items.edit_start(), (row, column)),
+            editor=editor,
         )
         await self._ensure_popup(editor)
         self.refilter()
@@ -342,6 +345,13 @@ class CompletionController:
         if self.popup is not None and self.popup.display:
             self.popup.display = False
         self._release()
+
+    def editor_left(self, editor: Editor) -> None:
+        """``editor`` lost focus (another pane, the explorer, a terminal, a modal screen): its popup, or the
+        list still on its way for it, must not float over what the user went to."""
+        state = self.state
+        if state is None or state.editor is editor:
+            self.close()
 
     # ----------------------------------------------------------------- keys
 
