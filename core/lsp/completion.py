@@ -56,11 +56,12 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
     do not match the LSP types is shown by its label alone rather than failing the whole list.
     """
 
-    __slots__ = ("_defaults", "_raw", "_typed", "filter_texts", "labels", "sort_texts")
+    __slots__ = ("_defaults", "_preselected", "_raw", "_typed", "filter_texts", "labels", "sort_texts")
 
     def __init__(self, raw: Sequence[Any] = (), typed: Sequence[lsp.CompletionItem] = (), defaults: Any = None) -> None:
         self._defaults: dict[str, Any] = _valid_defaults(defaults)
         """The list's itemDefaults (fields of the wrong shape dropped), merged into each item as it is typed."""
+        self._preselected: frozenset[int] | None = None
         if typed:
             self._raw: list[dict[str, Any]] | None = None
             self._typed: list[lsp.CompletionItem | None] = list(typed)
@@ -132,6 +133,17 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
         if not isinstance(value, list):
             return None
         return [char for char in value if isinstance(char, str)]
+
+    def preselected(self) -> frozenset[int]:
+        """Indices of the items the server asks to have selected (``preselect``), read once when first asked:
+        only a popup opened with nothing typed yet (after a trigger character) looks."""
+        if self._preselected is None:
+            if self._raw is None:
+                found = [index for index, item in enumerate(self._typed) if item is not None and item.preselect]
+            else:
+                found = [index for index, item in enumerate(self._raw) if item.get("preselect") is True]
+            self._preselected = frozenset(found)
+        return self._preselected
 
     def edit_start(self) -> lsp.Position | None:
         """Where the list's default edit range starts (its insert range's start for an InsertReplaceEdit), in

@@ -329,7 +329,11 @@ class CompletionController:
         if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
-        popup.list.show(state.ranked)
+        selected = 0
+        if not typed and (preselected := state.filter.items.preselected()):
+            # Nothing typed yet (a trigger character, or asked for): the server's preselected item, as VS Code.
+            selected = next((row for row, ranked in enumerate(state.ranked) if ranked.index in preselected), 0)
+        popup.list.show(state.ranked, selected)
         if not popup.display:
             popup.display = True
         popup.anchor(state.document.editor, state.start)
@@ -372,6 +376,10 @@ class CompletionController:
             selected = self.state.ranked[selection] if selection < len(self.state.ranked) else None
             if key in ("enter", "tab") and selected is not None:
                 self.service._spawn(self.accept(selected.item), "lsp-accept-completion")
+                return True
+            if key in ("shift+enter", "shift+tab") and selected is not None:
+                # VS Code's "accept alternative": an InsertReplaceEdit replaces the rest of the word too.
+                self.service._spawn(self.accept(selected.item, replace=True), "lsp-accept-completion")
                 return True
             char = key_to_character(key)
             if char is not None and selected is not None and self._commits(self.state, selected, char):
@@ -440,10 +448,13 @@ class CompletionController:
 
     # ----------------------------------------------------------------- accepting
 
-    async def accept(self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None) -> None:
+    async def accept(
+        self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None, replace: bool = False
+    ) -> None:
         """Insert ``item``: its text edit or text (a snippet's tab stops become a session), then its
         additional edits (auto-imports), as one undo step; then type ``then_type`` (key, character), the
-        commit character that accepted it."""
+        commit character that accepted it. An InsertReplaceEdit inserts before the cursor (VS Code's and
+        Helix's default) unless ``replace``: then it also replaces the rest of the word after the cursor."""
         from lsprotocol import types as lsp
 
         from core.lsp.edits import to_core_edits
@@ -475,6 +486,13 @@ class CompletionController:
             converted = self.service.range_from_server(server, document.uri, span)
             start = converted.start.as_tuple()
             end = max(converted.end.as_tuple(), cursor) if converted.end.line == cursor[0] else converted.end.as_tuple()
+            if replace and isinstance(edit, lsp.InsertReplaceEdit):
+                # The replace range ends where the word ended when the server was asked; what was typed since
+                # went in before the cursor, so the same count of characters after the cursor is replaced.
+                whole = self.service.range_from_server(server, document.uri, edit.replace)
+                if whole.end.line == converted.end.line == end[0]:
+                    tail = max(0, whole.end.column - converted.end.column)
+                    end = (end[0], min(len(editor.document[end[0]]), end[1] + tail))
             text = edit.new_text
         if item.insert_text_mode == lsp.InsertTextMode.AdjustIndentation and "\n" in text:
             line = editor.document[start[0]]

@@ -191,3 +191,11 @@ def test_defaults_are_applied_lazily_fill_a_resolve_answer_and_bad_ones_are_drop
     assert CompletionAnswer.from_json({"items": [{"label": "a"}], "itemDefaults": 3}).items[0] == lsp.CompletionItem(
         label="a"
     )
+
+
+def test_preselected_items_are_found_in_json_and_typed_answers() -> None:
+    raw = [{"label": "a"}, {"label": "b", "preselect": True}, {"label": "c", "preselect": "yes"}]
+    assert CompletionAnswer.from_json(raw).items.preselected() == {1}
+    typed = [lsp.CompletionItem(label="a", preselect=True), lsp.CompletionItem(label="b")]
+    assert CompletionItems.of(typed).preselected() == {0}
+    assert CompletionItems([{"label": "x"}]).preselected() == frozenset()

@@ -1,7 +1,9 @@
 """A small pygls server whose completion list leans on LSP 3.17 ``itemDefaults`` (as rust-analyzer and
 typescript-language-server send it): one edit range for every item, starting at the ``$`` before the word (so
 the typed text to filter on is ``$gr``, not ``gr``), snippets by default, ``(`` as the default commit
-character, and ``data`` that only the defaults carry, which resolve reports back in the documentation."""
+character, and ``data`` that only the defaults carry, which resolve reports back in the documentation. The
+edit range is an insert/replace pair (the replace range also covers the rest of the word after the cursor), and
+``$gravel`` asks to be preselected."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
         ),
         items=[
             lsp.CompletionItem(label="$grain", text_edit_text="\\$grain(${1:amount})$0"),
-            lsp.CompletionItem(label="$gravel", insert_text_format=lsp.InsertTextFormat.PlainText),
+            lsp.CompletionItem(label="$gravel", insert_text_format=lsp.InsertTextFormat.PlainText, preselect=True),
             lsp.CompletionItem(label="grout"),  # matches "gr" but not "$gr"
         ],
     )

@@ -187,3 +187,31 @@ async def test_a_lists_item_defaults_give_its_items_their_range_snippets_commit_
         await pilot.press("left_parenthesis")
         await wait_until(pilot, lambda: editor.document[3].startswith("$gravel("))
         assert not completion.visible
+
+
+async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is_selected_first(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    (root / "main.py").write_text("import os\n\nZZ\nZZ\n\n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        completion = app.lsp.completion
+        for row, key, expected in ((2, "tab", "$gravelZZ"), (3, "shift+tab", "$gravel")):
+            editor.move_cursor((row, 0))
+            await pilot.press("dollar_sign", *"grav")
+            await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$gravel")  # type: ignore[union-attr]
+            await pilot.press(key)  # tab inserts before "ZZ"; shift+tab (VS Code's alternative) replaces it too
+            await wait_until(pilot, lambda row=row, expected=expected: editor.document[row] == expected)
+        # Asked for with nothing typed: the server's preselected item is the one selected.
+        editor.move_cursor((4, 0))
+        await pilot.press("alt+slash")
+        await wait_until(pilot, lambda: completion.visible)
+        assert completion.popup is not None
+        assert [r.label for r in completion.state.ranked] == ["$grain", "$gravel", "grout"]  # type: ignore[union-attr]
+        assert completion.popup.list.selected == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor.document[4] == "$gravel")
