@@ -92,6 +92,9 @@ class CompletionState:
     ranked: list[RankedItem] = field(default_factory=list)
     resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
     filter_start: Location | None = None
+    asked_at: Location | None = None
+    """The cursor when the server was asked: servers (jedi, pylsp) filter by the prefix typed so far, so after
+    deleting back before it the list lacks items that now match and is asked for again (as VS Code does)."""
     editor: Editor | None = None
     """The pane the popup belongs to (a split document has several): it closes when that pane loses focus."""
     """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
@@ -213,7 +216,7 @@ class CompletionController:
         elif state is not None and state.document is document:
             if (row, column) < state.start:
                 self.close()
-            elif state.incomplete:
+            elif state.incomplete or (state.asked_at is not None and (row, column) < state.asked_at):
                 self.request(document, server, state.start)
             else:
                 self.refilter()
@@ -285,6 +288,7 @@ class CompletionController:
             answer.is_incomplete,
             filter_start=self._filter_start(document, server, answer.items.edit_start(), (row, column)),
             editor=editor,
+            asked_at=(row, column),
         )
         await self._ensure_popup(editor)
         self.refilter()

@@ -12,7 +12,9 @@ from textual import events
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.lsp import completion_session
-from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, type_burst, wait_until
+from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, type_burst, wait_until, workspace
+
+__all__ = ["workspace"]
 
 SERVER = Path(__file__).with_name("snippet_server.py")
 BENCH_SERVER = Path(__file__).parents[3] / "benchmarks" / "_lsp_completion_server.py"
@@ -215,3 +217,31 @@ async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is
         assert completion.popup.list.selected == 1
         await pilot.press("enter")
         await wait_until(pilot, lambda: editor.document[4] == "$gravel")
+
+
+async def test_deleting_back_while_the_popup_is_open_widens_the_list_and_closes_it_before_the_word(
+    workspace: Path,
+) -> None:
+    """jedi's list for ``cfg.`` is complete: backspace re-ranks it client-side until the dot goes."""
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "main.py")
+        editor.move_cursor((4, 0))
+        await pilot.press(*"cfg.deb")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.typed() == "deb")
+        assert [r.label for r in completion.state.ranked] == ["debug"]  # type: ignore[union-attr]
+        await pilot.press("backspace", "backspace", "backspace")
+        # jedi answered "cfg.d" (or later) with the items starting with "d" only: back before that point, the
+        # list is asked for again, and "home" comes back.
+        await wait_until(
+            pilot,
+            lambda: (
+                completion.visible
+                and completion.typed() == ""
+                and {"debug", "home"} <= {r.label for r in completion.state.ranked}
+            ),  # type: ignore[union-attr]
+        )
+        await pilot.press("backspace")  # the dot: the cursor is before the completed word's start
+        await wait_until(pilot, lambda: not completion.visible)
+        assert editor.document[4] == "cfg"
