@@ -39,6 +39,11 @@ def completion(params: lsp.CompletionParams) -> lsp.CompletionList:
             lsp.CompletionItem(label="$grain", text_edit_text="\\$grain(${1:amount})$0"),
             lsp.CompletionItem(label="$gravel", insert_text_format=lsp.InsertTextFormat.PlainText, preselect=True),
             lsp.CompletionItem(label="grout"),  # matches "gr" but not "$gr"
+            lsp.CompletionItem(
+                label="$block",
+                text_edit_text="\\$block:\n    pass$0",
+                insert_text_mode=lsp.InsertTextMode.AdjustIndentation,
+            ),
         ],
     )
 

@@ -213,10 +213,27 @@ async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is
         await pilot.press("alt+slash")
         await wait_until(pilot, lambda: completion.visible)
         assert completion.popup is not None
-        assert [r.label for r in completion.state.ranked] == ["$grain", "$gravel", "grout"]  # type: ignore[union-attr]
-        assert completion.popup.list.selected == 1
+        assert [r.label for r in completion.state.ranked] == ["$block", "$grain", "$gravel", "grout"]  # type: ignore[union-attr]
+        assert completion.popup.list.selected == 2
         await pilot.press("enter")
         await wait_until(pilot, lambda: editor.document[4] == "$gravel")
+
+
+async def test_a_multi_line_item_asking_to_adjust_indentation_gets_the_lines_indentation(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    (root / "main.py").write_text("if True:\n    \n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        completion = app.lsp.completion
+        editor.move_cursor((1, 4))
+        await pilot.press("dollar_sign", *"blo")
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$block")  # type: ignore[union-attr]
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: editor.text == "if True:\n    $block:\n        pass\n")
+        assert editor.cursor_location == (2, 12)
 
 
 async def test_deleting_back_while_the_popup_is_open_widens_the_list_and_closes_it_before_the_word(
