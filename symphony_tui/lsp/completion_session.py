@@ -92,13 +92,13 @@ class CompletionState:
     ranked: list[RankedItem] = field(default_factory=list)
     resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
     filter_start: Location | None = None
+    """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
+    the ``$`` or ``@`` before the word, which the items' edits replace); else ``start``."""
     asked_at: Location | None = None
     """The cursor when the server was asked: servers (jedi, pylsp) filter by the prefix typed so far, so after
     deleting back before it the list lacks items that now match and is asked for again (as VS Code does)."""
     editor: Editor | None = None
     """The pane the popup belongs to (a split document has several): it closes when that pane loses focus."""
-    """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
-    the ``$`` or ``@`` before the word, which the items' edits replace); else ``start``."""
 
 
 class CompletionController:
