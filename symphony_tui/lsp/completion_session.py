@@ -207,10 +207,13 @@ class CompletionController:
             if column and line[column - 1] == inserted and inserted in server.completion_triggers():
                 self.request(document, server, (row, column), trigger=inserted)
             elif is_word_char(inserted):
-                if state is not None and state.document is document and not state.incomplete:
+                start = (row, word_start(line, column))
+                # A burst ("cfg.deb" in one read) may have typed a dot since the open list's word began: that
+                # list is for another word, and the new one is asked for.
+                if state is not None and state.document is document and not state.incomplete and state.start == start:
                     self.refilter()
                 else:
-                    self.request(document, server, (row, word_start(line, column)))
+                    self.request(document, server, start)
             else:
                 self.close()
         elif state is not None and state.document is document:

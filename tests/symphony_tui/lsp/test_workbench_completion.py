@@ -262,3 +262,22 @@ async def test_deleting_back_while_the_popup_is_open_widens_the_list_and_closes_
         await pilot.press("backspace")  # the dot: the cursor is before the completed word's start
         await wait_until(pilot, lambda: not completion.visible)
         assert editor.document[4] == "cfg"
+
+
+async def test_a_burst_that_ends_the_word_and_types_another_asks_for_the_new_word(tmp_path: Path) -> None:
+    """Keys read at once reach the session as one change: a space (or a dot) inside it ends the open list's
+    word, and the list for the new word is asked for (it was re-ranked for "gra gr" and closed)."""
+    root = _workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press(*"gra")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (2, 0))  # type: ignore[union-attr]
+        type_burst(app, [("space", " "), ("g", "g"), ("r", "r")])
+        await wait_until(pilot, lambda: editor.document[2] == "gra gr")
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (2, 4))  # type: ignore[union-attr]
+        assert completion.typed() == "gr"
