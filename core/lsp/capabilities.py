@@ -37,11 +37,18 @@ def client_capabilities() -> lsp.ClientCapabilities:
                     documentation_format=_MARKUP,
                     insert_replace_support=True,
                     label_details_support=True,
+                    insert_text_mode_support=lsp.ClientCompletionItemInsertTextModeOptions(
+                        value_set=[lsp.InsertTextMode.AsIs, lsp.InsertTextMode.AdjustIndentation]
+                    ),
                     resolve_support=lsp.ClientCompletionItemResolveOptions(
                         properties=["documentation", "detail", "additionalTextEdits"]
                     ),
                 ),
                 context_support=True,
+                insert_text_mode=lsp.InsertTextMode.AsIs,
+                completion_list=lsp.CompletionListCapabilities(
+                    item_defaults=["commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"]
+                ),
             ),
             hover=lsp.HoverClientCapabilities(content_format=_MARKUP),
             signature_help=lsp.SignatureHelpClientCapabilities(

@@ -11,6 +11,12 @@ for hundreds of items. The typed characters must appear in order in an item's ``
 rapidfuzz's bit-parallel LCS checks that in C. Survivors are ordered by how they match (case-exact prefix,
 prefix, contiguous, word starts, scattered), then by the server's ``sort_text``. Highlight positions are
 computed only for the rows the popup actually draws.
+
+LSP 3.17 lets a ``CompletionList`` carry ``itemDefaults`` (commitCharacters, editRange, insertTextFormat,
+insertTextMode, data) that every item lacking the field takes: servers send one edit range for 500 items
+instead of 500 copies. The defaults are merged into an item's JSON when it is typed, so ranking stays free of
+them; ``editRange`` (item.textEditText, else its label, becomes the edit's text) also says where the text the
+list is filtered against starts (:meth:`CompletionItems.edit_start`).
 """
 
 from __future__ import annotations
@@ -50,9 +56,12 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
     do not match the LSP types is shown by its label alone rather than failing the whole list.
     """
 
-    __slots__ = ("_raw", "_typed", "filter_texts", "labels", "sort_texts")
+    __slots__ = ("_defaults", "_preselected", "_raw", "_typed", "filter_texts", "labels", "sort_texts")
 
-    def __init__(self, raw: Sequence[Any] = (), typed: Sequence[lsp.CompletionItem] = ()) -> None:
+    def __init__(self, raw: Sequence[Any] = (), typed: Sequence[lsp.CompletionItem] = (), defaults: Any = None) -> None:
+        self._defaults: dict[str, Any] = _valid_defaults(defaults)
+        """The list's itemDefaults (fields of the wrong shape dropped), merged into each item as it is typed."""
+        self._preselected: frozenset[int] | None = None
         if typed:
             self._raw: list[dict[str, Any]] | None = None
             self._typed: list[lsp.CompletionItem | None] = list(typed)
@@ -100,6 +109,8 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
     def _structure(self, index: int) -> lsp.CompletionItem:
         assert self._raw is not None
         raw = self._raw[index]
+        if self._defaults:
+            raw = _with_defaults(raw, self._defaults)
         try:  # with attrs' validators on (unlike whole messages): a few items are typed, so they cost nothing
             item: lsp.CompletionItem = _lsp_converter().structure(raw, lsp.CompletionItem)
         except Exception as exc:
@@ -114,13 +125,98 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def commit_characters(self, index: int) -> Sequence[str] | None:
-        """The item's own commitCharacters (None when it has none), without typing the item."""
+        """The item's own commitCharacters, else the list's default ones (None when neither is given), without
+        typing the item."""
         if self._raw is None:
             return self[index].commit_characters
-        value = self._raw[index].get("commitCharacters")
+        value = self._raw[index].get("commitCharacters", self._defaults.get("commitCharacters"))
         if not isinstance(value, list):
             return None
         return [char for char in value if isinstance(char, str)]
+
+    def preselected(self) -> frozenset[int]:
+        """Indices of the items the server asks to have selected (``preselect``), read once when first asked:
+        only a popup opened with nothing typed yet (after a trigger character) looks."""
+        if self._preselected is None:
+            if self._raw is None:
+                found = [index for index, item in enumerate(self._typed) if item is not None and item.preselect]
+            else:
+                found = [index for index, item in enumerate(self._raw) if item.get("preselect") is True]
+            self._preselected = frozenset(found)
+        return self._preselected
+
+    def edit_start(self) -> lsp.Position | None:
+        """Where the list's default edit range starts (its insert range's start for an InsertReplaceEdit), in
+        the server's coordinates; None without one. Typed text is filtered from there, as the edit replaces it."""
+        span = self._defaults.get("editRange")
+        if span is None:
+            return None
+        start = span.get("insert", span)["start"]
+        return lsp.Position(line=start["line"], character=start["character"])
+
+    def complete(self, item: lsp.CompletionItem) -> lsp.CompletionItem:
+        """``item`` (e.g. as a server's resolve answered it) with the list's defaults filled in where it has
+        none: a resolve answer rebuilt by the server may leave out what the list's defaults gave the item."""
+        if not self._defaults:
+            return item
+        converter = _lsp_converter()
+        raw = converter.unstructure(item)
+        try:
+            completed: lsp.CompletionItem = converter.structure(_with_defaults(raw, self._defaults), lsp.CompletionItem)
+        except Exception as exc:
+            log.info("completion defaults do not fit %r (%s); left out", raw, exc)
+            return item
+        return completed
+
+
+_DEFAULT_CHECKS: dict[str, Any] = {
+    "commitCharacters": lambda value: isinstance(value, list),
+    "editRange": lambda value: (
+        _is_range(value)
+        or (isinstance(value, dict) and _is_range(value.get("insert")) and _is_range(value.get("replace")))
+    ),
+    "insertTextFormat": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "insertTextMode": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "data": lambda value: True,
+}
+
+
+def _is_position(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(key), int) and value[key] >= 0 for key in ("line", "character")
+    )
+
+
+def _is_range(value: Any) -> bool:
+    return isinstance(value, dict) and _is_position(value.get("start")) and _is_position(value.get("end"))
+
+
+def _valid_defaults(value: Any) -> dict[str, Any]:
+    """The itemDefaults this client applies; a field of the wrong shape is dropped (logged), not the list."""
+    if not isinstance(value, dict):
+        if value is not None:
+            log.info("ignoring completion itemDefaults that are not an object: %r", value)
+        return {}
+    kept = {key: value[key] for key, check in _DEFAULT_CHECKS.items() if key in value and check(value[key])}
+    dropped = set(value) - set(kept)
+    if dropped:
+        log.info("ignoring completion itemDefaults fields %s of %r", sorted(dropped), value)
+    return kept
+
+
+def _with_defaults(raw: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """An item's JSON with the list's defaults for the fields it lacks (the JSON given is left unchanged)."""
+    merged = dict(raw)
+    for key in ("commitCharacters", "insertTextFormat", "insertTextMode", "data"):
+        if key in defaults and key not in merged:
+            merged[key] = defaults[key]
+    span = defaults.get("editRange")
+    if span is not None and "textEdit" not in merged:
+        text = merged.get("textEditText")
+        new_text = text if isinstance(text, str) else merged["label"]
+        # A Range becomes a TextEdit, {insert, replace} an InsertReplaceEdit.
+        merged["textEdit"] = {**span, "newText": new_text} if "insert" in span else {"range": span, "newText": new_text}
+    return merged
 
 
 def _text(item: dict[str, Any], key: str) -> str | None:
@@ -145,7 +241,7 @@ class CompletionAnswer:
         if isinstance(value, dict) and isinstance(value.get("items"), list):
             incomplete = value.get("isIncomplete", False)
             if isinstance(incomplete, bool):
-                return cls(incomplete, CompletionItems(value["items"]))
+                return cls(incomplete, CompletionItems(value["items"], defaults=value.get("itemDefaults")))
         raise ProtocolError(
             f"{server} answered textDocument/completion with data that is not a completion list",
             hint="The server may be too new or buggy; its raw answer is in its log.",
@@ -158,6 +254,9 @@ class CompletionAnswer:
         if result is None:
             return cls(False, CompletionItems())
         if isinstance(result, lsp.CompletionList):
+            if result.item_defaults is not None:
+                raw = _lsp_converter().unstructure(result)
+                return cls(result.is_incomplete, CompletionItems(raw["items"], defaults=raw["itemDefaults"]))
             return cls(result.is_incomplete, CompletionItems.of(result.items))
         return cls(False, CompletionItems.of(list(result)))
 

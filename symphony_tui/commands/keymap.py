@@ -59,6 +59,14 @@ DEFAULT_KEYBINDINGS: tuple[Binding, ...] = (
     Binding("f12", "editor.goToDefinition"),
     Binding("shift+f12", "editor.findReferences"),
     Binding("ctrl+f12", "editor.goToImplementation"),
+    # VS Code has no default keys for declaration and type definition; alt+f12 and ctrl+shift+f12 are its peek
+    # keys (Symphony has no peek). Terminals that send alt as an ESC prefix turn alt+f12 into escape, f12, and
+    # macOS ones keep modified F-keys, so each also has Helix's mnemonic (gD, gy, gi) as an alt+letter.
+    Binding("alt+f12", "editor.goToDeclaration"),
+    Binding("alt+d", "editor.goToDeclaration"),
+    Binding("ctrl+shift+f12", "editor.goToTypeDefinition"),
+    Binding("alt+y", "editor.goToTypeDefinition"),
+    Binding("alt+i", "editor.goToImplementation"),
     Binding("f2", "editor.rename"),
     Binding("ctrl+shift+i", "editor.formatDocument"),
     Binding("alt+shift+i", "editor.formatDocument"),

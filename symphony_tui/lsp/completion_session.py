@@ -92,6 +92,14 @@ class CompletionState:
     incomplete: bool
     ranked: list[RankedItem] = field(default_factory=list)
     resolved: dict[int, lsp.CompletionItem] = field(default_factory=dict)
+    filter_start: Location | None = None
+    """Where the text the list is filtered against starts, when the list's default edit range says so (e.g. at
+    the ``$`` or ``@`` before the word, which the items' edits replace); else ``start``."""
+    asked_at: Location | None = None
+    """The cursor when the server was asked: servers (jedi, pylsp) filter by the prefix typed so far, so after
+    deleting back before it the list lacks items that now match and is asked for again (as VS Code does)."""
+    editor: Editor | None = None
+    """The pane the popup belongs to (a split document has several): it closes when that pane loses focus."""
 
 
 class CompletionController:
@@ -203,16 +211,19 @@ class CompletionController:
             if column and line[column - 1] == inserted and inserted in server.completion_triggers():
                 self.request(document, server, (row, column), trigger=inserted)
             elif is_word_char(inserted):
-                if state is not None and state.document is document and not state.incomplete:
+                start = (row, word_start(line, column))
+                # A burst ("cfg.deb" in one read) may have typed a dot since the open list's word began: that
+                # list is for another word, and the new one is asked for.
+                if state is not None and state.document is document and not state.incomplete and state.start == start:
                     self.refilter()
                 else:
-                    self.request(document, server, (row, word_start(line, column)))
+                    self.request(document, server, start)
             else:
                 self.close()
         elif state is not None and state.document is document:
             if (row, column) < state.start:
                 self.close()
-            elif state.incomplete:
+            elif state.incomplete or (state.asked_at is not None and (row, column) < state.asked_at):
                 self.request(document, server, state.start)
             else:
                 self.refilter()
@@ -276,10 +287,31 @@ class CompletionController:
         if not answer.items:
             self.close()
             return
-        self.state = CompletionState(document, server, start, CompletionFilter(answer.items), answer.is_incomplete)
+        self.state = CompletionState(
+            document,
+            server,
+            start,
+            CompletionFilter(answer.items),
+            answer.is_incomplete,
+            filter_start=self._filter_start(document, server, answer.items.edit_start(), (row, column)),
+            editor=editor,
+            asked_at=(row, column),
+        )
         await self._ensure_popup(editor)
         self.refilter()
         self._release_after_repaint_queued()
+
+    def _filter_start(
+        self, document: TrackedDocument, server: LanguageServerClient, edit_start: lsp.Position | None, at: Location
+    ) -> Location | None:
+        """The default edit range's start as a location, if it is on the cursor's line before the cursor."""
+        from lsprotocol import types as lsp
+
+        if edit_start is None:
+            return None
+        converted = self.service.range_from_server(server, document.uri, lsp.Range(start=edit_start, end=edit_start))
+        location = converted.start.as_tuple()
+        return location if location[0] == at[0] and location <= at else None
 
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
@@ -293,9 +325,10 @@ class CompletionController:
             return ""
         editor = state.document.editor
         row, column = editor.cursor_location
-        if row != state.start[0] or column < state.start[1]:
+        origin = state.filter_start or state.start
+        if row != origin[0] or column < origin[1]:
             return ""
-        return editor.document[row][state.start[1] : column]
+        return editor.document[row][origin[1] : column]
 
     def refilter(self) -> None:
         """Rank the current list for what is typed now and repaint (closing when nothing matches)."""
@@ -307,9 +340,13 @@ class CompletionController:
         if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
             return
+        selected = 0
+        if not typed and (preselected := state.filter.items.preselected()):
+            # Nothing typed yet (a trigger character, or asked for): the server's preselected item, as VS Code.
+            selected = next((row for row, ranked in enumerate(state.ranked) if ranked.index in preselected), 0)
 
         def show() -> None:
-            popup.list.show(state.ranked)
+            popup.list.show(state.ranked, selected)
             if not popup.display:
                 popup.display = True
             popup.anchor(state.document.editor, state.start)
@@ -328,6 +365,13 @@ class CompletionController:
         if popup is not None and popup.display:
             restyle(popup, lambda: setattr(popup, "display", False))
         self._release()
+
+    def editor_left(self, editor: Editor) -> None:
+        """``editor`` lost focus (another pane, the explorer, a terminal, a modal screen): its popup, or the
+        list still on its way for it, must not float over what the user went to."""
+        state = self.state
+        if state is None or state.editor is editor:
+            self.close()
 
     # ----------------------------------------------------------------- keys
 
@@ -348,6 +392,10 @@ class CompletionController:
             selected = self.state.ranked[selection] if selection < len(self.state.ranked) else None
             if key in ("enter", "tab") and selected is not None:
                 self.service._spawn(self.accept(selected.item), "lsp-accept-completion")
+                return True
+            if key in ("shift+enter", "shift+tab") and selected is not None:
+                # VS Code's "accept alternative": an InsertReplaceEdit replaces the rest of the word too.
+                self.service._spawn(self.accept(selected.item, replace=True), "lsp-accept-completion")
                 return True
             char = key_to_character(key)
             if char is not None and selected is not None and self._commits(self.state, selected, char):
@@ -434,10 +482,13 @@ class CompletionController:
 
     # ----------------------------------------------------------------- accepting
 
-    async def accept(self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None) -> None:
+    async def accept(
+        self, item: lsp.CompletionItem, then_type: tuple[str, str] | None = None, replace: bool = False
+    ) -> None:
         """Insert ``item``: its text edit or text (a snippet's tab stops become a session), then its
         additional edits (auto-imports), as one undo step; then type ``then_type`` (key, character), the
-        commit character that accepted it."""
+        commit character that accepted it. An InsertReplaceEdit inserts before the cursor (VS Code's and
+        Helix's default) unless ``replace``: then it also replaces the rest of the word after the cursor."""
         from lsprotocol import types as lsp
 
         from core.lsp.edits import to_core_edits
@@ -457,7 +508,7 @@ class CompletionController:
                     resolved = await asyncio.wait_for(server.resolve_completion(item), RESOLVE_TIMEOUT)
                 except (SymphonyError, TimeoutError):
                     resolved = None
-        item = resolved or item
+        item = state.filter.items.complete(resolved) if resolved is not None else item
         await self.service.synced(document)
         cursor = editor.cursor_location
         start: Location = state.start
@@ -469,7 +520,17 @@ class CompletionController:
             converted = self.service.range_from_server(server, document.uri, span)
             start = converted.start.as_tuple()
             end = max(converted.end.as_tuple(), cursor) if converted.end.line == cursor[0] else converted.end.as_tuple()
+            if replace and isinstance(edit, lsp.InsertReplaceEdit):
+                # The replace range ends where the word ended when the server was asked; what was typed since
+                # went in before the cursor, so the same count of characters after the cursor is replaced.
+                whole = self.service.range_from_server(server, document.uri, edit.replace)
+                if whole.end.line == converted.end.line == end[0]:
+                    tail = max(0, whole.end.column - converted.end.column)
+                    end = (end[0], min(len(editor.document[end[0]]), end[1] + tail))
             text = edit.new_text
+        if item.insert_text_mode == lsp.InsertTextMode.AdjustIndentation and "\n" in text:
+            line = editor.document[start[0]]
+            text = text.replace("\n", "\n" + line[: len(line) - len(line.lstrip())])  # lines after the first
         stops: list[list[tuple[int, int]]] = []
         if item.insert_text_format == lsp.InsertTextFormat.Snippet:
             snippet = expand_snippet(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.timer import Timer
 
 from symphony_tui.lsp.decorations import EditorDecorations, LspDecorationsMixin
@@ -51,6 +52,27 @@ class LanguageFeaturesMixin(LspDecorationsMixin):
         service = getattr(self.app, "lsp", None)
         if service is not None and self.decorations.semantic:
             service.scrolled(self)
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # A modal screen (palette, quick open, dialogs) does not blur the editor, yet covers it.
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is not self.screen:
+            self._left()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        if self.screen.focused is not self:  # not already focused again
+            self._left()
+
+    def _left(self) -> None:
+        """Focus left this pane: the completion, signature and hover popups it opened close (a popup must
+        not float over the pane, panel or screen the user went to)."""
+        service = getattr(self.app, "lsp", None)
+        if service is not None:
+            service.completion.editor_left(self)
+            service.signature.editor_left(self)
+            service.mouse_left()
 
     async def _on_key(self, event: events.Key) -> None:
         service = getattr(self.app, "lsp", None)

@@ -173,6 +173,11 @@ class SignatureController:
             return False
         return None
 
+    def editor_left(self, editor: Editor) -> None:
+        """``editor`` lost focus: its popup (or the help still on its way) goes."""
+        if self._editor is None or self._editor is editor:
+            self.close()
+
     def close(self) -> None:
         """Remove the popup."""
         self._generation += 1

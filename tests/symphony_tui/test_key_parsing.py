@@ -43,7 +43,18 @@ def test_alt_with_any_character_is_reported_with_its_alt(sent: str, key: str) ->
 
 
 @pytest.mark.parametrize(
-    ("sent", "expected"), [("\x1b", ["escape"]), ("\x1b[A", ["up"]), ("/", ["slash"]), ("\x1b\x7f", ["ctrl+w"])]
+    ("sent", "expected"),
+    [
+        ("\x1b", ["escape"]),
+        ("\x1b[A", ["up"]),
+        ("/", ["slash"]),
+        ("\x1b\x7f", ["ctrl+w"]),
+        # xterm's modified F12 (go to declaration, type definition, references, implementations).
+        ("\x1b[24;3~", ["alt+f12"]),
+        ("\x1b[24;6~", ["ctrl+shift+f12"]),
+        ("\x1b[24;2~", ["shift+f12"]),
+        ("\x1b[24;5~", ["ctrl+f12"]),
+    ],
 )
 def test_escape_sequences_and_plain_keys_are_unchanged(sent: str, expected: list[str]) -> None:
     assert keys(sent) == expected

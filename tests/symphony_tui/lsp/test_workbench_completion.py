@@ -12,17 +12,19 @@ from textual import events
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.lsp import completion_session
-from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, type_burst, wait_until
+from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, type_burst, wait_until, workspace
+
+__all__ = ["workspace"]
 
 SERVER = Path(__file__).with_name("snippet_server.py")
 BENCH_SERVER = Path(__file__).parents[3] / "benchmarks" / "_lsp_completion_server.py"
 """Answers at once with 500 items, marked incomplete: every keystroke asks again."""
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(tmp_path: Path, server: Path = SERVER) -> Path:
     root = tmp_path / "ws"
     (root / ".symphony").mkdir(parents=True)
-    command = json.dumps([sys.executable, str(SERVER)])
+    command = json.dumps([sys.executable, str(server)])
     (root / ".symphony" / "settings.toml").write_text(
         f'[lsp.servers.snippets]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
     )
@@ -152,3 +154,130 @@ async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_
         await wait_until(pilot, lambda: completion.visible and completion.state.start == (3, 0))  # type: ignore[union-attr]
         assert completion.typed() == "gr"
         assert completion.state.ranked[0].label.startswith("gr")  # type: ignore[union-attr]
+
+
+async def test_a_lists_item_defaults_give_its_items_their_range_snippets_commit_characters_and_data(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press("dollar_sign", "g", "r")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$grain")  # type: ignore[union-attr]
+        # The default edit range starts at "$": the list is filtered on "$gr", so "grout" is out.
+        assert completion.typed() == "$gr"
+        assert [r.label for r in completion.state.ranked] == ["$grain", "$gravel"]  # type: ignore[union-attr]
+        # Resolve sends the item with the list's default data.
+        await wait_until(
+            pilot,
+            lambda: any(
+                item.documentation == "data {'from': 'defaults'}" for item in completion.state.resolved.values()
+            ),  # type: ignore[union-attr]
+        )
+        # The default edit range replaces "$gr" (not just "gr"), and the default format makes it a snippet.
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: editor.document[2] == "$grain(amount)")
+        assert editor.selected_text == "amount"
+        # The default commit character accepts an item that has none of its own, and is typed after it.
+        await pilot.press("escape", "end", "enter", "dollar_sign", *"grav")
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$gravel")  # type: ignore[union-attr]
+        await pilot.press("left_parenthesis")
+        await wait_until(pilot, lambda: editor.document[3].startswith("$gravel("))
+        assert not completion.visible
+
+
+async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is_selected_first(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    (root / "main.py").write_text("import os\n\nZZ\nZZ\n\n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        completion = app.lsp.completion
+        for row, key, expected in ((2, "tab", "$gravelZZ"), (3, "shift+tab", "$gravel")):
+            editor.move_cursor((row, 0))
+            await pilot.press("dollar_sign", *"grav")
+            await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$gravel")  # type: ignore[union-attr]
+            await pilot.press(key)  # tab inserts before "ZZ"; shift+tab (VS Code's alternative) replaces it too
+            await wait_until(pilot, lambda row=row, expected=expected: editor.document[row] == expected)
+        # Asked for with nothing typed: the server's preselected item is the one selected.
+        editor.move_cursor((4, 0))
+        await pilot.press("alt+slash")
+        await wait_until(pilot, lambda: completion.visible)
+        assert completion.popup is not None
+        assert [r.label for r in completion.state.ranked] == ["$block", "$grain", "$gravel", "grout"]  # type: ignore[union-attr]
+        assert completion.popup.list.selected == 2
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: editor.document[4] == "$gravel")
+
+
+async def test_a_multi_line_item_asking_to_adjust_indentation_gets_the_lines_indentation(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
+    (root / "main.py").write_text("if True:\n    \n", encoding="utf-8")
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        completion = app.lsp.completion
+        editor.move_cursor((1, 4))
+        await pilot.press("dollar_sign", *"blo")
+        await wait_until(pilot, lambda: completion.visible and completion.state.ranked[0].label == "$block")  # type: ignore[union-attr]
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: editor.text == "if True:\n    $block:\n        pass\n")
+        assert editor.cursor_location == (2, 12)
+
+
+async def test_deleting_back_while_the_popup_is_open_widens_the_list_and_closes_it_before_the_word(
+    workspace: Path,
+) -> None:
+    """jedi's list for ``cfg.`` is complete: backspace re-ranks it client-side until the dot goes."""
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "main.py")
+        editor.move_cursor((4, 0))
+        await pilot.press(*"cfg.deb")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.typed() == "deb")
+        assert [r.label for r in completion.state.ranked] == ["debug"]  # type: ignore[union-attr]
+        await pilot.press("backspace", "backspace", "backspace")
+        # jedi answered "cfg.d" (or later) with the items starting with "d" only: back before that point, the
+        # list is asked for again, and "home" comes back.
+        await wait_until(
+            pilot,
+            lambda: (
+                completion.visible
+                and completion.typed() == ""
+                and {"debug", "home"} <= {r.label for r in completion.state.ranked}
+            ),  # type: ignore[union-attr]
+        )
+        await pilot.press("backspace")  # the dot: the cursor is before the completed word's start
+        await wait_until(pilot, lambda: not completion.visible)
+        assert editor.document[4] == "cfg"
+
+
+async def test_a_burst_that_ends_the_word_and_types_another_asks_for_the_new_word(tmp_path: Path) -> None:
+    """Keys read at once reach the session as one change: a space (or a dot) inside it ends the open list's
+    word, and the list for the new word is asked for (it was re-ranked for "gra gr" and closed)."""
+    root = _workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press(*"gra")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (2, 0))  # type: ignore[union-attr]
+        type_burst(app, [("space", " "), ("g", "g"), ("r", "r")])
+        await wait_until(pilot, lambda: editor.document[2] == "gra gr")
+        await wait_until(pilot, lambda: completion.visible and completion.state.start == (2, 4))  # type: ignore[union-attr]
+        assert completion.typed() == "gr"

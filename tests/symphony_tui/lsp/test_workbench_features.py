@@ -262,3 +262,40 @@ async def test_the_problems_panel_lists_the_errors_of_every_open_file(workspace:
         rows = [row for row in panel.rows if row is not None]
         assert {row.path.name for row in rows} == {"one.py", "two.py"}
         assert "✖ 2" in str(app.query_one(ProblemCounts).render())
+
+
+async def test_declaration_and_type_definition_keys_reach_their_commands(workspace: Path) -> None:
+    """alt+f12 / alt+d go to the declaration, ctrl+shift+f12 / alt+y to the type definition (jedi)."""
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        main = await open_and_wait(pilot, app, workspace / "main.py")
+        for key in ("alt+f12", "alt+d"):
+            main.move_cursor((2, 8))  # print(gr|eet("you")): declared by the import in this file
+            await pilot.press(key)
+            await wait_until(pilot, lambda: main.cursor_location[0] == 0)
+            assert main.document[0][main.cursor_location[1] :].startswith("greet"), key
+        for key in ("ctrl+shift+f12", "alt+y"):
+            await app.open_file(workspace / "main.py")
+            await wait_until(pilot, lambda: app.active_editor is main and main.has_focus)
+            util = app.editor_for(workspace / "util.py")
+            if util is not None:
+                util.move_cursor((0, 0))
+            main.move_cursor((3, 1))  # c|fg = Config(): its type is the class in util.py
+            await pilot.press(key)
+            await wait_until(pilot, lambda: app.active_editor is not main)
+            target = app.active_editor
+            assert target is not None and target.state.path == workspace / "util.py"
+            await wait_until(pilot, lambda: app.active_editor.cursor_location == (8, 6))  # type: ignore[union-attr]
+
+
+async def test_alt_i_lists_the_implementations_like_ctrl_f12(tmp_path: Path) -> None:
+    source = "class A:\n    pass\n\n\nclass B(A):\n    pass\n"
+    root = features_workspace(tmp_path, {"shapes.py": source})
+    app = SymphonyApp(root, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_with_server(pilot, app, root / "shapes.py")
+        editor.move_cursor((4, 8))
+        await pilot.press("alt+i")
+        await wait_until(pilot, lambda: app.query(ReferencesPanel) and app.query_one(ReferencesPanel).display)
+        panel = app.query_one(ReferencesPanel)
+        await wait_until(pilot, lambda: len([row for row in panel.rows if row is not None]) == 2)
