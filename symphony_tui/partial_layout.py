@@ -240,8 +240,6 @@ def _apply(
             widget.post_message(events.Resize(geometry.region.size, geometry.virtual_size, geometry.container_size))
     for widget in shown:
         widget.post_message(events.Show())
-    if checking():
-        check(screen)
 
 
 def check(screen: Screen) -> None:
@@ -292,6 +290,8 @@ def _refresh_layout(self: Screen, size: Size | None = None, scroll: bool = False
         self.app._handle_exception(error)
         return None
     self._layout_widgets.clear()
+    if checking():
+        check(self)
     if self.is_current:
         if self.app._batch_count:
             self.call_later(self._compositor_refresh)
