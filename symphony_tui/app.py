@@ -43,6 +43,7 @@ from symphony_tui.key_parsing import install as install_alt_key_parsing
 from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
 from symphony_tui.lsp.service import LspService
+from symphony_tui.partial_layout import install as install_partial_layouts
 from symphony_tui.session import SessionKeeper
 from symphony_tui.themes import app_theme, editor_theme
 from symphony_tui.vdom.commands import register_motif_commands
@@ -121,6 +122,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         super().__init__()
         install_banded_repaints()  # a keystroke repaints its rows, not the box around all dirty regions
         install_alt_key_parsing()  # alt+/ and alt+enter arrive as themselves, not as / and enter
+        install_partial_layouts()  # a status field or a scrollbar lays out its own area, not the whole screen
         self.workspace = workspace.resolve()
         """The folder Symphony was opened on."""
         self.config = config or ConfigService(self.workspace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,9 @@ SVGImageExtension.dirname = classmethod(_snapshot_dirname)  # type: ignore[metho
 # Property tests assert behaviour, not speed: hypothesis's per-example deadline failed them on a loaded machine.
 settings.register_profile("symphony", deadline=None)
 settings.load_profile("symphony")
+
+# Every partial layout (symphony_tui.partial_layout) is compared with a full one: a difference fails the test.
+os.environ.setdefault("SYMPHONY_CHECK_LAYOUT", "1")
 
 
 @pytest.fixture(autouse=True)

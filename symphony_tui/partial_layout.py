@@ -1,0 +1,328 @@
+"""Lay out only the part of the screen whose layout changed.
+
+Textual answers every layout request with a layout of the whole screen: each widget of the workbench arranged
+again and the map rebuilt, then a repaint of everything that moved (~5-10 ms here). Most requests while
+typing come from inside a widget whose own size cannot change with its content: the status bar (a field grew
+from "Col 99" to "Col 100"), the tab bar (the unsaved marker), the editor (its scrollbar appeared). Textual's
+own bookkeeping says so: a request walks up the ancestors while they size to their content and stops at the
+first that does not (``Screen._layout_widgets``). When every request stopped below the screen, only those
+subtrees are arranged again, with the compositor's own ``_arrange_root``: the widgets beside the path from the
+screen to the subtree are skipped for the moment and keep their entries, so the map is exactly what a full
+layout builds (``SYMPHONY_CHECK_LAYOUT=1`` compares the two after every partial layout; the test suite runs with
+it on). Anything else (a resize, a CSS refresh, a request that reached the screen, a pending scroll, a map that
+is not current) takes Textual's full layout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+
+from textual import events
+from textual._compositor import CompositorMap, MapGeometry
+from textual.geometry import Region, Size
+from textual.screen import Screen
+from textual.widget import Widget
+
+from symphony_tui import compositor as banded
+
+log = logging.getLogger("symphony.layout")
+
+_original_refresh_layout = Screen._refresh_layout
+_ROOT_ORDER = (0, 0, 0)
+
+
+def checking() -> bool:
+    """Whether every partial layout is compared with a full one (tests; slow)."""
+    return os.environ.get("SYMPHONY_CHECK_LAYOUT", "") not in ("", "0")
+
+
+def inside(widget: object, root: Widget) -> bool:
+    """Whether ``widget`` is ``root`` or below it (scrollbars count as inside their widget)."""
+    node = widget
+    while node is not None:
+        if node is root:
+            return True
+        node = getattr(node, "_parent", None)
+    return False
+
+
+def _map_is_current(screen: Screen) -> bool:
+    layout = screen._compositor
+    return (
+        banded.is_installed()
+        and layout.root is screen
+        and not layout._full_map_invalidated
+        and layout._visible_map is None
+        and layout.size == screen.outer_size
+        and screen.is_current
+    )
+
+
+def _arrange_path(screen: Screen, root: Widget) -> tuple[CompositorMap, set[Widget]]:
+    """The compositor's own arrangement, with everything beside the path from the screen to ``root`` skipped."""
+    layout = screen._compositor
+    skipped: list[Widget] = []
+    node: Widget = root
+    while node is not screen:
+        parent = node._parent
+        assert isinstance(parent, Widget)
+        skipped.extend(child for child in parent._nodes if child is not node and child._is_mounted)
+        node = parent
+    for widget in skipped:
+        widget._is_mounted = False  # add_widget returns at once for these: their entries stay as they are
+    try:
+        return layout._arrange_root(screen, layout.size, visible_only=False)
+    finally:
+        for widget in skipped:
+            widget._is_mounted = True
+
+
+def rearrange(screen: Screen, root: Widget) -> bool:
+    """Arrange ``root``'s subtree into the current map (False, map untouched, when only a full layout will do).
+
+    ``root`` is an overlay on the screen (it may appear or disappear) or a widget already on the map whose own
+    placement does not depend on its content.
+    """
+    if not _map_is_current(screen) or not root.is_attached:
+        return False
+    layout = screen._compositor
+    old_map = layout._full_map
+    top_level = root._parent is screen
+    if top_level:
+        # The screen's arrangement with every child as it is (the arrangement below then comes from its cache).
+        container = layout.size.region.shrink(screen.styles.gutter)
+        arrangement = screen.arrange(
+            container.size if screen.loading else screen._get_scrollable_region(container).size
+        )
+    elif root not in old_map:
+        return False
+    partial, arranged = _arrange_path(screen, root)
+    run = [(widget, geometry) for widget, geometry in partial.items() if inside(widget, root)]
+    for widget, geometry in partial.items():
+        if not inside(widget, root) and old_map.get(widget) != geometry:
+            return False  # something on the path moved too: not this subtree's change alone
+    if top_level:
+        new_map = _merged_top_level(
+            old_map, run, root, screen, [placement.widget for placement in arrangement.placements]
+        )
+    else:
+        if not any(widget is root for widget, _ in run):
+            return False  # the root left the map (hidden): its parent's layout changed after all
+        new_map = _merged_in_place(old_map, run, root)
+        if new_map is None:
+            return False
+    _apply(screen, old_map, new_map, {widget for widget in arranged if inside(widget, root)}, root, run)
+    return True
+
+
+def _merged_in_place(
+    old_map: CompositorMap, run: list[tuple[Widget, MapGeometry]], root: Widget
+) -> CompositorMap | None:
+    """The old map with ``root``'s contiguous run of entries replaced by ``run``."""
+    merged: CompositorMap = {}
+    placed = False
+    for widget, geometry in old_map.items():
+        if inside(widget, root):
+            if not placed:
+                merged.update(run)
+                placed = True
+            continue
+        merged[widget] = geometry
+    return merged if placed else None
+
+
+def _merged_top_level(
+    old_map: CompositorMap, run: list[tuple[Widget, MapGeometry]], overlay: Widget, screen: Screen, placed: list[Widget]
+) -> CompositorMap:
+    """The map with a child of the screen replaced, in the order a full arrangement inserts entries.
+
+    Paint order sorts by each entry's ``order`` key, and overlays share one, so among overlays the insertion
+    order decides which is in front: each child of the screen contributes one contiguous run of entries, in
+    reverse placement order, then the screen's own entries.
+    """
+    runs: dict[Widget, list[tuple[Widget, MapGeometry]]] = {}
+    rest: list[tuple[Widget, MapGeometry]] = []
+    for widget, geometry in old_map.items():
+        top = _child_of(widget, screen)
+        if top is None:
+            rest.append((widget, geometry))
+        else:
+            runs.setdefault(top, []).append((widget, geometry))
+    runs[overlay] = run
+    merged: CompositorMap = {}
+    for index, child in enumerate(reversed(placed)):
+        entries = runs.pop(child, [])
+        if child is not overlay:
+            entries = _renumbered(entries, -index)
+        merged.update(entries)
+    runs.pop(overlay, None)
+    for entries in runs.values():  # children the screen did not place (none while the map is current)
+        merged.update(entries)
+    merged.update(rest)
+    return merged
+
+
+def _renumbered(run: list[tuple[Widget, MapGeometry]], first: int) -> list[tuple[Widget, MapGeometry]]:
+    """A child's entries with their paint-order keys as the child's new place among its siblings gives them.
+
+    Below the root, every level of an ``order`` key counts down from the place of the screen's child that
+    holds it (its first child gets that number): showing or hiding an overlay moves the places of the others.
+    """
+    top = max((geometry.order[1][2] for _, geometry in run if len(geometry.order) > 1), default=first)
+    shift = first - top
+    if not shift:
+        return run
+    return [
+        (
+            widget,
+            geometry._replace(
+                order=(geometry.order[0], *((layer, z, place + shift) for layer, z, place in geometry.order[1:]))
+            ),
+        )
+        for widget, geometry in run
+    ]
+
+
+def _child_of(widget: Widget, screen: Screen) -> Widget | None:
+    """The child of ``screen`` that holds ``widget`` (None for the screen and its own scrollbars)."""
+    node: Widget | None = widget
+    while node is not None:
+        parent = node._parent
+        if parent is screen:
+            return node if node in screen._nodes else None
+        node = parent if isinstance(parent, Widget) else None
+    return None
+
+
+def _same_but_order(before: MapGeometry, after: MapGeometry) -> bool:
+    """Whether only the order key differs, for a widget outside every overlay (its order starts with the root's)."""
+    return before.order[0] == after.order[0] == _ROOT_ORDER and before._replace(order=()) == after._replace(order=())
+
+
+def _apply(
+    screen: Screen,
+    old_map: CompositorMap,
+    new_map: CompositorMap,
+    new_subtree: set[Widget],
+    root: Widget,
+    run: list[tuple[Widget, MapGeometry]],
+) -> None:
+    """Install ``new_map`` and do what Textual does after a layout: repaint what moved, size and event widgets."""
+    layout = screen._compositor
+    old_subtree = {widget for widget in layout.widgets if inside(widget, root)}
+    layout._full_map = new_map
+    layout.widgets = (layout.widgets - old_subtree) | new_subtree
+    layout._cuts = None
+    layout._layers = None
+    layout._layers_visible = None
+    layout._visible_widgets = None
+    dirty: set[Region] = set()
+    for widget in old_map.keys() | new_map.keys():
+        before, after = old_map.get(widget), new_map.get(widget)
+        if before == after:
+            continue
+        if before is not None and after is not None and _same_but_order(before, after):
+            continue  # renumbered with its whole run: the stacking under the overlays is unchanged
+        for geometry in (before, after):
+            if geometry is not None and (area := geometry.clip.intersection(geometry.region)):
+                dirty.add(area)
+    layout._dirty_regions.update(dirty)
+    shown = new_map.keys() - old_map.keys()
+    for widget in old_subtree - new_subtree:
+        widget.post_message(events.Hide())
+    for widget, geometry in run:
+        before = old_map.get(widget)
+        resized = before is not None and before.region.size != geometry.region.size
+        widget._size_updated(geometry.region.size, geometry.virtual_size, geometry.container_size)
+        if widget in shown or resized:
+            widget.post_message(events.Resize(geometry.region.size, geometry.virtual_size, geometry.container_size))
+    for widget in shown:
+        widget.post_message(events.Show())
+
+
+def check(screen: Screen) -> None:
+    """Raise if the map differs from what a full layout builds (entry order included)."""
+    layout = screen._compositor
+    fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
+    if list(layout._full_map.items()) != list(fresh.items()):
+        different = [
+            widget
+            for widget in fresh.keys() | layout._full_map.keys()
+            if fresh.get(widget) != layout._full_map.get(widget)
+        ]
+        raise AssertionError(f"partial layout differs from a full one for {different[:5]!r}")
+
+
+# ----------------------------------------------------------------- the screen's layout pass
+
+
+def _roots(requests: Iterable[object], screen: Screen) -> list[Widget] | None:
+    """The widgets whose subtrees the pending requests need arranged (None: only a full layout will do)."""
+    roots: list[Widget] = []
+    for widget in requests:
+        if widget is screen or not isinstance(widget, Widget):
+            return None
+        if not widget.styles.auto_dimensions:
+            roots.append(widget)
+    if not roots:
+        return None
+    return [root for root in roots if not any(other is not root and inside(root, other) for other in roots)]
+
+
+def _refresh_layout(self: Screen, size: Size | None = None, scroll: bool = False) -> None:
+    """Textual's ``Screen._refresh_layout``, arranging only the subtrees that asked when that is enough."""
+    full = getattr(self, "_symphony_full_layout", True)
+    self._symphony_full_layout = False
+    if full or size is not None or scroll or not self._layout_widgets or not _map_is_current(self):
+        return _original_refresh_layout(self, size, scroll)
+    roots = _roots(self._layout_widgets, self)
+    if roots is None:
+        return _original_refresh_layout(self, size, scroll)
+    self._compositor.update_widgets(self._dirty_widgets)
+    self._update_timer.pause()
+    try:
+        for root in roots:
+            if not rearrange(self, root):
+                return _original_refresh_layout(self, size, scroll)
+    except Exception as error:  # as Textual's own layout does
+        self.app._handle_exception(error)
+        return None
+    self._layout_widgets.clear()
+    if checking():
+        check(self)
+    if self.is_current:
+        if self.app._batch_count:
+            self.call_later(self._compositor_refresh)
+        else:
+            self._compositor_refresh()
+    self.screen_layout_refresh_signal.publish(self.screen)
+    return None
+
+
+def _refresh(
+    self: Screen, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+) -> Screen:
+    if layout:
+        self._symphony_full_layout = True  # asked of the screen itself (a mount on it, a resize): arrange it all
+    return Widget.refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
+def install() -> bool:
+    """Let screens lay out only what asked (idempotent); False (Textual's path kept) on an untested Textual."""
+    if not banded.supported():
+        return False
+    Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
+    Screen.refresh = _refresh  # type: ignore[assignment,method-assign]
+    return True
+
+
+def uninstall() -> None:
+    """Textual's own layout path (tests compare the two)."""
+    Screen._refresh_layout = _original_refresh_layout  # type: ignore[method-assign]
+    if "refresh" in Screen.__dict__:
+        del Screen.refresh
+
+
+__all__ = ["check", "checking", "inside", "install", "rearrange", "uninstall"]
