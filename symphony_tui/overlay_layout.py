@@ -87,8 +87,6 @@ def relayout(overlay: Widget) -> bool:
         or not partial_layout.rearrange(screen, overlay)
     ):
         return False
-    if partial_layout.checking():
-        partial_layout.check(screen)
     screen._dirty_widgets.add(screen)  # asks for the paint of what moved (a hidden overlay would not)
     screen.check_idle()
     screen.screen_layout_refresh_signal.publish(screen)

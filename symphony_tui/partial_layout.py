@@ -113,6 +113,8 @@ def rearrange(screen: Screen, root: Widget) -> bool:
         new_map = _merged_in_place(old_map, run, root)
         if new_map is None:
             return False
+    if checking():
+        check(screen, [root], new_map)
     _apply(screen, old_map, new_map, {widget for widget in arranged if inside(widget, root)}, root, run)
     return True
 
@@ -242,17 +244,25 @@ def _apply(
         widget.post_message(events.Show())
 
 
-def check(screen: Screen) -> None:
-    """Raise if the map differs from what a full layout builds (entry order included)."""
+def check(screen: Screen, roots: Iterable[Widget], current: CompositorMap | None = None) -> None:
+    """Raise if what was arranged for ``roots`` differs from what a full layout builds now (order included).
+
+    Only the arranged subtrees and the path to them are compared: a request elsewhere may still be on its way
+    to the screen, and a full layout would pick that change up early (the partial one does when it arrives).
+    It runs before the arranged widgets learn their sizes, which may show a scrollbar (a layout of its own).
+    """
     layout = screen._compositor
     fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
-    if list(layout._full_map.items()) != list(fresh.items()):
-        different = [
-            widget
-            for widget in fresh.keys() | layout._full_map.keys()
-            if fresh.get(widget) != layout._full_map.get(widget)
-        ]
-        raise AssertionError(f"partial layout differs from a full one for {different[:5]!r}")
+    current = layout._full_map if current is None else current
+    for root in roots:
+        ours = [(widget, geometry) for widget, geometry in current.items() if inside(widget, root)]
+        theirs = [(widget, geometry) for widget, geometry in fresh.items() if inside(widget, root)]
+        path = [node for node in root.ancestors if isinstance(node, Widget)]
+        ours += [(node, current.get(node)) for node in path]
+        theirs += [(node, fresh.get(node)) for node in path]
+        if ours != theirs:
+            different = [(a, b) for a, b in zip(ours, theirs, strict=False) if a != b] or [(ours[-1:], theirs[-1:])]
+            raise AssertionError(f"partial layout of {root!r} differs from a full one: {different[0]!r}")
 
 
 # ----------------------------------------------------------------- the screen's layout pass
@@ -290,8 +300,6 @@ def _refresh_layout(self: Screen, size: Size | None = None, scroll: bool = False
         self.app._handle_exception(error)
         return None
     self._layout_widgets.clear()
-    if checking():
-        check(self)
     if self.is_current:
         if self.app._batch_count:
             self.call_later(self._compositor_refresh)
