@@ -14,16 +14,13 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.segment import Segment
-from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region
 from textual.widgets import Static
 
 from symphony_tui import compositor
-
-Cell = tuple[str, Style | None]
+from tests.symphony_tui.screen_image import TerminalImage
 
 
 class Popup(Static):
@@ -39,10 +36,6 @@ class Demo(App[None]):
     #status { dock: bottom; height: 1; background: blue; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[list[Cell]] = []
-
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static(_lines("side", 0), id="side")
@@ -53,36 +46,6 @@ class Demo(App[None]):
 
 def _lines(name: str, version: int) -> str:
     return "\n".join(f"{name} {version} line {index}" for index in range(30))
-
-
-def _paint(image: list[list[Cell]], segments: Iterator[Segment]) -> None:
-    """Apply an update's segments (cursor moves and text) to the terminal image."""
-    x = y = 0
-    for segment in segments:
-        if segment.control:
-            for control in segment.control:
-                if control[0].name == "CURSOR_MOVE_TO":
-                    x, y = int(control[1]), int(control[2])  # type: ignore[misc]
-            continue
-        for char in segment.text:
-            if char == "\n":
-                x, y = 0, y + 1
-                continue
-            if 0 <= y < len(image) and 0 <= x < len(image[y]):
-                image[y][x] = (char, segment.style)
-            x += 1
-
-
-def _full_image(app: Demo) -> list[list[Cell]]:
-    compositor = app.screen._compositor
-    image = [[(" ", None)] * compositor.size.width for _ in range(compositor.size.height)]
-    for y, strip in enumerate(compositor.render_strips()):
-        x = 0
-        for segment in strip:
-            for char in segment.text:
-                image[y][x] = (char, segment.style)
-                x += 1
-    return image
 
 
 @pytest.fixture(params=["banded", "textual"])
@@ -98,16 +61,7 @@ def repaint_path(request: pytest.FixtureRequest) -> Iterator[str]:
 async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> None:
     app = Demo()
     width, height = 60, 20
-    image = [[(" ", None)] * width for _ in range(height)]
-    original = app._display
-
-    def display(screen: object, renderable: object) -> None:
-        if renderable is not None and not app._batch_count:
-            console = app.console
-            _paint(image, iter(console.render(renderable, console.options.update(width=width, height=height))))
-        original(screen, renderable)  # type: ignore[arg-type]
-
-    app._display = display  # type: ignore[method-assign]
+    image = TerminalImage(app, width, height)
     rng = random.Random(7)
     async with app.run_test(size=(width, height)) as pilot:
         await pilot.pause()
@@ -129,7 +83,7 @@ async def test_incremental_repaints_match_a_full_render(repaint_path: str) -> No
                 else:
                     popup.update(f"popup {step}")
             await pilot.pause()
-            assert image == _full_image(app), f"{repaint_path}: step {step} {actions} left the screen stale"
+            assert image.cells == image.full_render(), f"{repaint_path}: step {step} {actions} left the screen stale"
 
 
 def test_banded_repaints_are_only_installed_on_the_tested_textual_line() -> None:

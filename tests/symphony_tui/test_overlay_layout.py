@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.widgets import Static
 
 from symphony_tui import compositor, overlay_layout
-from tests.symphony_tui.test_compositor import Cell, _full_image, _lines, _paint
+from tests.symphony_tui.screen_image import TerminalImage
+from tests.symphony_tui.test_compositor import Demo as Base
+from tests.symphony_tui.test_compositor import _lines
 
 
 class Floating(Container):
@@ -22,26 +24,14 @@ class Floating(Container):
     """
 
 
-class Demo(App[None]):
-    CSS = """
-    #side { width: 12; background: green; }
-    #main { background: $surface; }
-    #status { dock: bottom; height: 1; background: blue; }
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[list[Cell]] = []
+class Demo(Base):
+    """The banded-repaint demo with two overlays, the first holding a list and a docs pane."""
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Static(_lines("side", 0), id="side")
-            yield Static(_lines("main", 0), id="main")
-        yield Static("status", id="status")
-        with Floating(id="first"):
-            with Horizontal():
-                yield Static("list", id="list")
-                yield Static("docs", id="docs")
+        yield from (widget for widget in super().compose() if not isinstance(widget, Static) or widget.id)
+        with Floating(id="first"), Horizontal():
+            yield Static("list", id="list")
+            yield Static("docs", id="docs")
         yield Floating(Static("hover"), id="second")
 
 
@@ -49,16 +39,7 @@ async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
     assert compositor.install()
     app = Demo()
     width, height = 60, 20
-    image = [[(" ", None)] * width for _ in range(height)]
-    original = app._display
-
-    def display(screen: object, renderable: object) -> None:
-        if renderable is not None and not app._batch_count:
-            console = app.console
-            _paint(image, iter(console.render(renderable, console.options.update(width=width, height=height))))
-        original(screen, renderable)  # type: ignore[arg-type]
-
-    app._display = display  # type: ignore[method-assign]
+    image = TerminalImage(app, width, height)
     placed: list[bool] = []
     relayout = overlay_layout.relayout
 
@@ -82,7 +63,7 @@ async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
                 action = rng.choice(["move", "move", "toggle", "width", "docs", "text", "main", "both", "status"])
                 target = rng.choice([first, second])
 
-                def change(action: str = action, target: Floating = target) -> None:
+                def change(action: str = action, target: Floating = target, step: int = step) -> None:
                     if action in ("move", "both", "status"):
                         target.styles.offset = (rng.randint(-2, width), rng.randint(-2, height))
                     if action in ("toggle", "both"):
@@ -103,7 +84,7 @@ async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
                 else:
                     overlay_layout.restyle(target if action in ("move", "toggle", "both") else first, change)
                 await pilot.pause()
-                assert image == _full_image(app), f"step {step} {action}: the screen is stale"
+                assert image.cells == image.full_render(), f"step {step} {action}: the screen is stale"
                 fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
                 assert list(layout._full_map.items()) == list(fresh.items()), f"step {step} {action}: map differs"
                 assert first.region == layout.find_widget(first).region if first.display else True

@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from symphony_tui import compositor, partial_layout
-from tests.symphony_tui.test_compositor import _full_image, _lines, _paint
+from tests.symphony_tui.screen_image import TerminalImage
+from tests.symphony_tui.test_compositor import _lines
 
 
 class Demo(App[None]):
@@ -38,16 +39,7 @@ async def test_partial_layouts_match_full_layouts() -> None:
     assert compositor.install() and partial_layout.install()
     app = Demo()
     width, height = 60, 20
-    image = [[(" ", None)] * width for _ in range(height)]
-    original = app._display
-
-    def display(screen: object, renderable: object) -> None:
-        if renderable is not None and not app._batch_count:
-            console = app.console
-            _paint(image, iter(console.render(renderable, console.options.update(width=width, height=height))))
-        original(screen, renderable)  # type: ignore[arg-type]
-
-    app._display = display  # type: ignore[method-assign]
+    image = TerminalImage(app, width, height)
     done: list[bool] = []
     rearrange = partial_layout.rearrange
 
@@ -84,11 +76,11 @@ async def test_partial_layouts_match_full_layouts() -> None:
                 else:
                     await pilot.resize_terminal(rng.choice([58, 60]), height)
                     width = app.size.width
-                    image = [[(" ", None)] * width for _ in range(height)]
+                    image.resize(width, height)
                     screen._compositor._dirty_regions.add(screen.region)
                     screen.refresh()
                 await pilot.pause()
-                assert image == _full_image(app), f"step {step} {action}: the screen is stale"
+                assert image.cells == image.full_render(), f"step {step} {action}: the screen is stale"
                 fresh, _ = screen._compositor._arrange_root(screen, screen._compositor.size, visible_only=False)
                 assert list(screen._compositor._full_map.items()) == list(fresh.items()), f"step {step} {action}"
     finally:
