@@ -90,9 +90,14 @@ async def run_ui(
         shown = asyncio.Event()
         painted = asyncio.Event()
 
+        stamps: list[tuple[float, float]] = []
+
         def refresh() -> None:
             original()
-            if shown.is_set():
+            if shown.is_set() and not painted.is_set():
+                # Stamped here, at the paint: the awaiting task resumes only after whatever else the loop had
+                # queued behind the paint (the docs pane, the next frame's leftovers), which the user does not wait for.
+                stamps.append((time.perf_counter(), time.thread_time()))
                 painted.set()
 
         def popup_shown(_: object) -> None:
@@ -121,13 +126,14 @@ async def run_ui(
                 started, cpu_started = time.perf_counter(), time.thread_time()
                 app.post_message(events.Key(char if char != "_" else "underscore", char))
                 await asyncio.wait_for(painted.wait(), 10)
-                elapsed = (time.perf_counter() - started) * 1000
+                painted_at, painted_cpu = stamps[-1]
+                elapsed = (painted_at - started) * 1000
                 if profiler is not None and measured:
                     profiler.disable()
                 count += 1
                 if index >= warmup:
                     totals.append(elapsed)
-                    cpu.append((time.thread_time() - cpu_started) * 1000)
+                    cpu.append((painted_cpu - cpu_started) * 1000)
         finally:
             screen._compositor_refresh = original  # type: ignore[method-assign]
         if profiler is not None and profile is not None:

@@ -156,7 +156,13 @@ class CompletionController:
         app = self.service.app
         app._end_batch()
         with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
-            app.screen.check_idle()
+            screen = app.screen
+            if not app._batch_count and (screen._dirty_widgets or screen._layout_required):
+                # Paint the held frame now. Textual's frame timer skips a tick that falls inside the hold and
+                # then sleeps to its next tick: the edit and the list waited up to a whole frame more.
+                screen._on_timer_update()
+            else:
+                screen.check_idle()
         if self._docs_queued and self.popup is not None:
             self.popup.call_after_refresh(self._show_queued_docs)
 
@@ -363,7 +369,7 @@ class CompletionController:
             self.state = None
         popup = self.popup
         if popup is not None and popup.display:
-            restyle(popup, lambda: setattr(popup, "display", False))
+            restyle(popup, popup.hide)
         self._release()
 
     def editor_left(self, editor: Editor) -> None:
