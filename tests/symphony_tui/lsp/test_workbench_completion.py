@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from symphony_tui.app import SymphonyApp
 from symphony_tui.lsp import completion_session
+from symphony_tui.widgets.editor import Editor
 from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, type_burst, wait_until, workspace
 
 __all__ = ["workspace"]
@@ -32,13 +34,19 @@ def _workspace(tmp_path: Path, server: Path = SERVER) -> Path:
     return root
 
 
+async def _editor_with_server(pilot: Pilot[None], app: SymphonyApp) -> Editor:
+    """The open file's editor, once its language server runs."""
+    editor = app.active_editor
+    assert editor is not None
+    await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+    return editor
+
+
 async def test_a_snippet_completion_imports_its_name_and_walks_its_tab_stops(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         editor.move_cursor((2, 0))
         await pilot.press("g", "r", "e")
         completion = app.lsp.completion
@@ -64,9 +72,7 @@ async def test_commit_characters_accept_the_item_and_are_typed_after_it(tmp_path
     root = _workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         completion = app.lsp.completion
 
         async def complete(typed: str, label: str) -> None:
@@ -105,9 +111,7 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
     (root / "main.py").write_text("import os\n\n", encoding="utf-8")
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         editor.move_cursor((2, 0))
         completion = app.lsp.completion
         await pilot.press("s")
@@ -138,9 +142,7 @@ async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_
     root = _workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         editor.move_cursor((2, 0))
         await pilot.press(*"gre")
         completion = app.lsp.completion
@@ -162,9 +164,7 @@ async def test_a_lists_item_defaults_give_its_items_their_range_snippets_commit_
     root = _workspace(tmp_path, Path(__file__).with_name("defaults_server.py"))
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         editor.move_cursor((2, 0))
         await pilot.press("dollar_sign", "g", "r")
         completion = app.lsp.completion
@@ -198,9 +198,7 @@ async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is
     (root / "main.py").write_text("import os\n\nZZ\nZZ\n\n", encoding="utf-8")
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         completion = app.lsp.completion
         for row, key, expected in ((2, "tab", "$gravelZZ"), (3, "shift+tab", "$gravel")):
             editor.move_cursor((row, 0))
@@ -224,9 +222,7 @@ async def test_a_multi_line_item_asking_to_adjust_indentation_gets_the_lines_ind
     (root / "main.py").write_text("if True:\n    \n", encoding="utf-8")
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         completion = app.lsp.completion
         editor.move_cursor((1, 4))
         await pilot.press("dollar_sign", *"blo")
@@ -270,9 +266,7 @@ async def test_a_burst_that_ends_the_word_and_types_another_asks_for_the_new_wor
     root = _workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
-        editor = app.active_editor
-        assert editor is not None
-        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)))  # type: ignore[arg-type]
+        editor = await _editor_with_server(pilot, app)
         editor.move_cursor((2, 0))
         await pilot.press(*"gra")
         completion = app.lsp.completion
