@@ -15,7 +15,6 @@ is not current) takes Textual's full layout.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable
 
@@ -26,8 +25,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from symphony_tui import compositor as banded
-
-log = logging.getLogger("symphony.layout")
 
 _original_refresh_layout = Screen._refresh_layout
 _ROOT_ORDER = (0, 0, 0)
@@ -268,13 +265,22 @@ def check(screen: Screen, roots: Iterable[Widget], current: CompositorMap | None
 # ----------------------------------------------------------------- the screen's layout pass
 
 
-def _roots(requests: Iterable[object], screen: Screen) -> list[Widget] | None:
-    """The widgets whose subtrees the pending requests need arranged (None: only a full layout will do)."""
+def _roots(requests: dict[object, set[Widget]], screen: Screen) -> list[Widget] | None:
+    """The widgets whose subtrees the pending requests need arranged (None: only a full layout will do).
+
+    A request reaches the screen itself from one of its direct children: for an overlay (the completion popup
+    shown, moved or resized) nothing else moves, so the overlay is arranged alone; any other child takes room
+    from its siblings.
+    """
     roots: list[Widget] = []
-    for widget in requests:
-        if widget is screen or not isinstance(widget, Widget):
+    for widget, asking in requests.items():
+        if widget is screen:
+            if not all(child._parent is screen and child.styles.overlay == "screen" for child in asking):
+                return None
+            roots.extend(asking)
+        elif not isinstance(widget, Widget):
             return None
-        if not widget.styles.auto_dimensions:
+        elif not widget.styles.auto_dimensions:
             roots.append(widget)
     if not roots:
         return None

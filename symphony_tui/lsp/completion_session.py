@@ -22,7 +22,6 @@ from core.types.text import Position, TextEdit
 from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
 from symphony_tui.lsp.edits import _map
 from symphony_tui.lsp.popup import mount_popup
-from symphony_tui.overlay_layout import restyle
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -350,15 +349,12 @@ class CompletionController:
         if not typed and (preselected := state.filter.items.preselected()):
             # Nothing typed yet (a trigger character, or asked for): the server's preselected item, as VS Code.
             selected = next((row for row, ranked in enumerate(state.ranked) if ranked.index in preselected), 0)
-
-        def show() -> None:
-            popup.list.show(state.ranked, selected)
-            if not popup.display:
-                popup.display = True
-            popup.anchor(state.document.editor, state.start)
-            self._queue_docs()
-
-        restyle(popup, show)  # showing or moving the popup lays out only the popup, not the workbench
+        # Showing or moving the popup lays out only the popup, not the workbench (symphony_tui.partial_layout).
+        popup.list.show(state.ranked, selected)
+        if not popup.display:
+            popup.display = True
+        popup.anchor(state.document.editor, state.start)
+        self._queue_docs()
         for callback in list(self.shown_callbacks):
             callback(popup)
 
@@ -369,7 +365,7 @@ class CompletionController:
             self.state = None
         popup = self.popup
         if popup is not None and popup.display:
-            restyle(popup, popup.hide)
+            popup.hide()
         self._release()
 
     def editor_left(self, editor: Editor) -> None:
@@ -460,7 +456,7 @@ class CompletionController:
         item = state.ranked[popup.list.selected].item
         key = id(item)
         shown = state.resolved.get(key, item)
-        restyle(popup, lambda: popup.show_docs(*_documentation(shown)))
+        popup.show_docs(*_documentation(shown))
         if key in state.resolved or (shown.documentation is not None and shown.additional_text_edits is not None):
             return
         provider = state.server.capabilities.completion_provider if state.server.capabilities else None
@@ -484,7 +480,7 @@ class CompletionController:
             and state.ranked
             and state.ranked[popup.list.selected].item is item
         ):
-            restyle(popup, lambda: popup.show_docs(*_documentation(resolved)))
+            popup.show_docs(*_documentation(resolved))
 
     # ----------------------------------------------------------------- accepting
 

@@ -1,9 +1,9 @@
 """Popups that float over the editor at the cursor (completion, hover, signature help).
 
 They live on the screen's overlay layer, placed at the cursor's screen offset; Textual flips them above the
-cursor when there is no room below (``constrain: inside inflect``). Showing, moving and resizing them goes
-through :func:`symphony_tui.overlay_layout.restyle`, which places the popup without a layout of the screen.
-They never take focus: the editor keeps the keyboard and forwards the few keys a popup answers.
+cursor when there is no room below (``constrain: inside inflect``). Showing, moving and resizing them lays
+out only the popup (:mod:`symphony_tui.partial_layout`), not the screen. They never take focus: the editor
+keeps the keyboard and forwards the few keys a popup answers.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from textual.containers import Container
 from textual.geometry import Offset
-
-from symphony_tui.overlay_layout import restyle
 
 if TYPE_CHECKING:
     from symphony_tui.widgets.editor import Editor
@@ -52,7 +50,7 @@ class CursorPopup(Container, can_focus=False):
         placed = (x, max(0, y))
         if placed != getattr(self, "_placed", None):
             self._placed = placed
-            restyle(self, lambda: setattr(self.styles, "offset", placed))
+            self.styles.offset = placed
 
 
 async def mount_popup(editor: Editor, popup: CursorPopup) -> None:

@@ -1,4 +1,5 @@
-"""Placing an overlay without a screen layout must give exactly the map and the picture a full layout gives."""
+"""An overlay shown, moved or resized is arranged alone, and must leave exactly the map and the picture a full
+layout gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.widgets import Static
 
-from symphony_tui import compositor, overlay_layout
+from symphony_tui import compositor, partial_layout
 from tests.symphony_tui.screen_image import TerminalImage
 from tests.symphony_tui.test_compositor import Demo as Base
 from tests.symphony_tui.test_compositor import _lines
@@ -36,18 +37,23 @@ class Demo(Base):
 
 
 async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
-    assert compositor.install()
+    assert compositor.install() and partial_layout.install()
     app = Demo()
     width, height = 60, 20
     image = TerminalImage(app, width, height)
     placed: list[bool] = []
-    relayout = overlay_layout.relayout
+    rearrange, full_layout = partial_layout.rearrange, partial_layout._original_refresh_layout
 
-    def counting(overlay):  # type: ignore[no-untyped-def]
-        placed.append(relayout(overlay))
+    def counting(screen, root):  # type: ignore[no-untyped-def]
+        placed.append(rearrange(screen, root))
         return placed[-1]
 
-    overlay_layout.relayout = counting  # type: ignore[assignment]
+    def counting_full(screen, size=None, scroll=False):  # type: ignore[no-untyped-def]
+        placed.append(False)
+        return full_layout(screen, size, scroll)
+
+    partial_layout.rearrange = counting  # type: ignore[assignment]
+    partial_layout._original_refresh_layout = counting_full  # type: ignore[assignment]
     rng = random.Random(11)
     try:
         async with app.run_test(size=(width, height)) as pilot:
@@ -80,15 +86,17 @@ async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
                 elif action == "status":  # an ordinary layout elsewhere on the screen at the same time
                     app.query_one("#status", Static).update(f"status {step} " * rng.randint(1, 4))
                     screen.refresh(layout=True, repaint=False)  # as a resize or a mount asks
-                    overlay_layout.restyle(first, change)
+                    change(target=first)
                 else:
-                    overlay_layout.restyle(target if action in ("move", "toggle", "both") else first, change)
+                    change(target=target if action in ("move", "toggle", "both") else first)
                 await pilot.pause()
                 assert image.cells == image.full_render(), f"step {step} {action}: the screen is stale"
                 fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
                 assert list(layout._full_map.items()) == list(fresh.items()), f"step {step} {action}: map differs"
                 assert first.region == layout.find_widget(first).region if first.display else True
     finally:
-        overlay_layout.relayout = relayout  # type: ignore[assignment]
+        partial_layout.rearrange = rearrange  # type: ignore[assignment]
+        partial_layout._original_refresh_layout = full_layout  # type: ignore[assignment]
+        partial_layout.uninstall()
     assert placed.count(True) > 60, "the overlay was hardly ever placed without a layout"
     assert False in placed, "a pending layout elsewhere must fall back to Textual's layout"
