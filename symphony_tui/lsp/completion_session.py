@@ -123,7 +123,7 @@ class CompletionController:
     @property
     def visible(self) -> bool:
         """Whether the popup is showing."""
-        return self.popup is not None and self.popup.display and self.state is not None
+        return self.popup is not None and self.popup.shown and self.state is not None
 
     # ----------------------------------------------------------------- one frame per keystroke
 
@@ -321,6 +321,7 @@ class CompletionController:
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
             self.popup = CompletionPopup()
+            self.popup.display = False  # shown by refilter once it has a list and a place
             await mount_popup(editor, self.popup)
 
     def typed(self) -> str:

@@ -33,6 +33,14 @@ class CursorPopup(Container, can_focus=False):
     }
     """
 
+    _placed: tuple[int, int] | None = None
+    """Where :meth:`anchor` last put the popup; None until it has been placed once."""
+
+    @property
+    def shown(self) -> bool:
+        """Mounted, displayed and placed: what a person can see (not merely mounted and waiting to be placed)."""
+        return self._placed is not None and self.display and self.is_attached
+
     def anchor(self, editor: Editor, location: tuple[int, int] | None = None, *, above: bool = False) -> None:
         """Place the popup's top-left just below ``location`` (default: the cursor), or above it."""
         offset = editor.cursor_screen_offset
@@ -48,7 +56,7 @@ class CursorPopup(Container, can_focus=False):
         x = max(0, offset.x - 1)
         y = offset.y - self.outer_size.height if above and self.outer_size.height else offset.y + 1
         placed = (x, max(0, y))
-        if placed != getattr(self, "_placed", None):
+        if placed != self._placed:
             self._placed = placed
             self.styles.offset = placed
 

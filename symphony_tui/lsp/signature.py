@@ -51,7 +51,7 @@ class SignatureController:
     @property
     def visible(self) -> bool:
         """Whether the popup is showing."""
-        return self.popup is not None and self.popup.is_attached
+        return self.popup is not None and self.popup.shown
 
     @property
     def overloads(self) -> int:
