@@ -175,13 +175,18 @@ def _update_widgets_keeping_map(self: Compositor, widgets: set[Widget]) -> None:
     Textual invalidates the map whenever a refreshed widget is not on screen, assuming it is new; the next
     region query then arranges the whole screen again (~3 ms). A widget that is hidden (it or an ancestor has
     ``display: none``, like the contents of the closed completion popup) or already in the map (scrolled out of
-    view) cannot change the map by repainting; only the others (newly mounted) still invalidate it.
+    view) cannot change the map by repainting, and one shown again is placed by the layout its showing asked
+    for; only the others (newly mounted) still invalidate it.
     """
     if not self._full_map_invalidated:
         visible = self.visible_widgets.keys()
         if not widgets.issubset(visible):
             full_map = self._full_map
-            if not all(widget in full_map or _hidden(widget) for widget in widgets - visible):
+            pending = _pending_layout(self.root)
+            if not all(
+                widget in full_map or _hidden(widget) or _placed_by_pending_layout(widget, pending)
+                for widget in widgets - visible
+            ):
                 self._full_map_invalidated = True
     invalidated = self._full_map_invalidated
     self._full_map_invalidated = True  # Textual's check is done: skip it
@@ -189,6 +194,30 @@ def _update_widgets_keeping_map(self: Compositor, widgets: set[Widget]) -> None:
         _original_update_widgets(self, widgets)
     finally:
         self._full_map_invalidated = invalidated
+
+
+def _pending_layout(root: Widget | None) -> set[object]:
+    """The widgets a layout already asked of the screen will arrange again (the screen itself aside)."""
+    requests: dict[object, set[Widget]] = getattr(root, "_layout_widgets", None) or {}
+    pending: set[object] = set()
+    for widget, asking in requests.items():
+        if widget is not root:
+            pending.add(widget)
+        pending.update(asking)
+    return pending
+
+
+def _placed_by_pending_layout(widget: Widget, pending: set[object]) -> bool:
+    """Whether ``widget`` (shown again, say) is inside a subtree whose layout is on its way.
+
+    That layout puts it on the map; invalidating the map now would only make it a layout of the whole screen.
+    """
+    node: object = widget
+    while isinstance(node, Widget):
+        if node in pending or node._layout_required:
+            return True
+        node = node._parent
+    return False
 
 
 def _hidden(widget: Widget) -> bool:

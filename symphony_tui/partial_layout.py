@@ -262,26 +262,86 @@ def check(screen: Screen, roots: Iterable[Widget], current: CompositorMap | None
             raise AssertionError(f"partial layout of {root!r} differs from a full one: {different[0]!r}")
 
 
+def hand_over_refreshes(screen: Screen, root: Widget) -> None:
+    """Give ``screen`` the repaints and layouts ``root``'s subtree asked for, now.
+
+    Textual passes each widget's requests on when that widget next goes idle, a message hop through its own
+    queue; a caller about to paint (the completion popup's held frame) would otherwise paint the edit without
+    the popup just shown or its new list, and those a frame later. Handed over as soon as they are made, they
+    never take that hop (the widget finds nothing to pass on when it goes idle). This is what
+    ``Widget._check_refresh`` and the screen's ``_on_update``/``_on_layout`` do with them, done in one step.
+    """
+    handed = False
+    for widget in root.walk_children(Widget, with_self=True):
+        if widget._repaint_required:
+            widget._repaint_required = False
+            if widget.display and screen in screen._compositor:
+                screen._dirty_widgets.add(widget)
+                handed = True
+        if widget._layout_required:
+            widget._layout_required = False
+            _ask_layout(screen, widget)
+            handed = True
+    if handed:
+        screen.check_idle()  # what the screen does on receiving them: its frame timer resumes
+
+
+def _ask_layout(screen: Screen, widget: Widget) -> None:
+    """``Widget._check_refresh``'s layout branch and ``Screen._on_layout`` for one widget (Textual 8.2)."""
+    for ancestor in widget.ancestors:
+        if not isinstance(ancestor, Widget):
+            break
+        ancestor._clear_arrangement_cache()
+        ancestor._layout_updates += 1
+        if not ancestor.styles.auto_dimensions:
+            break
+    requests = screen._layout_widgets
+    asking: Widget = widget
+    for ancestor in widget.ancestors:
+        if not isinstance(ancestor, Widget):
+            break
+        if ancestor not in requests:
+            requests[ancestor] = set()
+        if asking not in requests:
+            requests[ancestor].add(asking)
+            screen._layout_required = True
+        if not ancestor.styles.auto_dimensions:
+            break
+        asking = ancestor
+
+
 # ----------------------------------------------------------------- the screen's layout pass
 
 
 def _roots(requests: dict[object, set[Widget]], screen: Screen) -> list[Widget] | None:
     """The widgets whose subtrees the pending requests need arranged (None: only a full layout will do).
 
-    A request reaches the screen itself from one of its direct children: for an overlay (the completion popup
-    shown, moved or resized) nothing else moves, so the overlay is arranged alone; any other child takes room
-    from its siblings.
+    Textual records every ancestor a request passed (up to the first whose size does not follow its content)
+    as a key, and only sometimes the child it came from; so each key is followed up to where its request
+    stopped. A request reaches the screen itself from one of its direct children: for an overlay (the
+    completion popup shown, moved or resized) nothing else moves, so the overlay is arranged alone; any other
+    child takes room from its siblings.
     """
-    roots: list[Widget] = []
+    roots: dict[Widget, None] = {}  # in request order: a set's order would differ from run to run
     for widget, asking in requests.items():
         if widget is screen:
             if not all(child._parent is screen and child.styles.overlay == "screen" for child in asking):
                 return None
-            roots.extend(asking)
-        elif not isinstance(widget, Widget):
+            roots.update(dict.fromkeys(asking))
+            continue
+        if not isinstance(widget, Widget):
             return None
-        elif not widget.styles.auto_dimensions:
-            roots.append(widget)
+        node = widget
+        while node.styles.auto_dimensions:
+            parent = node._parent
+            if parent is screen:
+                if node.styles.overlay != "screen":
+                    return None
+                break
+            if not isinstance(parent, Widget):
+                return None
+            node = parent
+        roots[node] = None
     if not roots:
         return None
     return [root for root in roots if not any(other is not root and inside(root, other) for other in roots)]
@@ -339,4 +399,4 @@ def uninstall() -> None:
         del Screen.refresh
 
 
-__all__ = ["check", "checking", "inside", "install", "rearrange", "uninstall"]
+__all__ = ["check", "checking", "hand_over_refreshes", "inside", "install", "rearrange", "uninstall"]

@@ -22,6 +22,7 @@ from core.types.text import Position, TextEdit
 from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
 from symphony_tui.lsp.edits import _map
 from symphony_tui.lsp.popup import mount_popup
+from symphony_tui.partial_layout import hand_over_refreshes
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -165,16 +166,6 @@ class CompletionController:
         if self._docs_queued and self.popup is not None:
             self.popup.call_after_refresh(self._show_queued_docs)
 
-    def _release_after_repaint_queued(self) -> None:
-        """Release once the popup's own refresh has reached the screen, so both land in the same frame."""
-        if self._hold is None:
-            return
-        popup = self.popup
-        if popup is None or not popup.is_attached:
-            self._release()
-            return
-        popup.list.call_later(self._release)
-
     # ----------------------------------------------------------------- reacting to typing
 
     def on_change(self, document: TrackedDocument, edits: list[TextEdit]) -> None:
@@ -233,7 +224,7 @@ class CompletionController:
             else:
                 self.refilter()
         if self._request is None or self._request.done():
-            self._release_after_repaint_queued()  # nothing more is coming for this keystroke
+            self._release()  # nothing more is coming for this keystroke (refilter handed the popup over)
 
     def trigger(self, editor: Editor) -> None:
         """Open completion at the cursor on demand (ctrl+space)."""
@@ -304,7 +295,7 @@ class CompletionController:
         )
         await self._ensure_popup(editor)
         self.refilter()
-        self._release_after_repaint_queued()
+        self._release()
 
     def _filter_start(
         self, document: TrackedDocument, server: LanguageServerClient, edit_start: lsp.Position | None, at: Location
@@ -355,6 +346,9 @@ class CompletionController:
         if not popup.display:
             popup.display = True
         popup.anchor(state.document.editor, state.start)
+        # Straight to the screen, not via the popup's message queue: the held frame is painted next and must
+        # hold the new list (and the popup, when it was just shown).
+        hand_over_refreshes(popup.screen, popup)
         self._queue_docs()
         for callback in list(self.shown_callbacks):
             callback(popup)

@@ -100,3 +100,78 @@ async def test_an_overlay_placed_alone_matches_a_full_layout() -> None:
         partial_layout.uninstall()
     assert placed.count(True) > 60, "the overlay was hardly ever placed without a layout"
     assert False in placed, "a pending layout elsewhere must fall back to Textual's layout"
+
+
+async def test_an_overlay_shown_again_with_new_contents_is_arranged_alone() -> None:
+    """The completion popup's case: its list changes while it is hidden, then it is shown. Textual records that
+    request on the screen without naming the overlay, and counts the shown widgets as new to the map; neither
+    may turn it into a layout of the whole screen."""
+    assert compositor.install() and partial_layout.install()
+    app = Demo()
+    full_layouts: list[bool] = []
+    full_layout = partial_layout._original_refresh_layout
+
+    def counting_full(screen, size=None, scroll=False):  # type: ignore[no-untyped-def]
+        full_layouts.append(True)
+        return full_layout(screen, size, scroll)
+
+    try:
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            screen, first = app.screen, app.query_one("#first", Floating)
+            image = TerminalImage(app, 60, 20)
+            screen._compositor._dirty_regions.add(screen.region)  # the image starts blank: paint it all once
+            screen.refresh()
+            await pilot.pause()
+            listing = app.query_one("#list", Static)
+            partial_layout._original_refresh_layout = counting_full  # type: ignore[assignment]
+            for width in (12, 5, 17):
+                first.display = False
+                await pilot.pause()
+                listing.styles.width = width
+                listing.update(f"w{width}")
+                first.display = True
+                first.styles.offset = (width, 3)
+                await pilot.pause()
+                assert first.region.width == width + 12 + 2  # list, docs pane, border
+                assert image.cells == image.full_render(), f"width {width}: the screen is stale"
+                fresh, _ = screen._compositor._arrange_root(screen, screen._compositor.size, visible_only=False)
+                assert list(screen._compositor._full_map.items()) == list(fresh.items())
+    finally:
+        partial_layout._original_refresh_layout = full_layout  # type: ignore[assignment]
+        partial_layout.uninstall()
+    assert not full_layouts, f"{len(full_layouts)} layouts of the whole screen"
+
+
+async def test_refreshes_handed_over_are_painted_in_the_very_next_frame() -> None:
+    """What the completion popup does before painting its held frame: an overlay shown and a list changed just
+    now must be in that frame, without waiting for each widget to pass its requests on when it goes idle."""
+    assert compositor.install() and partial_layout.install()
+    app = Demo()
+    try:
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            screen, first = app.screen, app.query_one("#first", Floating)
+            listing = app.query_one("#list", Static)
+            first.display = False
+            await pilot.pause()
+            image = TerminalImage(app, 60, 20)
+            screen._compositor._dirty_regions.add(screen.region)
+            screen.refresh()
+            await pilot.pause()
+            for step in range(3):
+                # No await between the change and the paint: the requests have not travelled yet.
+                listing.update(f"item {step}")
+                first.display = True
+                first.styles.offset = (2 + step, 4)
+                partial_layout.hand_over_refreshes(screen, first)
+                assert screen._layout_required and listing in screen._dirty_widgets
+                screen._on_timer_update()
+                assert first.region.offset == (2 + step, 4)
+                assert any(f"item {step}" in "".join(char for char, _ in row) for row in image.cells)
+                assert image.cells == image.full_render()
+                first.display = False
+                await pilot.pause()
+                assert not listing._repaint_required and not listing._layout_required  # nothing left to pass on
+    finally:
+        partial_layout.uninstall()
