@@ -107,15 +107,14 @@ async def run_ui(
 
         def popup_shown(popup: Any) -> None:
             shown.set()
-            listing = popup.list
-            if "render_lines" not in vars(listing):
+            if "render_lines" not in vars(popup):
 
                 def render_lines(crop: Any) -> Any:
                     if shown.is_set():
                         drawn.append(crop)
-                    return type(listing).render_lines(listing, crop)
+                    return type(popup).render_lines(popup, crop)
 
-                listing.render_lines = render_lines
+                popup.render_lines = render_lines
 
         screen._compositor_refresh = refresh  # type: ignore[method-assign]
         app.lsp.completion.shown_callbacks.append(popup_shown)

@@ -1,5 +1,7 @@
-"""The completion popup: a ranked list drawn line by line (no widget per row, so re-ranking on each keystroke
-costs a repaint of ten rows) and a documentation pane for the highlighted item."""
+"""The completion popup: one widget that draws the ranked list line by line inside its border (no widget per
+row, no containers: re-ranking on each keystroke repaints ten rows, showing it again arranges one widget), and
+a documentation pane beside it for the highlighted item, an overlay of its own (filling or moving it never
+re-arranges the list)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from rich.markdown import Markdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.containers import Horizontal
+from textual._border import get_box
+from textual.color import Color
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
+from textual.style import Style as TextualStyle
 from textual.widgets import Static
 
 from symphony_tui.lsp.popup import CursorPopup
@@ -54,63 +57,191 @@ KIND_ICONS = {
 }
 
 
-class CompletionList(Widget, can_focus=False):
-    """The visible window of ranked items, with the selected one highlighted."""
+DOCS_WIDTH = 50
+
+
+class CompletionDocs(Static, can_focus=False):
+    """The highlighted item's detail and documentation (markdown rendered), beside the list."""
 
     DEFAULT_CSS = """
-    CompletionList {
-        width: auto;
+    CompletionDocs {
+        overlay: screen;
+        position: absolute;
+        constrain: inside inside;
+        width: 50;
         height: auto;
+        max-height: 16;
+        padding: 0 1;
         background: $surface;
+        border: round $primary 40%;
     }
     """
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__("", id="completion-docs")
+        self.display = False
+        self._placed: tuple[int, int] | None = None
+
+    def place_beside(self, popup: Region, screen_width: int) -> None:
+        """Stand to the right of the list (left when the screen has no room there), at least as tall as it and
+        taller when the text needs it."""
+        x = popup.right if popup.right + DOCS_WIDTH <= screen_width else max(0, popup.x - DOCS_WIDTH)
+        placed = (x, popup.y)
+        if placed != self._placed:
+            self._placed = placed
+            self.styles.offset = placed
+        if self.styles.min_height is None or self.styles.min_height.value != popup.height:
+            self.styles.min_height = popup.height
+
+
+class CompletionPopup(CursorPopup):
+    """The ranked list, floating under the word being completed, with its documentation pane beside it."""
+
+    DEFAULT_CSS = """
+    CompletionPopup {
+        width: 14;
+        height: 3;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="completion-popup")
         self.items: Sequence[RankedItem] = ()
         self.selected = 0
         self.top = 0
         self._width = 0
         self._height = 0
         self._styles: tuple[Style, Style, Style, Style, Style, Style] | None = None
+        self.docs = CompletionDocs()
+        self._docs_shown: tuple[str, str, bool] | None = None
 
     def show(self, items: Sequence[RankedItem], selected: int = 0) -> None:
         """Replace the rows (keeping the window on the selection)."""
         self.items = items
-        self.select(selected)
         widest = max((len(self._label(r)) for r in items[:50]), default=10)
         width = min(MAX_LABEL, widest) + 4
         height = min(VISIBLE_ROWS, len(items))
         if (width, height) != (self._width, self._height):
-            # A size change re-lays out the screen; typing that keeps the size repaints only these rows.
+            # A new size arranges the popup (alone: symphony_tui.partial_layout); the same size only repaints.
             self._width, self._height = width, height
-            self.styles.width = width
-            self.styles.height = height
-            self.size_changed(height)
-        self.refresh()
-
-    def size_changed(self, height: int) -> None:
-        """Hook: the popup keeps its documentation pane as tall as the list."""
+            self.styles.width = width + 2
+            self.styles.height = height + 2
+        self.select(selected)
 
     def select(self, index: int) -> None:
         """Highlight row ``index`` (clamped), scrolling the window to keep it visible."""
         if not self.items:
             self.selected = self.top = 0
+        else:
+            self.selected = max(0, min(index, len(self.items) - 1))
+            if self.selected < self.top:
+                self.top = self.selected
+            elif self.selected >= self.top + VISIBLE_ROWS:
+                self.top = self.selected - VISIBLE_ROWS + 1
+        # The rows only: the border's lines stay in Textual's line cache.
+        self.refresh(Region(0, 1, self._width + 2, self._height))
+
+    def hide(self) -> None:
+        """Hide, documentation pane included: the next list shows without the previous list's documentation;
+        its own follows a frame later."""
+        self.display = False
+        self.docs.display = False
+        self._docs_shown = None
+
+    def show_docs(self, detail: str, documentation: str, markdown: bool) -> None:
+        """Fill the documentation pane beside the list (hidden when there is nothing to say)."""
+        docs = self.docs
+        if self.is_attached and docs.is_attached:
+            docs.place_beside(self.region, self.screen.size.width)
+        if (detail, documentation, markdown) == self._docs_shown:
+            return  # unchanged: nothing to repaint
+        self._docs_shown = (detail, documentation, markdown)
+        if not detail and not documentation:
+            if docs.display:
+                docs.display = False
             return
-        self.selected = max(0, min(index, len(self.items) - 1))
-        if self.selected < self.top:
-            self.top = self.selected
-        elif self.selected >= self.top + VISIBLE_ROWS:
-            self.top = self.selected - VISIBLE_ROWS + 1
-        self.refresh()
+        parts: list[object] = []
+        if detail:
+            # Plain text: a fenced code block went through Markdown and pygments (~1 ms whenever the
+            # highlighted item changes).
+            parts.append(Text(detail, style="bold"))
+        if documentation:
+            if detail:
+                parts.append(Text(""))
+            parts.append(Markdown(documentation) if markdown else Text(documentation))
+        from rich.console import Group
+
+        # Its height follows the text: arranging this overlay alone (it is shown a frame after the list).
+        docs.update(Group(*parts))  # type: ignore[arg-type]
+        if not docs.display:
+            docs.display = True
 
     @staticmethod
     def _label(ranked: RankedItem) -> str:
         return ranked.label  # not ranked.item: that would type the item, and only drawn rows need it
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        """Rows inside the border assembled here, border rows from Textual's line cache.
+
+        Textual's per-line pipeline (``StylesCache``) cost ~65 us a row on top of drawing it, ten rows on
+        every keystroke; for this widget's look (a border, a background, no padding, tint or opacity) a row is
+        the border's two edge cells around the drawn row, in styles passed through the app's line filters, as
+        Textual builds it (a test compares the two). Any other look goes through Textual's own path.
+        """
         self._styles = None  # the theme may have changed since the last paint
-        return super().render_lines(crop)
+        edges = self._edges()
+        if edges is None:
+            return super().render_lines(crop)
+        left, right, inner, background = edges
+        width, height = self.outer_size
+        filters = self.get_line_filters()
+        if filters:
+            # Textual's filters map each segment's style alone: filter the few styles once, not every row.
+            def filtered(style: Style) -> Style:
+                segments = [Segment("x", style)]
+                for line_filter in filters:
+                    segments = line_filter.apply(segments, background)
+                return segments[0].style or Style()
+
+            self._styles = tuple(map(filtered, self._row_styles()))  # type: ignore[assignment]
+            left, right = (Segment(edge.text, filtered(edge.style or Style())) for edge in (left, right))
+            inner = filtered(inner)
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            if y == 0 or y >= height - 1:
+                strips.append(super().render_lines(Region(0, y, width, 1))[0])
+                continue
+            row = self._row(y - 1)
+            if width - 2 != self._width:  # resized and not yet laid out again
+                row = list(Strip(row).adjust_cell_length(width - 2, inner))
+            strips.append(Strip([left, *row, right], width))
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
+
+    def _edges(self) -> tuple[Segment, Segment, Style, Color] | None:
+        """The border's left and right cells, the inner style and the background; None for a look that needs
+        Textual's full line pipeline."""
+        styles = self.styles
+        (top, _), (right_type, right_color), (bottom, _), (left_type, left_color) = styles.border
+        if (
+            not (top and bottom and left_type and right_type)
+            or styles.padding != (0, 0, 0, 0)
+            or styles.tint.a
+            or styles.text_opacity != 1.0
+            or self.opacity != 1.0
+            or self._border_title is not None
+            or self._border_subtitle is not None
+            or (styles.has_rule("hatch") and styles.hatch != "none")
+            or any(edge for edge, _ in styles.outline)
+        ):
+            return None
+        base_background, background = self.background_colors
+        inner, outer = self._styles_cache.get_inner_outer(base_background, background)
+        left = get_box(left_type, inner, outer, TextualStyle(foreground=base_background + left_color))[1][0]
+        right = get_box(right_type, inner, outer, TextualStyle(foreground=base_background + right_color))[1][2]
+        return left, right, inner.rich_style, background
 
     def _row_styles(self) -> tuple[Style, Style, Style, Style, Style, Style]:
         """(base, icon, match) styles, then the same for the selected row; once per paint, not per row."""
@@ -122,19 +253,37 @@ class CompletionList(Widget, can_focus=False):
         return self._styles
 
     def render_line(self, y: int) -> Strip:
-        # Built from segments directly: Text + stylize + console.render cost ~0.2 ms a row, on every keystroke.
+        return Strip(self._row(y), self._width)
+
+    def _row(self, y: int) -> list[Segment]:
+        """Row ``y`` of the list as segments exactly ``_width`` cells long.
+
+        Built from segments directly: Text + stylize + console.render cost ~0.2 ms a row, on every keystroke.
+        """
         index = self.top + y
         width = self._width
         styles = self._row_styles()
         if index >= len(self.items):
-            return Strip.blank(width, styles[0])
+            return [Segment(" " * width, styles[0])]
         ranked = self.items[index]
         base, dim, match = styles[3:] if index == self.selected else styles[:3]
         icon = KIND_ICONS.get(ranked.items.kind(ranked.index) or 0, " ")  # not ranked.item: typing it costs more
         label = ranked.label if len(ranked.label) <= MAX_LABEL else ranked.label[: MAX_LABEL - 1] + "…"
+        used = 3 + cell_len(label)
+        if used > width:  # wider than the list was sized for (wide characters): Textual crops by cells
+            return list(Strip(self._segments(label, ranked.positions, icon, base, dim, match)).crop(0, width))
+        segments = self._segments(label, ranked.positions, icon, base, dim, match)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return segments
+
+    @staticmethod
+    def _segments(
+        label: str, positions: Sequence[int], icon: str, base: Style, dim: Style, match: Style
+    ) -> list[Segment]:
         segments = [Segment(f" {icon} ", dim)]
         start = 0
-        for position in ranked.positions:
+        for position in positions:
             if position >= len(label):
                 break
             if position > start:
@@ -143,83 +292,4 @@ class CompletionList(Widget, can_focus=False):
             start = position + 1
         if start < len(label):
             segments.append(Segment(label[start:], base))
-        used = 3 + cell_len(label)
-        if used < width:
-            segments.append(Segment(" " * (width - used), base))
-        return Strip(segments).crop(0, width)
-
-
-class CompletionDocs(Static, can_focus=False):
-    """The highlighted item's detail and documentation (markdown rendered)."""
-
-    DEFAULT_CSS = """
-    CompletionDocs {
-        width: 50;
-        height: 1;
-        padding: 0 1;
-        border-left: solid $primary 40%;
-        background: $surface;
-    }
-    """
-
-
-class CompletionPopup(CursorPopup):
-    """Ranked list plus documentation pane, floating under the word being completed."""
-
-    DEFAULT_CSS = """
-    CompletionPopup {
-        layout: horizontal;
-    }
-    CompletionPopup > Horizontal {
-        width: auto;
-        height: auto;
-    }
-    """
-
-    def __init__(self) -> None:
-        super().__init__(id="completion-popup")
-        self.list = CompletionList()
-        self.docs = CompletionDocs("")
-        self.docs.display = False
-        self._docs_shown: tuple[str, str, bool] | None = None
-        self.list.size_changed = self._list_resized  # type: ignore[method-assign]
-
-    def _list_resized(self, height: int) -> None:
-        self.docs.styles.height = height
-
-    def compose(self):  # type: ignore[no-untyped-def]
-        with Horizontal():
-            yield self.list
-            yield self.docs
-
-    def hide(self) -> None:
-        """Hide, documentation pane included: the next list shows without the previous list's documentation
-        (rendering it, stale, cost ~1.3 ms on the first key of every word); its own follows a frame later."""
-        self.display = False
-        self.docs.display = False
-        self._docs_shown = None
-
-    def show_docs(self, detail: str, documentation: str, markdown: bool) -> None:
-        """Fill the documentation pane (hidden when there is nothing to say)."""
-        if (detail, documentation, markdown) == self._docs_shown:
-            return  # unchanged: updating would re-lay out the screen for nothing
-        self._docs_shown = (detail, documentation, markdown)
-        if not detail and not documentation:
-            if self.docs.display:
-                self.docs.display = False
-            return
-        parts: list[object] = []
-        if detail:
-            # Plain text: a fenced code block went through Markdown and pygments (~1 ms whenever the
-            # highlighted item changes, on the keystroke's critical path).
-            parts.append(Text(detail, style="bold"))
-        if documentation:
-            if detail:
-                parts.append(Text(""))
-            parts.append(Markdown(documentation) if markdown else Text(documentation))
-        from rich.console import Group
-
-        # The pane's size is fixed (as tall as the list): new text needs a repaint, not a layout.
-        self.docs.update(Group(*parts), layout=not self.docs.display)  # type: ignore[arg-type]
-        if not self.docs.display:
-            self.docs.display = True
+        return segments

@@ -311,9 +311,11 @@ class CompletionController:
 
     async def _ensure_popup(self, editor: Editor) -> None:
         if self.popup is None or not self.popup.is_attached or self.popup.screen is not editor.screen:
-            self.popup = CompletionPopup()
-            self.popup.display = False  # shown by refilter once it has a list and a place
-            await mount_popup(editor, self.popup)
+            popup = CompletionPopup()
+            popup.display = False  # shown by refilter once it has a list and a place
+            self.popup = popup
+            await mount_popup(editor, popup)
+            await mount_popup(editor, popup.docs)
 
     def typed(self) -> str:
         """The text between the completed word's start and the cursor."""
@@ -342,7 +344,7 @@ class CompletionController:
             # Nothing typed yet (a trigger character, or asked for): the server's preselected item, as VS Code.
             selected = next((row for row, ranked in enumerate(state.ranked) if ranked.index in preselected), 0)
         # Showing or moving the popup lays out only the popup, not the workbench (symphony_tui.partial_layout).
-        popup.list.show(state.ranked, selected)
+        popup.show(state.ranked, selected)
         if not popup.display:
             popup.display = True
         popup.anchor(state.document.editor, state.start)
@@ -376,13 +378,11 @@ class CompletionController:
         """Keys the popup or snippet session answers instead of the editor; True when consumed."""
         if self.visible and self.state is not None and self.state.document.editor is editor:
             assert self.popup is not None
-            selection = self.popup.list.selected
+            selection = self.popup.selected
             moves = {"up": -1, "down": 1, "pageup": -VISIBLE_ROWS, "pagedown": VISIBLE_ROWS}
             if key in moves:
                 count = len(self.state.ranked)
-                self.popup.list.select(
-                    (selection + moves[key]) % count if abs(moves[key]) == 1 else selection + moves[key]
-                )
+                self.popup.select((selection + moves[key]) % count if abs(moves[key]) == 1 else selection + moves[key])
                 self._show_docs()
                 return True
             # A new answer may be in the state but not yet ranked into the popup (its list is being mounted).
@@ -448,7 +448,7 @@ class CompletionController:
         state, popup = self.state, self.popup
         if state is None or popup is None or not state.ranked:
             return
-        item = state.ranked[popup.list.selected].item
+        item = state.ranked[popup.selected].item
         key = id(item)
         shown = state.resolved.get(key, item)
         popup.show_docs(*_documentation(shown))
@@ -469,12 +469,7 @@ class CompletionController:
             return
         state.resolved[id(item)] = resolved
         popup = self.popup
-        if (
-            self.state is state
-            and popup is not None
-            and state.ranked
-            and state.ranked[popup.list.selected].item is item
-        ):
+        if self.state is state and popup is not None and state.ranked and state.ranked[popup.selected].item is item:
             popup.show_docs(*_documentation(resolved))
 
     # ----------------------------------------------------------------- accepting

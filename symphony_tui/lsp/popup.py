@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.containers import Container
 from textual.geometry import Offset
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from symphony_tui.widgets.editor import Editor
@@ -61,7 +62,7 @@ class CursorPopup(Container, can_focus=False):
             self.styles.offset = placed
 
 
-async def mount_popup(editor: Editor, popup: CursorPopup) -> None:
+async def mount_popup(editor: Editor, popup: Widget) -> None:
     """Mount ``popup`` on the editor's screen (once)."""
     if not popup.is_attached:
         await editor.screen.mount(popup)

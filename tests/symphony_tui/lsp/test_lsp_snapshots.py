@@ -37,3 +37,24 @@ def test_second_pane_of_a_split_with_an_overload_picked_and_a_deprecated_name(sn
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_completion_list_with_the_highlighted_items_documentation_beside_it(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.symphony_tui.lsp.test_workbench_completion import _workspace
+
+    root = _workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        editor = app.active_editor
+        assert editor is not None
+        app.query_one("#explorer").display = False
+        await wait_until(pilot, lambda: app.lsp.running_server(app.lsp.document(editor)) is not None)  # type: ignore[arg-type]
+        editor.move_cursor((2, 0))
+        await pilot.press("g", "r", "e")
+        completion = app.lsp.completion
+        await wait_until(pilot, lambda: completion.visible and completion.popup.docs.display)  # type: ignore[union-attr]
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -124,7 +124,7 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
         def refresh() -> None:
             original()
             assert completion.popup is not None
-            shown = completion.popup.list.items
+            shown = completion.popup.items
             painted.append((editor.document[2], shown[0].typed if shown else ""))
 
         screen._compositor_refresh = refresh  # type: ignore[method-assign]
@@ -212,7 +212,7 @@ async def test_shift_tab_replaces_the_rest_of_the_word_and_a_preselected_item_is
         await wait_until(pilot, lambda: completion.visible)
         assert completion.popup is not None
         assert [r.label for r in completion.state.ranked] == ["$block", "$grain", "$gravel", "grout"]  # type: ignore[union-attr]
-        assert completion.popup.list.selected == 2
+        assert completion.popup.selected == 2
         await pilot.press("enter")
         await wait_until(pilot, lambda: editor.document[4] == "$gravel")
 

@@ -1,0 +1,66 @@
+"""The completion popup draws its rows itself (Textual's per-line pipeline cost more than the drawing): what it
+draws must be exactly what Textual's own path draws, for any list, selection, theme and crop."""
+
+from __future__ import annotations
+
+import random
+
+from textual.app import App, ComposeResult
+from textual.filter import NoColor
+from textual.geometry import Region
+from textual.widget import Widget
+
+from core.lsp.completion import CompletionFilter, CompletionItems
+from symphony_tui.lsp.completion_popup import CompletionPopup
+
+WORDS = ["path", "pathsep", "PathLike", "pardir", "print", "property", "é_unicode", "宽字符", "a" * 60, "p"]
+
+
+class Host(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CompletionPopup()
+
+
+async def test_rows_drawn_by_the_popup_match_textuals_own_rendering() -> None:
+    rng = random.Random(5)
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        popup = app.query_one(CompletionPopup)
+        compared = 0
+        for step in range(60):
+            labels = [rng.choice(WORDS) + str(rng.randint(0, 500)) for _ in range(rng.randint(1, 30))]
+            raw = [{"label": label, "kind": rng.randint(1, 25)} for label in labels]
+            items = CompletionFilter(CompletionItems(raw))
+            ranked = items.rank(rng.choice(["", "p", "pa", "th", "1"]))
+            if not ranked:
+                continue
+            popup.show(ranked, rng.randrange(len(ranked)))
+            if step % 7 == 0:
+                app.theme = rng.choice(["textual-dark", "textual-light", "nord", "gruvbox"])
+            if step == 30:  # a terminal without colours (NO_COLOR), as over some SSH sessions
+                app._filters.append(NoColor())
+            popup.styles.offset = (rng.randint(0, 40), rng.randint(0, 10))
+            await pilot.pause()
+            width, height = popup.outer_size
+            assert popup._edges() is not None, "the fast path must be the one in use"
+            for crop in (Region(0, 0, width, height), Region(rng.randint(0, width - 1), 0, width, height)):
+                crop = crop.intersection(Region(0, 0, width, height))
+                ours = popup.render_lines(crop)
+                popup._styles_cache.clear()
+                theirs = Widget.render_lines(popup, crop)
+                assert [list(strip) for strip in ours] == [list(strip) for strip in theirs], f"step {step} {crop}"
+                compared += 1
+        assert compared > 60
+
+
+async def test_a_look_the_popup_does_not_draw_itself_goes_through_textual() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        popup = app.query_one(CompletionPopup)
+        popup.show(CompletionFilter(CompletionItems([{"label": "alpha"}, {"label": "beta"}])).rank(""))
+        popup.styles.padding = (0, 1)
+        popup.styles.tint = "red 20%"
+        await pilot.pause()
+        assert popup._edges() is None
+        region = Region(0, 0, *popup.outer_size)
+        assert [list(s) for s in popup.render_lines(region)] == [list(s) for s in Widget.render_lines(popup, region)]
