@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import attrs
+import msgspec
 from cattrs import Converter
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
@@ -152,6 +153,17 @@ class TolerantProtocol(LanguageServerProtocol):
 
 
 _CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$", re.IGNORECASE)
+_JSON = msgspec.json.Decoder()
+
+
+def parse_json(body: bytes) -> Any:
+    """A message body as ``json.loads`` reads it, through msgspec when it can (2-3x faster: a 500-item
+    completion answer on every keystroke). What msgspec refuses (NaN, lone surrogates, another encoding than
+    UTF-8) goes to ``json.loads``, so what is accepted, and every error, stays ``json``'s."""
+    try:
+        return _JSON.decode(body)
+    except msgspec.DecodeError:
+        return json.loads(body)
 
 
 async def read_messages(
@@ -177,7 +189,7 @@ async def read_messages(
             if not body:
                 break
             try:
-                data = json.loads(body)
+                data = parse_json(body)
                 message = protocol.structure_message(data) if isinstance(data, dict) else data
                 protocol.handle_message(message)
             except Exception:
@@ -207,6 +219,7 @@ __all__ = [
     "RawResult",
     "TolerantProtocol",
     "UntypedResult",
+    "parse_json",
     "read_messages",
     "salvage_initialize_result",
 ]
