@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from cattrs import Converter
 from lsprotocol import types as lsp
@@ -72,14 +72,28 @@ class CompletionItems(Sequence[lsp.CompletionItem]):
             self.sort_texts = [item.sort_text or item.label for item in typed]
             """The server's order (sortText, else the label)."""
             return
-        kept = [item for item in raw if isinstance(item, dict) and isinstance(item.get("label"), str)]
+        # One pass, checks inline: a 500-item answer arrives on every keystroke for an incomplete list.
+        kept: list[dict[str, Any]] = []
+        labels: list[str] = []
+        filter_texts: list[str] = []
+        sort_texts: list[str] = []
+        for item in raw:
+            label = item.get("label") if isinstance(item, dict) else None
+            if not isinstance(label, str):
+                continue
+            kept.append(item)
+            labels.append(label)
+            text = item.get("filterText")
+            filter_texts.append(text if isinstance(text, str) and text else label)
+            text = item.get("sortText")
+            sort_texts.append(text if isinstance(text, str) and text else label)
         if len(kept) != len(raw):
             log.info("dropped %d completion items without a label", len(raw) - len(kept))
         self._raw = kept
         self._typed = [None] * len(kept)
-        self.labels = [item["label"] for item in kept]
-        self.filter_texts = [_text(item, "filterText") or item["label"] for item in kept]
-        self.sort_texts = [_text(item, "sortText") or item["label"] for item in kept]
+        self.labels = labels
+        self.filter_texts = filter_texts
+        self.sort_texts = sort_texts
 
     @classmethod
     def of(cls, items: Sequence[lsp.CompletionItem]) -> CompletionItems:
@@ -219,11 +233,6 @@ def _with_defaults(raw: dict[str, Any], defaults: dict[str, Any]) -> dict[str, A
     return merged
 
 
-def _text(item: dict[str, Any], key: str) -> str | None:
-    value = item.get(key)
-    return value if isinstance(value, str) else None
-
-
 @dataclass(frozen=True, slots=True)
 class CompletionAnswer:
     """A server's completion answer: its items, and whether it must be asked again as the user types."""
@@ -261,12 +270,14 @@ class CompletionAnswer:
         return cls(False, CompletionItems.of(list(result)))
 
 
-@dataclass(frozen=True, slots=True)
-class RankedItem:
-    """A completion item that matched the typed text (typed into lsprotocol only when ``item`` is read)."""
+class RankedItem(NamedTuple):
+    """A completion item that matched the typed text (typed into lsprotocol only when ``item`` is read).
+
+    A tuple, not a frozen dataclass: a hundred are made per keystroke, at a third of the cost.
+    """
 
     items: CompletionItems
-    index: int
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index, which nothing here uses
     """The item's position in the server's list."""
     typed: str
 
@@ -309,10 +320,17 @@ class CompletionFilter:
         found = process.extract(
             needle, self._folded, scorer=LCSseq.similarity, processor=None, score_cutoff=len(needle), limit=None
         )
-        keys = [
-            (self._tier(index, typed, needle), self._order[index], len(self._texts[index]), index)
-            for _, _, index in found
-        ]
+        texts, folded, order, tier = self._texts, self._folded, self._order, self._tier
+        keys = []
+        for _, _, index in found:  # the two common tiers inline: 500 calls a keystroke cost ~0.15 ms
+            text = texts[index]
+            if text.startswith(typed):
+                rank = 0
+            elif folded[index].startswith(needle):
+                rank = 1
+            else:
+                rank = tier(index, typed, needle)
+            keys.append((rank, order[index], len(text), index))
         keys.sort()
         return [RankedItem(items, key[-1], typed) for key in keys[:limit]]
 

@@ -80,6 +80,8 @@ def test_json_answer_types_each_item_as_lsprotocol_would(items: list[lsp.Complet
     assert answer.is_incomplete is incomplete
     assert list(answer.items) == list(converter.structure(wire, lsp.CompletionList).items)
     assert answer.items.labels == [item.label for item in items]
+    typed = CompletionItems(typed=items)  # read from the JSON without typing: the same texts as typed items give
+    assert (answer.items.filter_texts, answer.items.sort_texts) == (typed.filter_texts, typed.sort_texts)
     assert [answer.items.commit_characters(i) for i in range(len(items))] == [
         list(item.commit_characters) if item.commit_characters is not None else None for item in items
     ]
