@@ -139,7 +139,7 @@ class CompletionPopup(CursorPopup):
             elif self.selected >= self.top + VISIBLE_ROWS:
                 self.top = self.selected - VISIBLE_ROWS + 1
         # The rows only: the border's lines stay in Textual's line cache.
-        self.refresh(Region(0, 1, self._width + 2, self._height))
+        self.refresh(Region(0, 0, self._width, self._height))  # content coordinates: inside the border
 
     def hide(self) -> None:
         """Hide, documentation pane included: the next list shows without the previous list's documentation;

@@ -64,3 +64,23 @@ async def test_a_look_the_popup_does_not_draw_itself_goes_through_textual() -> N
         assert popup._edges() is None
         region = Region(0, 0, *popup.outer_size)
         assert [list(s) for s in popup.render_lines(region)] == [list(s) for s in Widget.render_lines(popup, region)]
+
+
+async def test_a_new_list_of_the_same_size_repaints_every_row_and_nothing_stale_stays() -> None:
+    from tests.symphony_tui.screen_image import TerminalImage
+
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        popup = app.query_one(CompletionPopup)
+        image = TerminalImage(app, 60, 20)
+        for step, word in enumerate(["alpha", "bravo", "charlie", "delta"]):
+            labels = [f"{word}_{index}" for index in range(12)]
+            popup.show(CompletionFilter(CompletionItems([{"label": label} for label in labels])).rank(""), step)
+            await pilot.pause()
+            if step == 0:  # the image starts blank: paint it all once
+                app.screen._compositor._dirty_regions.add(app.screen.region)
+                app.screen.refresh()
+                await pilot.pause()
+            assert image.cells == image.full_render(), f"{word}: a row on screen is stale"
+            rows = ["".join(char for char, _ in row) for row in image.cells]
+            assert f"{word}_0" in rows[1] and f"{word}_7" in rows[10]  # in sortText order: _0, _1, _10, _11, _2...
