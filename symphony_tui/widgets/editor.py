@@ -722,13 +722,14 @@ class Editor(
                 except IndexError:
                     row, section = -1, absolute_y
             cursor_shown = self._cursor_visible and self.cursor_blink and absolute_y == self._cursor_offset[1]
+            extras = self._extras_on_row(row) if frame.extras else ()
             cache_key = (
                 frame.cache_key,
                 scroll_x,
                 row,
                 (selection if selection.contains_line(row) else selection.end[0] == row),
                 (selection.end if cursor_shown else None),
-                self._extras_on_row(row) if frame.extras else (),
+                extras,
                 section,
             )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
@@ -736,6 +737,7 @@ class Editor(
         # The same row at another horizontal scroll is the same styled text, cropped elsewhere: keyed without
         # scroll_x (None) in the same cache, so every invalidation of painted rows drops it too.
         self._unscrolled_key = (cache_key[0], None, *cache_key[2:])
+        self._row_extras = cache_key[5] if self.fast_render else None
         line = self._render_line(y)
         self._line_cache[cache_key] = line
         return line

@@ -23,7 +23,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual._styles_cache import StylesCache
 from textual.expand_tabs import expand_tabs_inline, expand_text_tabs_from_widths
 from textual.strip import Strip
@@ -65,6 +65,13 @@ class RowFrame:
     line_number_start: int
     show_whitespace: bool
     extras: list[Selection]
+    gutter_style: Style
+    """The gutter's style on other rows than the cursor's (base included), and on the cursor's."""
+    cursor_gutter_style: Style
+    git_marks: bool
+    """Some source set gutter marks."""
+    lsp_signs: bool
+    """The language server's decorations may put a sign in the gutter (diagnostics or the lightbulb)."""
     cache_key: tuple[object, ...]
     """The frame's share of each row's cache key (size, theme, bracket, flags)."""
 
@@ -79,6 +86,8 @@ class OnePassRowMixin(TextArea):
     _combined_styles: dict[tuple[Style, ...], Style] = {}
     """A run's styles (base first) -> their combination; replaced by the instance's own dict on first use."""
     _frame: RowFrame | None = None
+    _row_extras: tuple[Selection, ...] | None = None
+    """Set by ``render_line`` for the row about to be rendered: its secondary selections (found for its key)."""
     """Set for the duration of one ``render_lines`` call (widget state cannot change inside it)."""
 
     def _row_frame(self) -> RowFrame:
@@ -106,6 +115,9 @@ class OnePassRowMixin(TextArea):
         soft_wrap = self.soft_wrap
         show_line_numbers = self.show_line_numbers
         extras: list[Selection] = getattr(self, "extra_selections", None) or []
+        gutter_style = theme.gutter_style if theme else None
+        cursor_gutter_style = theme.cursor_line_gutter_style if theme else None
+        decorations = getattr(self, "decorations", None)
         return RowFrame(
             theme=theme,
             base_style=base_style,
@@ -129,6 +141,11 @@ class OnePassRowMixin(TextArea):
             line_number_start=self.line_number_start,
             show_whitespace=getattr(self, "_show_whitespace", False),
             extras=extras,
+            gutter_style=base_style + gutter_style if gutter_style else base_style,
+            cursor_gutter_style=base_style + cursor_gutter_style if cursor_gutter_style else base_style,
+            git_marks=bool(getattr(self, "_decoration_gutter", None)),
+            lsp_signs=decorations is not None
+            and (bool(decorations.diagnostics) or decorations.lightbulb_line is not None),
             cache_key=(
                 self.size,
                 self.theme,
@@ -147,6 +164,7 @@ class OnePassRowMixin(TextArea):
             return super()._render_line(y)
         frame = self._row_frame()
         unscrolled_key, self._unscrolled_key = self._unscrolled_key, None
+        extras, self._row_extras = self._row_extras, None
         wrapped = self.wrapped_document
         y_offset = y + frame.scroll_y
         if y_offset >= wrapped.height:
@@ -168,7 +186,9 @@ class OnePassRowMixin(TextArea):
             styled, crop_left = built
             if unscrolled_key is not None:
                 cache[unscrolled_key] = styled
-        return self._compose_row(frame, styled, crop_left, line_index, section, raw, y)
+        if extras is None:
+            extras = self._extras_on_row(line_index) if frame.extras else ()  # type: ignore[attr-defined]
+        return self._compose_row(frame, styled, crop_left, line_index, section, raw, y, extras)
 
     def _styled_segments(
         self, frame: RowFrame, raw: str, line_index: int, section: int
@@ -228,6 +248,10 @@ class OnePassRowMixin(TextArea):
             spans = highlights[line_index]
             if spans:
                 to_char = None if raw.isascii() else _utf8_offsets(raw)
+                # ``clip`` and ``stylize`` inlined (the most spans of a row): a span that survives clipping
+                # starts inside the text, so ``stylize`` would append it unchanged.
+                length = len(line)
+                add_span = line._spans.append
                 for span_start, span_end, name in spans:
                     style = get_style(name)
                     if style is None:
@@ -235,9 +259,15 @@ class OnePassRowMixin(TextArea):
                     if to_char is not None:
                         span_start = to_char.get(span_start, 0)
                         span_end = to_char.get(span_end) if span_end is not None else None
-                    left, right = clip(span_start), clip(span_end)
+                    left = span_start - first
+                    left = 0 if left < 0 else (length if left > length else left)
+                    if span_end is None:
+                        right = length
+                    else:
+                        right = span_end - first
+                        right = 0 if right < 0 else (length if right > length else right)
                     if right > left:
-                        stylize(style, left, right)
+                        add_span(Span(left, right, style))
         self.decorate_line(line, line_index, clip)  # type: ignore[attr-defined]
         matching = frame.matching
         bracket_style = theme.bracket_matching_style if theme else None
@@ -268,6 +298,7 @@ class OnePassRowMixin(TextArea):
         section: int,
         raw: str,
         y: int,
+        extras: tuple[Selection, ...],
     ) -> Strip:
         """Crop the styled text to the view, pad it, lay the secondary cursors and whitespace markers over it and
         put the gutter (with its signs) before it: the row as the layered path paints it, built once."""
@@ -305,7 +336,6 @@ class OnePassRowMixin(TextArea):
             position = next_position
         if filled < text_width:
             append(Segment(" " * (text_width - filled), base + line_style if line_style else base))
-        extras = self._extras_on_row(line_index) if frame.extras else ()  # type: ignore[attr-defined]
         if extras and theme is not None:
             segments = _overlay_extras(segments, frame, extras, line_index, raw)
         if frame.show_whitespace and (" " in raw or "\t" in raw):
@@ -314,17 +344,14 @@ class OnePassRowMixin(TextArea):
         return Strip(segments, gutter_width + text_width)
 
     def _gutter(self, frame: RowFrame, line_index: int, section: int, cursor_line: bool) -> list[Segment]:
-        theme = frame.theme
-        base = frame.base_style
-        gutter_style = theme.cursor_line_gutter_style if cursor_line else theme.gutter_style
-        style = base + gutter_style if gutter_style else base
+        style = frame.cursor_gutter_style if cursor_line else frame.gutter_style
         width = frame.gutter_width
         number = str(line_index + frame.line_number_start) if section == 0 else ""
         text = f"{number:>{width - 2}}  "
         if section:
             return [Segment(text, style)]
-        git = self.gutter_mark_at(line_index) if getattr(self, "_decoration_gutter", None) else None  # type: ignore[attr-defined]
-        sign = self._lsp_sign(line_index)
+        git = self.gutter_mark_at(line_index) if frame.git_marks else None  # type: ignore[attr-defined]
+        sign = self._lsp_sign(line_index) if frame.lsp_signs else None
         if git is None and sign is None:
             return [Segment(text, style)]
         cells: list[tuple[str, Style]] = [(text, style)]
