@@ -13,6 +13,7 @@ inline suggestion, the empty selected line drawn as ``▌``) go through the laye
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -64,6 +65,8 @@ class RowFrame:
     show_line_numbers: bool
     line_number_start: int
     show_whitespace: bool
+    whitespace_marker: Style
+    """The style added to whitespace markers (the gutter's colour, else dim)."""
     extras: list[Selection]
     gutter_style: Style
     """The gutter's style on other rows than the cursor's (base included), and on the cursor's."""
@@ -140,6 +143,9 @@ class OnePassRowMixin(TextArea):
             show_line_numbers=show_line_numbers,
             line_number_start=self.line_number_start,
             show_whitespace=getattr(self, "_show_whitespace", False),
+            whitespace_marker=Style(color=gutter_style.color)
+            if gutter_style is not None and gutter_style.color is not None
+            else Style(dim=True),
             extras=extras,
             gutter_style=base_style + gutter_style if gutter_style else base_style,
             cursor_gutter_style=base_style + cursor_gutter_style if cursor_gutter_style else base_style,
@@ -339,8 +345,12 @@ class OnePassRowMixin(TextArea):
         if extras and theme is not None:
             segments = _overlay_extras(segments, frame, extras, line_index, raw)
         if frame.show_whitespace and (" " in raw or "\t" in raw):
-            strip = Strip(segments, gutter_width + text_width)
-            return self._mark_whitespace(strip, y)  # type: ignore[attr-defined,no-any-return]
+            if frame.soft_wrap or len(raw) > SHORT_LINE:
+                strip = Strip(segments, gutter_width + text_width)
+                return self._mark_whitespace(strip, y)  # type: ignore[attr-defined,no-any-return]
+            runs = _whitespace_runs(raw, frame.tab_width, gutter_width - frame.scroll_x, gutter_width)
+            if runs:
+                segments = _overlay_whitespace(segments, runs, frame.whitespace_marker)
         return Strip(segments, gutter_width + text_width)
 
     def _gutter(self, frame: RowFrame, line_index: int, section: int, cursor_line: bool) -> list[Segment]:
@@ -418,6 +428,78 @@ def render_spans(line: Text, base: Style, console: Console, cache: dict[tuple[St
 
 
 _offset_and_leaving = itemgetter(0, 1)
+
+
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _whitespace_runs(line: str, tab_width: int, offset: int, gutter: int) -> list[tuple[int, int, str]]:
+    """(first cell, end cell, glyphs) of the whitespace markers of an unwrapped single-cell ``line`` whose cell 0
+    is painted at ``offset`` (runs left of ``gutter`` cut off), as ``SmartTypingMixin._mark_whitespace`` places
+    them: ``·`` per space, ``→`` on a tab's first cell."""
+    from symphony_tui.widgets.editor_typing import WHITESPACE_GLYPHS
+
+    dot, arrow = WHITESPACE_GLYPHS[" "], WHITESPACE_GLYPHS["\t"]
+    runs: list[tuple[int, int, str]] = []
+    shift = offset  # the painted cell of character 0, moved right by every tab's extra cells
+    for match in _BLANKS.finditer(line):
+        start, end = match.span()
+        blanks = match.group()
+        if "\t" not in blanks:
+            runs.append((start + shift, end + shift, dot * (end - start)))
+            continue
+        for index in range(start, end):
+            cell = index + shift
+            if blanks[index - start] == " ":
+                if runs and runs[-1][1] == cell and runs[-1][2][-1] == dot:
+                    first, _, glyphs = runs[-1]
+                    runs[-1] = (first, cell + 1, glyphs + dot)
+                else:
+                    runs.append((cell, cell + 1, dot))
+            else:
+                width = tab_width - ((cell - offset) % tab_width) if tab_width else 1
+                runs.append((cell, cell + 1, arrow))
+                shift += width - 1
+    if runs and runs[0][0] < gutter:
+        runs = [
+            (max(first, gutter), end, glyphs[max(0, gutter - first) :]) for first, end, glyphs in runs if end > gutter
+        ]
+    return runs
+
+
+def _overlay_whitespace(segments: list[Segment], runs: list[tuple[int, int, str]], marker: Style) -> list[Segment]:
+    """``segments`` (single-cell text) with each run's cells replaced by its glyphs in their style + ``marker``."""
+    out: list[Segment] = []
+    append = out.append
+    position = 0
+    index = 0
+    count = len(runs)
+    for segment in segments:
+        text, style, control = segment
+        end = position + len(text)
+        while index < count and runs[index][1] <= position:
+            index += 1
+        if index == count or runs[index][0] >= end:
+            append(segment)
+            position = end
+            continue
+        marked = (style or Style()) + marker
+        cursor = position
+        run = index
+        while run < count and runs[run][0] < end:
+            first, last, glyphs = runs[run]
+            cut_first, cut_last = max(first, cursor), min(last, end)
+            if cut_first > cursor:
+                append(Segment(text[cursor - position : cut_first - position], style, control))
+            append(Segment(glyphs[cut_first - first : cut_last - first], marked, control))
+            cursor = cut_last
+            if last > end:
+                break
+            run += 1
+        if cursor < end:
+            append(Segment(text[cursor - position :], style, control))
+        position = end
+    return out
 
 
 def _splice(cells: list[tuple[str, Style]], at: int, symbol: str, style: Style) -> list[tuple[str, Style]]:
