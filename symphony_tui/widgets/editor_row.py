@@ -89,9 +89,9 @@ class OnePassRowMixin(TextArea):
     _combined_styles: dict[tuple[Style, ...], Style] = {}
     """A run's styles (base first) -> their combination; replaced by the instance's own dict on first use."""
     _frame: RowFrame | None = None
+    """Set for the duration of one ``render_lines`` call (widget state cannot change inside it)."""
     _row_extras: tuple[Selection, ...] | None = None
     """Set by ``render_line`` for the row about to be rendered: its secondary selections (found for its key)."""
-    """Set for the duration of one ``render_lines`` call (widget state cannot change inside it)."""
 
     def _row_frame(self) -> RowFrame:
         """The current frame: the one of the paint under way, else read afresh."""
