@@ -39,6 +39,7 @@ from symphony_tui.widgets.editor_lines import LineCommandsMixin
 from symphony_tui.widgets.editor_multicursor import MultiCursorMixin
 from symphony_tui.widgets.editor_render import WindowedRenderMixin
 from symphony_tui.widgets.editor_repaint import DirtyRowsMixin, merged_spans
+from symphony_tui.widgets.editor_row import EditorStylesCache, OnePassRowMixin
 from symphony_tui.widgets.editor_split import SplitPeersMixin
 from symphony_tui.widgets.editor_syntax import ParseJob, SyntaxTree
 from symphony_tui.widgets.editor_typing import SmartTypingMixin
@@ -91,6 +92,7 @@ class FileState:
 
 
 class Editor(
+    OnePassRowMixin,
     LanguageFeaturesMixin,
     EditorDecorationsMixin,
     SmartTypingMixin,
@@ -177,6 +179,7 @@ class Editor(
             show_line_numbers=True,
             id=id,
         )
+        self._styles_cache = EditorStylesCache()
         self.state = state
         """The file this editor is bound to and how to write it back."""
         # Build the document once, with its language, without running the language watcher (which would
@@ -647,7 +650,42 @@ class Editor(
         if theme is not None and self._css_applied_to is not theme:
             theme.apply_css(self)
             self._css_applied_to = theme
-        return Widget.render_lines(self, crop)
+        # Every row of this paint shares one reading of the widget's state (nothing can change it meanwhile).
+        self._frame = self._read_frame() if self.fast_render else None
+        try:
+            return Widget.render_lines(self, crop)
+        finally:
+            self._frame = None
+
+    def _layered_cache_key(self, y: int) -> tuple[object, ...]:
+        """The row cache key as the layered path builds it (``fast_render = False``)."""
+        scroll_x, scroll_y = self.scroll_offset
+        absolute_y = scroll_y + y
+        selection = self.selection
+        _, cursor_y = self._cursor_offset
+        row, section = absolute_y, 0
+        if self.soft_wrap:
+            try:
+                row, section = self.wrapped_document._offset_to_line_info[absolute_y]
+            except IndexError:
+                row, section = -1, absolute_y
+        return (
+            self.size,
+            scroll_x,
+            row,
+            (selection if selection.contains_line(row) else selection.end[0] == row),
+            (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
+            self.theme,
+            self._matching_bracket_location,
+            self.match_cursor_bracket,
+            self.soft_wrap,
+            self.show_line_numbers,
+            self.read_only,
+            self.show_cursor,
+            self.suggestion,
+            self._extras_on_row(row),
+            section,
+        )
 
     def notify_style_update(self) -> None:
         self._css_applied_to = None
@@ -668,40 +706,38 @@ class Editor(
                         content = content.stylize(ContentStyle.from_rich_style(cursor_style), 0, 1)
                 return Strip(content.render_segments(self.visual_style), content.cell_length)
 
-        scroll_x, scroll_y = self.scroll_offset
-        absolute_y = scroll_y + y
-        selection = self.selection
-        _, cursor_y = self._cursor_offset
-        # Painted rows are keyed by document row (and wrapped section), not by screen row: a wrapped line that
-        # takes one more row moves the rows below on screen without changing them.
-        row, section = absolute_y, 0
-        if self.soft_wrap:
-            try:
-                row, section = self.wrapped_document._offset_to_line_info[absolute_y]
-            except IndexError:
-                row, section = -1, absolute_y
-        cache_key = (
-            self.size,
-            scroll_x,
-            row,
-            (selection if selection.contains_line(row) else selection.end[0] == row),
-            (selection.end if (self._cursor_visible and self.cursor_blink and absolute_y == cursor_y) else None),
-            self.theme,
-            self._matching_bracket_location,
-            self.match_cursor_bracket,
-            self.soft_wrap,
-            self.show_line_numbers,
-            self.read_only,
-            self.show_cursor,
-            self.suggestion,
-            self._extras_on_row(row),
-            section,
-        )
+        if not self.fast_render:
+            cache_key = self._layered_cache_key(y)
+        else:
+            frame = self._row_frame()
+            scroll_x = frame.scroll_x
+            absolute_y = frame.scroll_y + y
+            selection = frame.selection
+            # Painted rows are keyed by document row (and wrapped section), not by screen row: a wrapped line that
+            # takes one more row moves the rows below on screen without changing them.
+            row, section = absolute_y, 0
+            if frame.soft_wrap:
+                try:
+                    row, section = self.wrapped_document._offset_to_line_info[absolute_y]
+                except IndexError:
+                    row, section = -1, absolute_y
+            cursor_shown = self._cursor_visible and self.cursor_blink and absolute_y == self._cursor_offset[1]
+            extras = self._extras_on_row(row) if frame.extras else ()
+            cache_key = (
+                frame.cache_key,
+                scroll_x,
+                row,
+                (selection if selection.contains_line(row) else selection.end[0] == row),
+                (selection.end if cursor_shown else None),
+                extras,
+                section,
+            )
         if (cached_line := self._line_cache.get(cache_key)) is not None:
             return cached_line
         # The same row at another horizontal scroll is the same styled text, cropped elsewhere: keyed without
         # scroll_x (None) in the same cache, so every invalidation of painted rows drops it too.
         self._unscrolled_key = (cache_key[0], None, *cache_key[2:])
+        self._row_extras = cache_key[5] if self.fast_render else None
         line = self._render_line(y)
         self._line_cache[cache_key] = line
         return line

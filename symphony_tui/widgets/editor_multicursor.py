@@ -44,7 +44,8 @@ class MultiCursorMixin(TextArea):
             return strip
         row = self.scroll_offset[1] + y
         line = self.document[row]
-        offset = self.gutter_width - self.scroll_offset[0]
+        gutter = self.gutter_width
+        offset = gutter - self.scroll_offset[0]
 
         def cell(column: int) -> int:
             return offset + len(expand_tabs_inline(line[:column], self.indent_width))
@@ -54,10 +55,12 @@ class MultiCursorMixin(TextArea):
             if top != bottom and theme.selection_style is not None:
                 first = cell(top[1]) if top[0] == row else offset
                 last = cell(bottom[1]) if bottom[0] == row else cell(len(line)) + 1
-                strip = _restyle(strip, first, last, theme.selection_style)
+                # Scrolled sideways, the part left of the view stays out of the gutter.
+                strip = _restyle(strip, max(first, gutter), last, theme.selection_style)
             if extra.end[0] == row and theme.cursor_style is not None:
                 at = cell(extra.end[1])
-                strip = _restyle(strip, at, at + 1, theme.cursor_style)
+                if at >= gutter:  # else scrolled out of view on the left, not drawn over the gutter
+                    strip = _restyle(strip, at, at + 1, theme.cursor_style)
         return strip
 
     # ----------------------------------------------------------------- multiple cursors

@@ -132,7 +132,8 @@ class SmartTypingMixin(TextArea):
                 cell += 1 if char.isascii() else _cell_width(char)
         if not glyphs:
             return strip
-        offset = self.gutter_width - (0 if self.soft_wrap else scroll_x)
+        gutter = self.gutter_width
+        offset = gutter - (0 if self.soft_wrap else scroll_x)
         theme = self._theme
         colour = theme.gutter_style.color if theme is not None and theme.gutter_style is not None else None
         marker = Style(color=colour) if colour is not None else Style(dim=True)
@@ -146,7 +147,8 @@ class SmartTypingMixin(TextArea):
             run: list[str] = []
             run_marked = False
             for char in text:
-                glyph = glyphs.get(position - offset) if char == " " else None
+                # Scrolled sideways, the gutter's own spaces are not the line's.
+                glyph = glyphs.get(position - offset) if char == " " and position >= gutter else None
                 marked = glyph is not None
                 if run and marked != run_marked:
                     segments.append(Segment("".join(run), (style or Style()) + marker if run_marked else style))
