@@ -143,8 +143,9 @@ def _merged_top_level(
     """
     runs: dict[Widget, list[tuple[Widget, MapGeometry]]] = {}
     rest: list[tuple[Widget, MapGeometry]] = []
+    child_of = _ChildOf(screen)
     for widget, geometry in old_map.items():
-        top = _child_of(widget, screen)
+        top = child_of(widget)
         if top is None:
             rest.append((widget, geometry))
         else:
@@ -184,15 +185,32 @@ def _renumbered(run: list[tuple[Widget, MapGeometry]], first: int) -> list[tuple
     ]
 
 
-def _child_of(widget: Widget, screen: Screen) -> Widget | None:
-    """The child of ``screen`` that holds ``widget`` (None for the screen and its own scrollbars)."""
-    node: Widget | None = widget
-    while node is not None:
-        parent = node._parent
-        if parent is screen:
-            return node if node in screen._nodes else None
-        node = parent if isinstance(parent, Widget) else None
-    return None
+class _ChildOf:
+    """The child of ``screen`` that holds a widget (None for the screen and its own scrollbars), remembered
+    along the way: a whole map is asked about, and siblings share every ancestor above them."""
+
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen
+        self.known: dict[object, Widget | None] = {}
+
+    def __call__(self, widget: Widget) -> Widget | None:
+        known, screen = self.known, self.screen
+        path: list[object] = []
+        node: object = widget
+        while node not in known:
+            parent = getattr(node, "_parent", None)
+            if parent is screen:
+                known[node] = node if node in screen._nodes else None  # type: ignore[assignment]
+                break
+            if not isinstance(parent, Widget):
+                known[node] = None
+                break
+            path.append(node)
+            node = parent
+        top = known[node]
+        for visited in path:
+            known[visited] = top
+        return top
 
 
 def _same_but_order(before: MapGeometry, after: MapGeometry) -> bool:
@@ -210,7 +228,11 @@ def _apply(
 ) -> None:
     """Install ``new_map`` and do what Textual does after a layout: repaint what moved, size and event widgets."""
     layout = screen._compositor
-    old_subtree = {widget for widget in layout.widgets if inside(widget, root)}
+    if root._parent is screen:  # an overlay: one walk per family of widgets, not one per widget
+        child_of = _ChildOf(screen)
+        old_subtree = {widget for widget in layout.widgets if child_of(widget) is root}
+    else:
+        old_subtree = {widget for widget in layout.widgets if inside(widget, root)}
     layout._full_map = new_map
     layout.widgets = (layout.widgets - old_subtree) | new_subtree
     layout._cuts = None
