@@ -58,6 +58,7 @@ KIND_ICONS = {
 
 
 DOCS_WIDTH = 50
+DOCS_MAX_HEIGHT = 16
 
 
 class CompletionDocs(Static, can_focus=False):
@@ -70,7 +71,6 @@ class CompletionDocs(Static, can_focus=False):
         constrain: inside inside;
         width: 50;
         height: auto;
-        max-height: 16;
         padding: 0 1;
         background: $surface;
         border: round $primary 40%;
@@ -81,17 +81,22 @@ class CompletionDocs(Static, can_focus=False):
         super().__init__("", id="completion-docs")
         self.display = False
         self._placed: tuple[int, int] | None = None
+        self._heights: tuple[int, int] | None = None
 
-    def place_beside(self, popup: Region, screen_width: int) -> None:
-        """Stand to the right of the list (left when the screen has no room there), at least as tall as it and
-        taller when the text needs it."""
-        x = popup.right if popup.right + DOCS_WIDTH <= screen_width else max(0, popup.x - DOCS_WIDTH)
+    def place_beside(self, popup: Region, screen: Region, above: bool) -> None:
+        """Stand to the right of the list (left when the screen has no room there). Below the cursor it is at
+        least as tall as the list and grows down when the text needs it, never past the screen's last row but
+        one (the status bar); flipped above the cursor, it matches the list (growing would cover the line)."""
+        x = popup.right if popup.right + DOCS_WIDTH <= screen.right else max(0, popup.x - DOCS_WIDTH)
         placed = (x, popup.y)
         if placed != self._placed:
             self._placed = placed
             self.styles.offset = placed
-        if self.styles.min_height is None or self.styles.min_height.value != popup.height:
+        tallest = popup.height if above else max(popup.height, min(DOCS_MAX_HEIGHT, screen.bottom - 1 - popup.y))
+        if (self._heights or (0, 0)) != (popup.height, tallest):
+            self._heights = (popup.height, tallest)
             self.styles.min_height = popup.height
+            self.styles.max_height = tallest
 
 
 class CompletionPopup(CursorPopup):
@@ -152,7 +157,8 @@ class CompletionPopup(CursorPopup):
         """Fill the documentation pane beside the list (hidden when there is nothing to say)."""
         docs = self.docs
         if self.is_attached and docs.is_attached:
-            docs.place_beside(self.region, self.screen.size.width)
+            region = self.region
+            docs.place_beside(region, self.screen.region, above=self._placed is not None and region.y < self._placed[1])
         if (detail, documentation, markdown) == self._docs_shown:
             return  # unchanged: nothing to repaint
         self._docs_shown = (detail, documentation, markdown)

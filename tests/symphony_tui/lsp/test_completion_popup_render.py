@@ -84,3 +84,20 @@ async def test_a_new_list_of_the_same_size_repaints_every_row_and_nothing_stale_
             assert image.cells == image.full_render(), f"{word}: a row on screen is stale"
             rows = ["".join(char for char, _ in row) for row in image.cells]
             assert f"{word}_0" in rows[1] and f"{word}_7" in rows[10]  # in sortText order: _0, _1, _10, _11, _2...
+
+
+async def test_the_documentation_pane_stands_beside_the_list_and_grows_only_away_from_the_cursor() -> None:
+    from symphony_tui.lsp.completion_popup import DOCS_MAX_HEIGHT, DOCS_WIDTH
+
+    app = Host()
+    async with app.run_test(size=(100, 30)):
+        docs = app.query_one(CompletionPopup).docs
+        screen = Region(0, 0, 100, 30)
+        docs.place_beside(Region(10, 5, 18, 12), screen, above=False)  # below the cursor, room on the right
+        assert docs.styles.offset.x.value == 28 and docs.styles.offset.y.value == 5
+        assert (docs.styles.min_height.value, docs.styles.max_height.value) == (12, DOCS_MAX_HEIGHT)  # type: ignore[union-attr]
+        docs.place_beside(Region(10, 20, 18, 6), screen, above=False)  # near the bottom: stops above the status bar
+        assert docs.styles.max_height.value == 30 - 1 - 20  # type: ignore[union-attr]
+        docs.place_beside(Region(70, 8, 18, 12), screen, above=True)  # no room on the right; flipped above
+        assert docs.styles.offset.x.value == 70 - DOCS_WIDTH
+        assert (docs.styles.min_height.value, docs.styles.max_height.value) == (12, 12)  # type: ignore[union-attr]
