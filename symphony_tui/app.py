@@ -143,6 +143,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         self._file_index: list[str] | None = None
         self._config_stop = asyncio.Event()
         self._ui_ready = False
+        self._early_input: list[events.Key | events.Paste] | None = []
+        """Keys and pastes that arrived while the workbench was still opening (None once it is open)."""
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
         self._idle_gc = IdleCollector()
         self.session = SessionKeeper(self)
@@ -195,6 +197,15 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         yield StatusBar(id="status")
 
     async def on_mount(self) -> None:
+        try:
+            await self._open_workbench()
+        finally:
+            # After the focus changes queued while opening (focus() and the session's tab are applied by
+            # callbacks), so the editor receives what was typed meanwhile; also when opening failed, or typing
+            # would stay swallowed.
+            self.call_after_refresh(self._release_early_input)
+
+    async def _open_workbench(self) -> None:
         self._ui_ready = True
         self._idle_gc.start(self)
         for path in self._open_paths:
@@ -387,7 +398,22 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
             self._idle_gc.input_seen()
+        if self._early_input is not None and isinstance(event, (events.Key, events.Paste)):
+            # Typed while the files named on the command line were opening: before any editor had focus the
+            # screen dropped them (vim and helix keep them). They are handed on once the workbench is open.
+            self._early_input.append(event)
+            event.stop()
+            return
         await super().on_event(event)
+
+    def _release_early_input(self) -> None:
+        """Deliver what was typed during start-up, in order, to whatever has focus now."""
+        early, self._early_input = self._early_input or [], None
+        for event in early:
+            if isinstance(event, events.Key):
+                self.post_message(events.Key(event.key, event.character))
+            else:
+                self.post_message(events.Paste(event.text))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog or picker owns the keyboard: ctrl+s under "changed on disk" stacked a save dialog on it, and

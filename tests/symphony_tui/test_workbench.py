@@ -444,3 +444,26 @@ async def test_the_palette_writes_keys_as_users_do_not_as_textual_names_them(wor
         assert hints["Edit: Quick Fix / Code Actions"] == "ctrl+. alt+enter"
         assert hints["Edit: Trigger Suggest"] == "ctrl+space alt+/"
         assert not [hint for hint in hints.values() if "full_stop" in hint or "grave_accent" in hint]
+
+
+class _TypedEarly(SymphonyApp):
+    """Keys that arrive while the command line's files are still opening (a user who types at once)."""
+
+    async def open_file(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from textual import events
+
+        for char in "abc":
+            self.post_message(events.Key(char, char))
+        self.post_message(events.Paste("de"))
+        return await super().open_file(*args, **kwargs)
+
+
+async def test_keys_typed_while_the_workbench_opens_reach_the_editor_in_order(workspace: Path) -> None:
+    app = _TypedEarly(workspace, open_paths=[workspace / "README.md"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.active_editor is not None and app.active_editor.has_focus)
+        editor = app.active_editor
+        assert editor is not None
+        await wait_until(pilot, lambda: editor.document[0].startswith("abcde"))
+        await pilot.press("f")  # and typing afterwards goes on after them
+        await wait_until(pilot, lambda: editor.document[0].startswith("abcdef"))
