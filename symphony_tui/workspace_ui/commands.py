@@ -102,11 +102,25 @@ def register_workspace_commands(app: SymphonyApp) -> None:
             return False
         if confirm:
             kind = "folder and its contents" if entry.is_dir else "file"
+            unsaved = [
+                editor.state.path
+                for editor in app.editors
+                if editor.dirty and editor.state.path is not None and editor.state.path.is_relative_to(entry.path)
+            ]
+            warning = ""
+            if unsaved:
+                names = ", ".join(rel(path) for path in sorted(set(unsaved))[:3]) + (
+                    " and more" if len(unsaved) > 3 else ""
+                )
+                warning = (
+                    f"\n\n{names} {'has' if len(unsaved) == 1 else 'have'} unsaved changes: they stay in the "
+                    "editor, and saving writes the file again."
+                )
             choice = await app.push_screen_wait(
                 ChoiceDialog(
                     f"Move {rel(entry.path)} to the trash?",
                     f"The {kind} can be restored with Undo File Operation (ctrl+z or u in the explorer) "
-                    "or from the trash.",
+                    f"or from the trash.{warning}",
                     [Choice("delete", "Move to Trash", "t", "error"), Choice("cancel", "Cancel", "c")],
                 )
             )

@@ -307,3 +307,33 @@ async def test_rename_selects_the_name_without_its_extension_so_typing_keeps_it(
         await pilot.press(*"todo", "enter")
         await wait_until(pilot, lambda: (workspace / "todo.txt").exists())
         assert not (workspace / "notes.txt").exists()
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="freedesktop trash only")
+async def test_deleting_a_file_with_unsaved_changes_says_so_and_keeps_the_text(
+    tmp_path: Path, trash_home: Path
+) -> None:
+    workspace = make_demo_workspace(tmp_path)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        editor = await app.open_file(workspace / "notes.txt")
+        await settle(pilot)
+        editor.focus()
+        await pilot.press(*"kept", "space")
+        await wait_until(pilot, lambda: editor.dirty)
+        explorer = app.query_one(Explorer)
+        explorer.reveal(workspace / "notes.txt")
+        explorer.focus()
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        body = " ".join(str(static.content) for static in app.screen.query(".dialog-body"))
+        assert "notes.txt has unsaved changes" in body
+        await pilot.press("t")
+        await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
+        await settle(pilot)
+        assert editor.is_attached and editor.text.startswith("kept ")  # the user's text is still there
+        editor.focus()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: (workspace / "notes.txt").exists())
+        assert (workspace / "notes.txt").read_text().startswith("kept plain text notes")
