@@ -415,6 +415,25 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             else:
                 self.post_message(events.Paste(event.text))
 
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        if priority and not self._keymap and not self.priority_bound(key):
+            # Textual builds the whole binding chain (copying and filtering every map up from the focused
+            # widget, ~0.2 ms) for every key, typed letters included, to find the priority bindings.
+            return False
+        return await super()._check_bindings(key, priority)
+
+    def priority_bound(self, key: str) -> bool:
+        """Whether any node from the focused widget up binds ``key`` with priority (what Textual's chain keeps is a
+        subset of these maps: it only removes keys a widget consumes)."""
+        screen = self.screen
+        focused = screen.focused
+        nodes = focused.ancestors_with_self if focused is not None and not focused.loading else (screen, self)
+        for node in nodes:
+            for binding in node._bindings.key_to_bindings.get(key, ()):
+                if binding.priority:
+                    return True
+        return False
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog or picker owns the keyboard: ctrl+s under "changed on disk" stacked a save dialog on it, and
         # alt+left/right switched tabs behind it.

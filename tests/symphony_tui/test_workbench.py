@@ -467,3 +467,35 @@ async def test_keys_typed_while_the_workbench_opens_reach_the_editor_in_order(wo
         await wait_until(pilot, lambda: editor.document[0].startswith("abcde"))
         await pilot.press("f")  # and typing afterwards goes on after them
         await wait_until(pilot, lambda: editor.document[0].startswith("abcdef"))
+
+
+async def test_the_priority_key_shortcut_agrees_with_textuals_binding_chain(workspace: Path) -> None:
+    """Keys with no priority binding skip Textual's chain: that must never skip a key the chain would run."""
+    app = make_app(workspace, "README.md")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = {binding.key for binding in app.keybindings} | {"a", "s", "space", "enter", "tab", "escape", "up"}
+        keys |= {key for node in app.screen.walk_children() for key in node._bindings.key_to_bindings}  # type: ignore[attr-defined]
+
+        def check() -> int:
+            checked = 0
+            for key in keys:
+                chained = any(
+                    binding.priority
+                    for _, bindings in app.screen._binding_chain
+                    for binding in bindings.key_to_bindings.get(key, ())
+                )
+                assert app.priority_bound(key) or not chained, f"{key} is bound with priority but was skipped"
+                checked += chained
+            return checked
+
+        focus_states = 0
+        for focus in ("editor", "explorer", "palette"):
+            if focus == "explorer":
+                app.query_one(Explorer).focus()
+            elif focus == "palette":
+                await app.run_command("workbench.commandPalette")
+            await pilot.pause()
+            assert check() > 0  # the app's own chords are found
+            focus_states += 1
+        assert focus_states == 3
