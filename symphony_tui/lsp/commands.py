@@ -100,10 +100,14 @@ def register_lsp_commands(app: SymphonyApp) -> None:
 
     async def go_to(kind: str) -> None:
         async def run(editor: Editor, server: LanguageServerClient, _: object) -> None:
+            what = kind.replace("_", " ")
+            if not server.supports(f"{kind}_provider"):  # "nothing found" would send the user looking for it
+                app.notify(f"{server.name} does not offer go to {what}.", title="Go to", severity="warning")
+                return
             locations = await getattr(server, kind)(service.document(editor).uri, cursor(editor))  # type: ignore[union-attr]
             rows = rows_for(server, locations)
             if not rows:
-                app.notify(f"No {kind.replace('_', ' ')} found.", title="Go to", severity="warning")
+                app.notify(f"No {what} found.", title="Go to", severity="warning")
                 return
             if len(rows) == 1:
                 await service.reveal(rows[0].path, rows[0].line, rows[0].column)
