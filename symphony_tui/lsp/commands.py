@@ -253,7 +253,10 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             )
         )
         if choice is not None:
-            await app.open_file(Path(choice.item.value))
+            log = await app.open_file(Path(choice.item.value))
+            if log is not None:  # the log grows across runs: show its newest lines, as an output panel does
+                log.move_cursor((log.document.line_count - 1, 0))
+                log.call_after_refresh(log.scroll_cursor_visible)
 
     async def restart_servers() -> None:
         manager = service.manager

@@ -38,3 +38,24 @@ async def test_go_to_implementation_says_jedi_does_not_offer_it(workspace: Path)
         await wait_until(pilot, lambda: len(_messages(app, "Go to")) == 2)
         assert _messages(app, "Go to")[1] == "No definition found."
         await _settle(pilot)
+
+
+async def test_the_server_log_opens_at_its_newest_lines(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "main.py")
+        server = app.lsp.running_server(app.lsp.document(editor))  # type: ignore[arg-type]
+        assert server is not None
+        # Earlier runs appended to the same log: the user wants this run's lines, at the end.
+        older = "".join(f"[older run] line {n}\n" for n in range(200))
+        server.log_path.write_text(older + server.log_path.read_text(encoding="utf-8"), encoding="utf-8")
+        await app.run_command("lsp.showLog")
+        await wait_until(pilot, lambda: app.active_editor is not None and app.active_editor is not editor)
+        log = app.active_editor
+        assert log is not None and log.state.path == server.log_path
+        last = log.document.line_count - 1
+        await wait_until(pilot, lambda: log.cursor_location[0] >= last - 1)
+        await _settle(pilot)
+        assert (
+            log.scroll_offset.y <= log.cursor_location[0] < log.scroll_offset.y + log.scrollable_content_region.height
+        )
