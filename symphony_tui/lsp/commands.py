@@ -181,12 +181,12 @@ def register_lsp_commands(app: SymphonyApp) -> None:
                 edits = await server.range_formatting(
                     document.uri, span, tab_size=s.tab_size, insert_spaces=s.insert_spaces
                 )
-                capability = "document_range_formatting_provider"
+                capability, what = "document_range_formatting_provider", "selections"
             else:
                 edits = await server.formatting(document.uri, tab_size=s.tab_size, insert_spaces=s.insert_spaces)
-                capability = "document_formatting_provider"
+                capability, what = "document_formatting_provider", "documents"
             if not server.supports(capability):
-                app.notify(f"{server.name} does not format documents.", title="Format", severity="warning")
+                app.notify(f"{server.name} does not format {what}.", title="Format", severity="warning")
                 return
             if document.version != before or document.pending:
                 return

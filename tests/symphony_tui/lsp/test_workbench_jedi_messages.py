@@ -59,3 +59,18 @@ async def test_the_server_log_opens_at_its_newest_lines(workspace: Path) -> None
         assert (
             log.scroll_offset.y <= log.cursor_location[0] < log.scroll_offset.y + log.scrollable_content_region.height
         )
+
+
+async def test_formatting_with_jedi_says_it_does_not_format_and_leaves_the_text(workspace: Path) -> None:
+    app = SymphonyApp(workspace, watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_and_wait(pilot, app, workspace / "main.py")
+        before = editor.text
+        await pilot.press("ctrl+shift+i")
+        await wait_until(pilot, lambda: _messages(app, "Format"))
+        assert _messages(app, "Format") == ["jedi-language-server does not format documents."]
+        editor.selection = ((2, 0), (3, 0))  # type: ignore[assignment]
+        await app.run_command("editor.formatSelection")
+        await wait_until(pilot, lambda: len(_messages(app, "Format")) == 2)
+        assert _messages(app, "Format")[1] == "jedi-language-server does not format selections."
+        assert editor.text == before
