@@ -83,7 +83,10 @@ class LspSettings(_Section):
         for name, spec in value.items():
             default = DEFAULT_SERVERS.get(name)
             if default is not None and isinstance(spec, dict):
-                spec = {**default.model_dump(exclude_unset=False), **spec}
+                base = default.model_dump()
+                if spec.get("command", base["command"]) != base["command"]:
+                    base["install_hint"] = ""  # the default's hint installs the default's program
+                spec = {**base, **spec}
             merged[name] = spec
         return merged
 

@@ -102,6 +102,14 @@ def test_a_default_server_is_disabled_or_changed_by_naming_only_what_changes(tmp
     assert choice is not None and choice.name == "pylsp"
 
 
+def test_changing_a_default_servers_program_drops_the_defaults_install_hint() -> None:
+    settings = LspSettings.model_validate({"servers": {"jedi-language-server": {"command": ["my-jedi"]}}})
+    spec = settings.resolved_servers()["jedi-language-server"]
+    assert spec.languages == ["python"] and spec.install_hint == ""
+    kept = LspSettings.model_validate({"servers": {"jedi-language-server": {"env": {"A": "1"}}}})
+    assert kept.resolved_servers()["jedi-language-server"].install_hint == "pip install jedi-language-server"
+
+
 def test_a_new_server_still_needs_its_command() -> None:
     with pytest.raises(ValidationError, match="command"):
         LspSettings.model_validate({"servers": {"mine": {"languages": ["python"]}}})
