@@ -429,8 +429,14 @@ class LanguageServerClient(FeatureRequests):
     def _register_handlers(self, client: LanguageClient) -> None:
         def _diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
             mirror = self.documents.get(params.uri)
-            if params.version is not None and mirror is not None and params.version < mirror.version:
-                return  # about text the user has since changed; fresher diagnostics follow
+            if params.version is not None:
+                if mirror is None:
+                    # About the text of a document closed since (the publish crossed our didClose): no text
+                    # of that version exists any more. Unversioned publishes about files that are not open
+                    # are the server's word on the file on disk (project-wide diagnostics) and are kept.
+                    return
+                if params.version < mirror.version:
+                    return  # about text the user has since changed; fresher diagnostics follow
             self._diagnostics.publish(self.name, params.uri, tuple(params.diagnostics))
 
         def _log_message(params: lsp.LogMessageParams) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Section(BaseModel):
@@ -71,6 +71,24 @@ class LspSettings(_Section):
         60.0, gt=0, le=86400, description="A server that ran this many seconds counts as healthy again."
     )
     format_on_save: bool = Field(False, description="Format documents with their language server before saving.")
+
+    @field_validator("servers", mode="before")
+    @classmethod
+    def _over_defaults(cls, value: Any) -> Any:
+        """An entry named like a default changes only the keys it gives (``enabled = false`` alone disables
+        jedi-language-server); an entry of a new name must be complete."""
+        if not isinstance(value, dict):
+            return value
+        merged: dict[str, Any] = {}
+        for name, spec in value.items():
+            default = DEFAULT_SERVERS.get(name)
+            if default is not None and isinstance(spec, dict):
+                base = default.model_dump()
+                if spec.get("command", base["command"]) != base["command"]:
+                    base["install_hint"] = ""  # the default's hint installs the default's program
+                spec = {**base, **spec}
+            merged[name] = spec
+        return merged
 
     def resolved_servers(self) -> dict[str, ServerSpec]:
         """The user's servers first (they win for their languages), then the built-in defaults they left alone."""

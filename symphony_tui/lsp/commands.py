@@ -100,10 +100,14 @@ def register_lsp_commands(app: SymphonyApp) -> None:
 
     async def go_to(kind: str) -> None:
         async def run(editor: Editor, server: LanguageServerClient, _: object) -> None:
+            what = kind.replace("_", " ")
+            if not server.supports(f"{kind}_provider"):  # "nothing found" would send the user looking for it
+                app.notify(f"{server.name} does not offer go to {what}.", title="Go to", severity="warning")
+                return
             locations = await getattr(server, kind)(service.document(editor).uri, cursor(editor))  # type: ignore[union-attr]
             rows = rows_for(server, locations)
             if not rows:
-                app.notify(f"No {kind.replace('_', ' ')} found.", title="Go to", severity="warning")
+                app.notify(f"No {what} found.", title="Go to", severity="warning")
                 return
             if len(rows) == 1:
                 await service.reveal(rows[0].path, rows[0].line, rows[0].column)
@@ -177,12 +181,12 @@ def register_lsp_commands(app: SymphonyApp) -> None:
                 edits = await server.range_formatting(
                     document.uri, span, tab_size=s.tab_size, insert_spaces=s.insert_spaces
                 )
-                capability = "document_range_formatting_provider"
+                capability, what = "document_range_formatting_provider", "selections"
             else:
                 edits = await server.formatting(document.uri, tab_size=s.tab_size, insert_spaces=s.insert_spaces)
-                capability = "document_formatting_provider"
+                capability, what = "document_formatting_provider", "documents"
             if not server.supports(capability):
-                app.notify(f"{server.name} does not format documents.", title="Format", severity="warning")
+                app.notify(f"{server.name} does not format {what}.", title="Format", severity="warning")
                 return
             if document.version != before or document.pending:
                 return
@@ -249,7 +253,10 @@ def register_lsp_commands(app: SymphonyApp) -> None:
             )
         )
         if choice is not None:
-            await app.open_file(Path(choice.item.value))
+            log = await app.open_file(Path(choice.item.value))
+            if log is not None:  # the log grows across runs: show its newest lines, as an output panel does
+                log.move_cursor((log.document.line_count - 1, 0))
+                log.call_after_refresh(log.scroll_cursor_visible)
 
     async def restart_servers() -> None:
         manager = service.manager

@@ -47,11 +47,19 @@ class LanguageFeaturesMixin(LspDecorationsMixin):
             self._hover_timer = None
         self._hover_at = None
 
+    def _watch_scroll_x(self) -> None:
+        super()._watch_scroll_x()
+        service = getattr(self.app, "lsp", None)
+        if service is not None:
+            service.mouse_left()  # the hover would float over other text than it describes
+
     def _watch_scroll_y(self) -> None:
         super()._watch_scroll_y()
         service = getattr(self.app, "lsp", None)
-        if service is not None and self.decorations.semantic:
-            service.scrolled(self)
+        if service is not None:
+            service.mouse_left()  # the hover would float over other text than it describes
+            if self.decorations.semantic:
+                service.scrolled(self)
 
     def _on_mount(self, event: events.Mount) -> None:
         # A modal screen (palette, quick open, dialogs) does not blur the editor, yet covers it.

@@ -45,9 +45,20 @@ class HoverPopup(CursorPopup):
     }
     """
 
-    def __init__(self, body: RenderableType, *, id: str = "hover-popup") -> None:
+    def __init__(
+        self,
+        body: RenderableType,
+        *,
+        id: str = "hover-popup",
+        editor: Editor | None = None,
+        at: tuple[int, int] = (0, 0),
+    ) -> None:
         super().__init__(id=id)
         self._body = body
+        self.editor = editor
+        """The editor whose text the hover describes."""
+        self.at = at
+        """The document location it describes."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(self._body, id="hover-body")
@@ -131,8 +142,12 @@ async def show_hover(
         if not parts and explicit:
             app.notify("Nothing to show here.", title="Hover", timeout=2)
         return None
+    shown = service.hover
+    service.hover = None
+    if shown is not None and shown.is_attached:
+        await shown.remove()  # before the new one mounts: both use the id "hover-popup"
     service.close_popups()
-    popup = HoverPopup(Group(*parts))
+    popup = HoverPopup(Group(*parts), editor=editor, at=location)
     await mount_popup(editor, popup)
     popup.anchor(editor, location)
     service.hover = popup

@@ -148,7 +148,8 @@ class ProblemsPanel(LocationList):
         rows = [
             LocationRow(p.path, p.line, p.column, p.message, p.severity, p.source)
             for p in sorted(
-                (p for p in problems if isinstance(p, ProblemRow)), key=lambda p: (str(p.path), p.line, p.column)
+                (p for p in problems if isinstance(p, ProblemRow)),
+                key=lambda p: (str(p.path), p.severity, p.line, p.column),
             )
         ]
         counts = {severity: sum(1 for r in rows if r.severity == severity) for severity in (1, 2)}

@@ -539,7 +539,13 @@ class LspService:
 
     def cursor_moved(self, editor: Editor) -> None:
         """The cursor moved: after a short rest, highlight the symbol's other occurrences and look for code
-        actions on the line (the lightbulb)."""
+        actions on the line (the lightbulb). A hover closes once the cursor leaves the place it describes (a
+        click elsewhere; the cursor move that came before asking for it is no reason)."""
+        from symphony_tui.lsp.hover import HoverPopup
+
+        hover = self.hover
+        if isinstance(hover, HoverPopup) and (hover.editor is not editor or editor.cursor_location != hover.at):
+            self.mouse_left()
         document = self.document(editor)
         if document is None or not document.opened:
             return

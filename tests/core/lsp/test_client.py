@@ -206,6 +206,19 @@ async def test_closing_a_document_clears_its_diagnostics(harness: Harness, uri: 
     assert harness.diagnostics.for_uri(uri) == ()
 
 
+async def test_diagnostics_arriving_after_the_document_closed_are_dropped(harness: Harness, uri: str) -> None:
+    # open and close do not yield to the loop: the server's publish for version 1 arrives after the didClose, and
+    # this server (like an open-only one racing its own debounce timer) never clears them itself.
+    await harness.client.open(uri, "text", 1, "one\n")
+    await harness.client.close(uri)
+    sentinel = uri + ".sentinel"
+    await harness.client.open(sentinel, "text", 1, "x\n")
+    await harness.next_event(lambda e: isinstance(e, DiagnosticsChanged) and e.uri == sentinel)
+    assert harness.diagnostics.for_uri(uri) == ()
+    assert uri not in harness.diagnostics.uris()
+    await harness.client.close(sentinel)
+
+
 async def test_crash_fails_pending_requests_and_gives_up_when_the_budget_is_spent(tmp_path: Path) -> None:
     harness = Harness(tmp_path, restart_max_attempts=0)
     await harness.client.start()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from core.config.loader import load_settings
 from core.lsp.registry import choose_server, resolve_argv
 from core.lsp.settings import DEFAULT_SERVERS, LspSettings, ServerSpec
 
@@ -78,3 +80,36 @@ def test_package_exports_every_public_name_lazily() -> None:
 
     for name in core.lsp.__all__:
         assert getattr(core.lsp, name) is not None
+
+
+def test_a_default_server_is_disabled_or_changed_by_naming_only_what_changes(tmp_path: Path) -> None:
+    # What the module docstring promises a user: no need to repeat the default's command and languages.
+    workspace = tmp_path / "ws"
+    (workspace / ".symphony").mkdir(parents=True)
+    (workspace / ".symphony" / "settings.toml").write_text(
+        '[lsp.servers.jedi-language-server]\nenabled = false\n[lsp.servers.pylsp]\nenv = { PYLSP_X = "1" }\n',
+        encoding="utf-8",
+    )
+    result = load_settings(tmp_path / "user-config", workspace)
+    assert result.problems == []
+    servers = result.settings.lsp.resolved_servers()
+    assert servers["jedi-language-server"].enabled is False
+    assert servers["jedi-language-server"].command == ["jedi-language-server"]  # the default's, kept
+    assert servers["pylsp"].env == {"PYLSP_X": "1"} and servers["pylsp"].languages == ["python"]
+    choice = choose_server(
+        result.settings.lsp, language="python", file_name="a.py", which=_which({"jedi-language-server", "pylsp"})
+    )
+    assert choice is not None and choice.name == "pylsp"
+
+
+def test_changing_a_default_servers_program_drops_the_defaults_install_hint() -> None:
+    settings = LspSettings.model_validate({"servers": {"jedi-language-server": {"command": ["my-jedi"]}}})
+    spec = settings.resolved_servers()["jedi-language-server"]
+    assert spec.languages == ["python"] and spec.install_hint == ""
+    kept = LspSettings.model_validate({"servers": {"jedi-language-server": {"env": {"A": "1"}}}})
+    assert kept.resolved_servers()["jedi-language-server"].install_hint == "pip install jedi-language-server"
+
+
+def test_a_new_server_still_needs_its_command() -> None:
+    with pytest.raises(ValidationError, match="command"):
+        LspSettings.model_validate({"servers": {"mine": {"languages": ["python"]}}})
