@@ -117,6 +117,8 @@ class CompletionController:
         """Smoothed completion round trip per server (by id), to decide whether a repaint may wait for it."""
         self._hold: asyncio.TimerHandle | None = None
         self._docs_queued = False
+        self._retired: list[object] = []
+        """Replaced answers and lists, freed after the paint (see :meth:`_retire`)."""
         self.shown_callbacks: list[Any] = []
         """Called with the popup after each time it is (re)painted with a new list (benchmarks hook in here)."""
         service.change_listeners.append(self.on_change)
@@ -283,6 +285,7 @@ class CompletionController:
         if not answer.items:
             self.close()
             return
+        self._retire(self.state)
         self.state = CompletionState(
             document,
             server,
@@ -335,6 +338,7 @@ class CompletionController:
         if state is None or popup is None:
             return
         typed = self.typed()
+        self._retire(state.ranked, popup.items)
         state.ranked = state.filter.rank(typed)
         if not state.ranked or (len(state.ranked) == 1 and state.ranked[0].label == typed and typed):
             self.close(keep_state=False)
@@ -355,10 +359,23 @@ class CompletionController:
         for callback in list(self.shown_callbacks):
             callback(popup)
 
+    def _retire(self, *replaced: object) -> None:
+        """Keep what a new answer replaces alive until the frame is painted.
+
+        An incomplete list brings a new answer on every keystroke; dropping the previous one frees its 500 items
+        and their strings (~0.2 ms) on the keystroke's path, before the paint. Freed after it, nobody waits.
+        """
+        if not any(item is not None for item in replaced):
+            return
+        if not self._retired:
+            self.service.app.call_after_refresh(self._retired.clear)
+        self._retired.extend(replaced)
+
     def close(self, keep_state: bool = False) -> None:
         """Hide the popup and forget its list."""
         self._generation += 1
         if not keep_state:
+            self._retire(self.state)
             self.state = None
         popup = self.popup
         if popup is not None and popup.display:
