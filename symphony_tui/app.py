@@ -39,6 +39,7 @@ from symphony_tui.editorconfig_ui import apply_indentation, format_new_file, loa
 from symphony_tui.extensions_ui.commands import register_extension_commands
 from symphony_tui.extensions_ui.controller import ExtensionsController, ExtensionsOptions
 from symphony_tui.idle_gc import IdleCollector
+from symphony_tui.key_bursts import KeyBursts
 from symphony_tui.key_parsing import install as install_alt_key_parsing
 from symphony_tui.lsp.commands import register_lsp_commands
 from symphony_tui.lsp.panels import LocationList
@@ -143,6 +144,7 @@ class SymphonyApp(WorkspaceMessages, App[None]):
         self._file_index: list[str] | None = None
         self._config_stop = asyncio.Event()
         self._ui_ready = False
+        self._key_bursts = KeyBursts(self)
         self._early_input: list[events.Key | events.Paste] | None = []
         """Keys and pastes that arrived while the workbench was still opening (None once it is open)."""
         self._applied_filters: tuple[tuple[str, ...], bool, bool] = ((), False, False)
@@ -403,6 +405,13 @@ class SymphonyApp(WorkspaceMessages, App[None]):
             # screen dropped them (vim and helix keep them). They are handed on once the workbench is open.
             self._early_input.append(event)
             event.stop()
+            return
+        if isinstance(event, events.Key):
+            self._key_bursts.key_arrived(event)
+            try:
+                await super().on_event(event)
+            finally:
+                self._key_bursts.key_handled(event)
             return
         await super().on_event(event)
 

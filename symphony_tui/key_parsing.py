@@ -5,6 +5,7 @@ key (its alt prefix is only applied to one-character key names), so bindings suc
 alt+enter (code actions), the fallbacks for ctrl+space and ctrl+. that most terminals cannot send, never fired in a
 real terminal while Pilot tests, which post keys by name, passed. :func:`install` keeps the alt on those keys, and
 drops the character of every alt chord so that a focused text input does not type it instead of running the binding.
+It also notes on each key how many more keys the same terminal read held (:mod:`symphony_tui.key_bursts`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ def _keeping_alt(self: XTermParser, sequence: str, alt: bool = False) -> Iterabl
             yield event
 
 
+_original_feed = XTermParser.feed
+
+BURST_ATTRIBUTE = "_symphony_keys_after"
+"""Set on each key: how many more keys the same terminal read held after it (see symphony_tui.key_bursts)."""
+
+
+def _counting_feed(self: XTermParser, data: str) -> Iterable[object]:
+    parsed = list(_original_feed(self, data))
+    keys = [event for event in parsed if isinstance(event, events.Key)]
+    for after, key in enumerate(reversed(keys)):
+        setattr(key, BURST_ATTRIBUTE, after)
+    return parsed
+
+
 def supported(version: str | None = None) -> bool:
     """Whether the installed Textual is the tested line with the method this wraps."""
     version = textual.__version__ if version is None else version
@@ -57,6 +72,7 @@ def install() -> bool:
         )
         return False
     XTermParser._sequence_to_key_events = _keeping_alt  # type: ignore[method-assign]
+    XTermParser.feed = _counting_feed  # type: ignore[method-assign,assignment]
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,3 +102,84 @@ async def test_find_bar_alt_toggles_and_replace_all_fire_from_a_real_terminal(tm
         await send_bytes(pilot, "beta\x1ba")  # alt+a: replace all
         assert bar.query_one("#replace-input", Input).value == "beta"
         assert app.active_editor is not None and app.active_editor.text == "Alpha beta\nbeta\n"
+
+
+def test_each_key_knows_how_many_more_the_same_read_held() -> None:
+    from symphony_tui.key_bursts import keys_after
+
+    parser = XTermParser()
+    burst = [event for event in parser.feed("ab\x1b[Ac") if hasattr(event, "key")]  # type: ignore[attr-defined]
+    assert [(event.key, keys_after(event)) for event in burst] == [("a", 3), ("b", 2), ("up", 1), ("c", 0)]
+    single = [event for event in parser.feed("z") if hasattr(event, "key")]  # type: ignore[attr-defined]
+    assert [keys_after(event) for event in single] == [0]
+
+
+async def test_a_burst_of_keys_from_one_read_is_painted_once_after_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal read with several keys (fast typing over SSH, tmux send-keys) used to be painted a frame at a
+    time; no paint may show a part of the burst, and the whole burst is on screen without waiting a frame."""
+    from textual import events
+
+    from symphony_tui import key_bursts
+    from symphony_tui.key_parsing import BURST_ATTRIBUTE
+
+    monkeypatch.setattr(key_bursts, "HOLD_MAX", 5.0)  # a slow machine must not end the hold by its deadline
+
+    (tmp_path / "notes.txt").write_text("\n", encoding="utf-8")
+    app = SymphonyApp(tmp_path, open_paths=[tmp_path / "notes.txt"], watch_config=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None and editor.has_focus
+        screen = app.screen
+        painted: list[str] = []
+        original = screen._compositor_refresh
+
+        def refresh() -> None:
+            painted.append(editor.document[0])
+            original()
+
+        screen._compositor_refresh = refresh  # type: ignore[method-assign]
+        for word in ("abcd", "efgh"):
+            painted.clear()
+            for index, char in enumerate(word):  # as the driver posts a read's keys: one message each
+                key = events.Key(char, char)
+                setattr(key, BURST_ATTRIBUTE, len(word) - 1 - index)
+                app.post_message(key)
+                await asyncio.sleep(0.008)  # each handled before the next arrives, frame ticks in between
+            await settle(pilot)
+            assert editor.document[0].endswith(word)
+            partial = [text for text in painted if any(text.endswith(word[:size]) for size in range(1, len(word)))]
+            assert not partial, f"a paint showed part of the burst: {partial}"
+            assert painted, "the burst was never painted"
+
+
+async def test_a_burst_whose_last_key_never_comes_stops_holding_the_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual import events
+
+    from symphony_tui import key_bursts
+    from symphony_tui.key_parsing import BURST_ATTRIBUTE
+
+    monkeypatch.setattr(key_bursts, "HOLD_MAX", 0.5)
+
+    (tmp_path / "notes.txt").write_text("\n", encoding="utf-8")
+    app = SymphonyApp(tmp_path, open_paths=[tmp_path / "notes.txt"], watch_config=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        editor = app.active_editor
+        assert editor is not None
+        key = events.Key("x", "x")
+        setattr(key, BURST_ATTRIBUTE, 3)  # three more announced, none sent
+        app.post_message(key)
+        for _ in range(200):
+            if editor.document[0] == "x":
+                break
+            await asyncio.sleep(0.001)
+        assert app._key_bursts.holding and app._batch_count  # handled, still held for the rest of the burst
+        await asyncio.sleep(0.6)  # past the hold's deadline
+        await pilot.pause()
+        assert not app._key_bursts.holding and not app._batch_count
+        assert editor.document[0] == "x"
