@@ -657,18 +657,23 @@ class Editor(
         finally:
             self._frame = None
 
+    def _row_and_section(self, absolute_y: int, soft_wrap: bool) -> tuple[int, int]:
+        """The document row and wrapped section shown on view row ``absolute_y`` ((-1, y) past the end)."""
+        if not soft_wrap:
+            return absolute_y, 0
+        try:
+            row, section = self.wrapped_document._offset_to_line_info[absolute_y]
+        except IndexError:
+            return -1, absolute_y
+        return row, section
+
     def _layered_cache_key(self, y: int) -> tuple[object, ...]:
         """The row cache key as the layered path builds it (``fast_render = False``)."""
         scroll_x, scroll_y = self.scroll_offset
         absolute_y = scroll_y + y
         selection = self.selection
         _, cursor_y = self._cursor_offset
-        row, section = absolute_y, 0
-        if self.soft_wrap:
-            try:
-                row, section = self.wrapped_document._offset_to_line_info[absolute_y]
-            except IndexError:
-                row, section = -1, absolute_y
+        row, section = self._row_and_section(absolute_y, self.soft_wrap)
         return (
             self.size,
             scroll_x,
@@ -715,12 +720,7 @@ class Editor(
             selection = frame.selection
             # Painted rows are keyed by document row (and wrapped section), not by screen row: a wrapped line that
             # takes one more row moves the rows below on screen without changing them.
-            row, section = absolute_y, 0
-            if frame.soft_wrap:
-                try:
-                    row, section = self.wrapped_document._offset_to_line_info[absolute_y]
-                except IndexError:
-                    row, section = -1, absolute_y
+            row, section = self._row_and_section(absolute_y, frame.soft_wrap)
             cursor_shown = self._cursor_visible and self.cursor_blink and absolute_y == self._cursor_offset[1]
             extras = self._extras_on_row(row) if frame.extras else ()
             cache_key = (
