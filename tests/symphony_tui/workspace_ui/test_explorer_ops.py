@@ -25,6 +25,17 @@ from tests.symphony_tui.workspace_ui.gitfixture import (
 SIZE = (120, 36)
 
 
+async def ask_to_delete(pilot, path: Path, key: str = "delete") -> str:  # type: ignore[no-untyped-def]
+    """Put the explorer's cursor on ``path``, press ``key`` and return the delete dialog's text."""
+    app = pilot.app
+    explorer = app.query_one(Explorer)
+    explorer.reveal(path)
+    explorer.focus()
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+    return " ".join(str(static.render()) for static in app.screen.query(".dialog-body"))
+
+
 def names(explorer: Explorer, folder: Path) -> list[str]:
     node = explorer.node_for(folder)
     assert node is not None, f"{folder} is not loaded"
@@ -135,15 +146,11 @@ async def test_delete_asks_first_moves_to_the_trash_and_undo_restores(tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         explorer = app.query_one(Explorer)
-        explorer.reveal(workspace / "notes.txt")
-        explorer.focus()
-        await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await ask_to_delete(pilot, workspace / "notes.txt")
         await pilot.press("c")  # cancel: nothing happens
         await settle(pilot)
         assert (workspace / "notes.txt").exists()
-        await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await ask_to_delete(pilot, workspace / "notes.txt")
         await pilot.press("t")
         await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
         await settle(pilot)
@@ -266,12 +273,7 @@ async def test_the_delete_dialog_names_the_undo_keys_and_u_restores(tmp_path: Pa
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        explorer = app.query_one(Explorer)
-        explorer.reveal(workspace / "notes.txt")
-        explorer.focus()
-        await pilot.press("d")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
-        body = " ".join(str(static.render()) for static in app.screen.query(".dialog-body"))
+        body = await ask_to_delete(pilot, workspace / "notes.txt", key="d")
         assert "ctrl+z or u in the explorer" in body
         await pilot.press("t")
         await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
@@ -322,12 +324,7 @@ async def test_deleting_a_file_with_unsaved_changes_says_so_and_keeps_the_text(
         editor.focus()
         await pilot.press(*"kept", "space")
         await wait_until(pilot, lambda: editor.dirty)
-        explorer = app.query_one(Explorer)
-        explorer.reveal(workspace / "notes.txt")
-        explorer.focus()
-        await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
-        body = " ".join(str(static.content) for static in app.screen.query(".dialog-body"))
+        body = await ask_to_delete(pilot, workspace / "notes.txt")
         assert "notes.txt has unsaved changes" in body
         await pilot.press("t")
         await wait_until(pilot, lambda: not (workspace / "notes.txt").exists())
