@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from textual import events
+from textual import events, messages
 from textual._compositor import CompositorMap, MapGeometry
 from textual.geometry import Region, Size
 from textual.screen import Screen
@@ -27,6 +27,7 @@ from textual.widget import Widget
 from symphony_tui import compositor as banded
 
 _original_refresh_layout = Screen._refresh_layout
+_original_can_replace = messages.Layout.can_replace
 _ROOT_ORDER = (0, 0, 0)
 
 
@@ -405,18 +406,31 @@ def _refresh(
     return Widget.refresh(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+def _replaces_same_widget(self: messages.Layout, message: object) -> bool:
+    """A queued layout request is replaced only by a newer one from the same widget.
+
+    Textual lets any Layout message replace the one waiting in the screen's queue: its layout arranges the whole
+    screen, so one request is as good as another. Partial layouts arrange what asked: a request dropped that way
+    (the completion popup hidden together with its documentation pane) left a widget on the map that was no
+    longer there.
+    """
+    return isinstance(message, messages.Layout) and message.widget is self.widget
+
+
 def install() -> bool:
     """Let screens lay out only what asked (idempotent); False (Textual's path kept) on an untested Textual."""
     if not banded.supported():
         return False
     Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
     Screen.refresh = _refresh  # type: ignore[assignment,method-assign]
+    messages.Layout.can_replace = _replaces_same_widget  # type: ignore[method-assign]
     return True
 
 
 def uninstall() -> None:
     """Textual's own layout path (tests compare the two)."""
     Screen._refresh_layout = _original_refresh_layout  # type: ignore[method-assign]
+    messages.Layout.can_replace = _original_can_replace  # type: ignore[method-assign]
     if "refresh" in Screen.__dict__:
         del Screen.refresh
 

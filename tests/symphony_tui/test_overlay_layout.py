@@ -175,3 +175,25 @@ async def test_refreshes_handed_over_are_painted_in_the_very_next_frame() -> Non
                 assert not listing._repaint_required and not listing._layout_required  # nothing left to pass on
     finally:
         partial_layout.uninstall()
+
+
+async def test_two_overlays_changed_in_the_same_moment_are_both_arranged() -> None:
+    """Textual lets any queued layout request replace another (its layout arranges everything); arranging only
+    what asked, the second request must not erase the first (the completion popup hidden with its docs pane)."""
+    assert compositor.install() and partial_layout.install()
+    app = Demo()
+    try:
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            screen, layout = app.screen, app.screen._compositor
+            first, second = app.query_one("#first", Floating), app.query_one("#second", Floating)
+            for shown in (False, True, False):
+                first.display = second.display = shown
+                if shown:
+                    first.styles.offset, second.styles.offset = (3, 2), (30, 9)
+                await pilot.pause()
+                fresh, _ = layout._arrange_root(screen, layout.size, visible_only=False)
+                assert list(layout._full_map.items()) == list(fresh.items()), f"shown={shown}: the map is stale"
+                assert (first in layout._full_map) is shown and (second in layout._full_map) is shown
+    finally:
+        partial_layout.uninstall()
