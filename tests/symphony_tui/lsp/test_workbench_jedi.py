@@ -74,6 +74,15 @@ async def open_and_wait(pilot: Pilot[None], app: SymphonyApp, path: Path):  # ty
     return editor
 
 
+async def split_pane(pilot: Pilot[None], app: SymphonyApp, editor):  # type: ignore[no-untyped-def]
+    """Split ``editor``'s pane; the new pane's editor (focused, the same document) once it is there."""
+    await app.run_command("editor.split")
+    await pilot.pause()
+    twin = app.active_editor
+    assert twin is not None and twin is not editor and twin.split_of is editor and twin.has_focus
+    return twin
+
+
 def problem_texts(app: SymphonyApp) -> list[str]:
     panel = app.query_one(ProblemsPanel)
     return [row.text for row in panel.rows if row is not None]

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from symphony_tui.app import SymphonyApp
 from symphony_tui.widgets.editor import Editor
 from symphony_tui.widgets.quick_pick import QuickPick
-from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, wait_until, workspace
+from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, split_pane, wait_until, workspace
 
 __all__ = ["workspace"]
 
@@ -42,10 +42,7 @@ async def test_completion_closes_when_focus_goes_to_the_other_split_pane_the_exp
     app = SymphonyApp(workspace, watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         owner = await open_and_wait(pilot, app, workspace / "main.py")
-        await app.run_command("editor.split")
-        await pilot.pause()
-        twin = app.active_editor
-        assert twin is not None and twin is not owner and twin.has_focus
+        twin = await split_pane(pilot, app, owner)
         # The other pane of the split.
         await _complete(pilot, app, twin)
         await pilot.click(owner)
@@ -75,10 +72,7 @@ async def test_signature_help_and_hover_close_when_focus_leaves_the_pane_and_on_
     async with app.run_test(size=SIZE) as pilot:
         await open_and_wait(pilot, app, workspace / "util.py")
         main = await open_and_wait(pilot, app, workspace / "main.py")
-        await app.run_command("editor.split")
-        await pilot.pause()
-        twin = app.active_editor
-        assert twin is not None and twin is not main
+        twin = await split_pane(pilot, app, main)
         twin.move_cursor((4, 0))
         await pilot.press(*"greet(")
         signature = app.lsp.signature

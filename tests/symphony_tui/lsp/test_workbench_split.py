@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from symphony_tui.app import SymphonyApp
-from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, wait_until, workspace
+from tests.symphony_tui.lsp.test_workbench_jedi import SIZE, open_and_wait, split_pane, wait_until, workspace
 
 __all__ = ["workspace"]
 
@@ -17,10 +17,7 @@ async def test_a_split_pane_of_the_same_file_completes_signs_hovers_and_shows_di
     app = SymphonyApp(workspace, watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         owner = await open_and_wait(pilot, app, workspace / "main.py")
-        await app.run_command("editor.split")
-        await pilot.pause()
-        twin = app.active_editor
-        assert twin is not None and twin is not owner and twin.split_of is owner and twin.has_focus
+        twin = await split_pane(pilot, app, owner)
         assert app.lsp.document(twin) is app.lsp.document(owner)  # one document for the server
         twin.move_cursor((4, 0))
         # Completion opens in the pane typed in, and inserts there.
