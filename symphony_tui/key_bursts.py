@@ -12,13 +12,12 @@ time, so its queue never shows the ones still to come.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import TYPE_CHECKING
 
 from textual import events
 
 from symphony_tui.key_parsing import BURST_ATTRIBUTE
-from symphony_tui.partial_layout import hand_over_refreshes
+from symphony_tui.partial_layout import end_hold
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -62,13 +61,4 @@ class KeyBursts:
         if deadline is None:
             return
         deadline.cancel()
-        app = self.app
-        app._end_batch()
-        if app._batch_count:
-            return  # another hold (the completion popup's) paints when it ends
-        with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
-            screen = app.screen
-            if screen.focused is not None:
-                hand_over_refreshes(screen, screen.focused)
-            if screen._dirty_widgets or screen._layout_required:
-                screen._on_timer_update()
+        end_hold(self.app, handed_over=self.app.focused)

@@ -15,11 +15,13 @@ is not current) takes Textual's full layout.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 
 from textual import events, messages
 from textual._compositor import CompositorMap, MapGeometry
+from textual.app import App
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.widget import Widget
@@ -309,6 +311,25 @@ def hand_over_refreshes(screen: Screen, root: Widget) -> None:
         screen.check_idle()  # what the screen does on receiving them: its frame timer resumes
 
 
+def end_hold(app: App[object], handed_over: Widget | None = None) -> None:
+    """End one repaint hold (``app._begin_batch``); when it was the last, paint the held frame now.
+
+    Textual's frame timer skips a tick that falls inside a hold and then sleeps to its next tick: what was held
+    waited up to a whole frame more. ``handed_over``'s own pending requests reach the screen first.
+    """
+    app._end_batch()
+    if app._batch_count:
+        return  # another hold paints when it ends
+    with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
+        screen = app.screen
+        if handed_over is not None:
+            hand_over_refreshes(screen, handed_over)
+        if screen._dirty_widgets or screen._layout_required:
+            screen._on_timer_update()
+        else:
+            screen.check_idle()
+
+
 def _ask_layout(screen: Screen, widget: Widget) -> None:
     """``Widget._check_refresh``'s layout branch and ``Screen._on_layout`` for one widget (Textual 8.2)."""
     for ancestor in widget.ancestors:
@@ -435,4 +456,4 @@ def uninstall() -> None:
         del Screen.refresh
 
 
-__all__ = ["check", "checking", "hand_over_refreshes", "inside", "install", "rearrange", "uninstall"]
+__all__ = ["check", "checking", "end_hold", "hand_over_refreshes", "inside", "install", "rearrange", "uninstall"]

@@ -7,7 +7,6 @@ tab stops, and auto-import edits.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from core.types.text import Position, TextEdit
 from symphony_tui.lsp.completion_popup import VISIBLE_ROWS, CompletionPopup
 from symphony_tui.lsp.edits import _map
 from symphony_tui.lsp.popup import mount_popup
-from symphony_tui.partial_layout import hand_over_refreshes
+from symphony_tui.partial_layout import end_hold, hand_over_refreshes
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
@@ -155,16 +154,7 @@ class CompletionController:
         if hold is None:
             return
         hold.cancel()
-        app = self.service.app
-        app._end_batch()
-        with contextlib.suppress(Exception):  # the screen may be gone (shutting down)
-            screen = app.screen
-            if not app._batch_count and (screen._dirty_widgets or screen._layout_required):
-                # Paint the held frame now. Textual's frame timer skips a tick that falls inside the hold and
-                # then sleeps to its next tick: the edit and the list waited up to a whole frame more.
-                screen._on_timer_update()
-            else:
-                screen.check_idle()
+        end_hold(self.service.app)  # the edit and the list, painted now rather than at the next frame tick
         if self._docs_queued and self.popup is not None:
             self.popup.call_after_refresh(self._show_queued_docs)
 
