@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -274,7 +274,8 @@ class LanguageServerClient(FeatureRequests):
                 self._set_state(ServerState.FAILED, exc.message)
             raise
         try:
-            result = await self._send(session, lsp.INITIALIZE, self._initialize_params(), self.settings.startup_timeout)
+            params = self._initialize_params()
+            result = await self._start(session, lsp.INITIALIZE, params, self.settings.startup_timeout)
         except BaseException as exc:
             await self._end_session(session, TransportError(f"language server {self.name} failed to start"))
             if isinstance(exc, SymphonyError) and report_failure:
@@ -511,7 +512,12 @@ class LanguageServerClient(FeatureRequests):
             self._notify_open(self._session, mirror)
 
     async def change(self, uri: str, version: int, edits: Sequence[TextEdit]) -> None:
-        """The editor changed a document to ``version`` by ``edits``, applied in order.
+        """The editor changed a document to ``version`` by ``edits``, applied in order (see :meth:`send_change`)."""
+        self.send_change(uri, version, edits)
+
+    def send_change(self, uri: str, version: int, edits: Sequence[TextEdit]) -> None:
+        """:meth:`change`, written before returning: a keystroke's didChange and completion request go out
+        first, so the server works while the editor finishes the keystroke.
 
         Pending completion, hover, signature help, highlight, inlay-hint and semantic-token requests for the
         document are cancelled (``$/cancelRequest``) and raise StaleResponseError to their callers.
@@ -609,6 +615,23 @@ class LanguageServerClient(FeatureRequests):
 
         ``timeout`` overrides ``lsp.request_timeout`` (format-on-save, for one, should not hold a save long).
         """
+        return await self.send_request(method, params, uri=uri, cancel_on_edit=cancel_on_edit, timeout=timeout)
+
+    def send_request(
+        self,
+        method: str,
+        params: Any,
+        *,
+        uri: str | None = None,
+        cancel_on_edit: bool = False,
+        timeout: float | None = None,
+        then: Callable[[Any], Any] | None = None,
+    ) -> Coroutine[Any, Any, Any]:
+        """:meth:`request`, written before returning; the coroutine returned waits for the answer (passed through
+        ``then`` if given) and may be closed unawaited.
+
+        Raises TransportError at once when the server is not running.
+        """
         session = self._session
         if session is None or not session.running:
             raise TransportError(
@@ -617,14 +640,9 @@ class LanguageServerClient(FeatureRequests):
             )
         version = self._mirror(uri).version if uri is not None else None
         deadline = timeout if timeout is not None else self.settings.request_timeout
-        result = await self._send(session, method, params, deadline, uri, cancel_on_edit)
-        if uri is not None:
-            mirror = self.documents.get(uri)
-            if mirror is None or mirror.version != version:
-                raise StaleResponseError(f"{method} answer for {uri} version {version} is outdated")
-        return result
+        return self._start(session, method, params, deadline, uri, cancel_on_edit, version, then)
 
-    async def _send(
+    def _start(
         self,
         session: _Session,
         method: str,
@@ -632,10 +650,26 @@ class LanguageServerClient(FeatureRequests):
         timeout: float,
         uri: str | None = None,
         cancel_on_edit: bool = False,
-    ) -> Any:
+        version: int | None = None,
+        then: Callable[[Any], Any] | None = None,
+    ) -> Coroutine[Any, Any, Any]:
         msg_id = f"{self.name}:{next(self._ids)}"
         future = session.client.protocol.send_request(method, params, msg_id=msg_id)
         self._pending[msg_id] = _Pending(session, method, future, uri, cancel_on_edit)
+        # Settled however it ends, even if the waiting coroutine is dropped before it runs.
+        future.add_done_callback(lambda _: self._pending.pop(msg_id, None))
+        return self._answer(msg_id, future, method, timeout, uri, version, then)
+
+    async def _answer(
+        self,
+        msg_id: str,
+        future: concurrent.futures.Future[Any],
+        method: str,
+        timeout: float,
+        uri: str | None,
+        version: int | None,
+        then: Callable[[Any], Any] | None,
+    ) -> Any:
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future), timeout)
         except TimeoutError:
@@ -666,7 +700,11 @@ class LanguageServerClient(FeatureRequests):
                 hint=f"The server may be too new or buggy; the raw answer is in {self.log_path}.",
                 data={"server": self.name, "method": method},
             )
-        return result
+        if uri is not None:
+            mirror = self.documents.get(uri)
+            if mirror is None or mirror.version != version:
+                raise StaleResponseError(f"{method} answer for {uri} version {version} is outdated")
+        return result if then is None else then(result)
 
     def _cancel(self, msg_id: str) -> None:
         pending = self._pending.pop(msg_id, None)

@@ -9,7 +9,7 @@ empty answer without a round trip, so callers need no capability checks of their
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -158,6 +158,18 @@ class FeatureRequests:
     ) -> Any: ...
 
     @abstractmethod
+    def send_request(
+        self,
+        method: str,
+        params: Any,
+        *,
+        uri: str | None = None,
+        cancel_on_edit: bool = False,
+        timeout: float | None = None,
+        then: Callable[[Any], Any] | None = None,
+    ) -> Coroutine[Any, Any, Any]: ...
+
+    @abstractmethod
     def supports(self, capability: str) -> bool: ...
 
     @abstractmethod
@@ -188,8 +200,15 @@ class FeatureRequests:
     ) -> CompletionAnswer:
         """Completion items at ``position`` (typed lazily, see core.lsp.completion); cancelled by the next edit
         of the document."""
+        return await self.send_completion(uri, position, trigger_character=trigger_character)
+
+    def send_completion(
+        self, uri: str, position: Position, *, trigger_character: str | None = None
+    ) -> Coroutine[Any, Any, CompletionAnswer]:
+        """:meth:`completion`, written to the server before returning (a keystroke's request goes out before the
+        editor finishes the keystroke); the coroutine returned waits for the answer."""
         if not self.supports("completion_provider"):
-            return CompletionAnswer(False, CompletionItems())
+            return _settled(CompletionAnswer(False, CompletionItems()))
         context = (
             lsp.CompletionContext(
                 trigger_kind=lsp.CompletionTriggerKind.TriggerCharacter, trigger_character=trigger_character
@@ -200,7 +219,11 @@ class FeatureRequests:
         params = lsp.CompletionParams(
             text_document=self._doc(uri), position=self.position_to_server(uri, position), context=context
         )
-        result = await self.request(lsp.TEXT_DOCUMENT_COMPLETION, params, uri=uri, cancel_on_edit=True)
+        return self.send_request(
+            lsp.TEXT_DOCUMENT_COMPLETION, params, uri=uri, cancel_on_edit=True, then=self._completion_answer
+        )
+
+    def _completion_answer(self, result: Any) -> CompletionAnswer:
         if isinstance(result, RawResult):
             return CompletionAnswer.from_json(result.value, f"language server {self.name}")
         return CompletionAnswer.of(result)
@@ -486,6 +509,10 @@ class FeatureRequests:
     async def semantic_tokens(self, uri: str) -> list[SemanticToken]:
         """Decoded semantic tokens of the whole document, layered over tree-sitter; cancelled by the next edit."""
         return self.decode_tokens(uri, (await self.semantic_tokens_data(uri)).data)
+
+
+async def _settled(value: _T) -> _T:
+    return value
 
 
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:

@@ -92,9 +92,13 @@ class LanguageServerManager:
 
     async def change(self, uri: str, version: int, edits: Sequence[TextEdit]) -> None:
         """Forward an edit; pending completion/hover requests for the document are cancelled."""
+        self.send_change(uri, version, edits)
+
+    def send_change(self, uri: str, version: int, edits: Sequence[TextEdit]) -> None:
+        """:meth:`change`, written to the server before returning."""
         server = self.server_for(uri)
         if server is not None:
-            await server.change(uri, version, edits)
+            server.send_change(uri, version, edits)
 
     async def save(self, uri: str) -> None:
         """Forward a save."""

@@ -7,8 +7,10 @@ tab stops, and auto-import edits.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from lsprotocol import types as lsp
 
     from core.lsp.client import LanguageServerClient
-    from core.lsp.completion import CompletionFilter, RankedItem
+    from core.lsp.completion import CompletionAnswer, CompletionFilter, RankedItem
     from symphony_tui.lsp.service import LspService, TrackedDocument
     from symphony_tui.widgets.editor import Editor
 
@@ -111,6 +113,8 @@ class CompletionController:
         self.snippet: SnippetSession | None = None
         self._generation = 0
         self._request: asyncio.Task[None] | None = None
+        self._answer: Coroutine[Any, Any, CompletionAnswer] | None = None
+        """The answer ``_request`` waits for (closed if the task is cancelled before it ever ran)."""
         self._resolve: asyncio.Task[None] | None = None
         self._latency: dict[int, float] = {}
         """Smoothed completion round trip per server (by id), to decide whether a repaint may wait for it."""
@@ -236,40 +240,67 @@ class CompletionController:
     def request(
         self, document: TrackedDocument, server: LanguageServerClient, start: Location, trigger: str | None = None
     ) -> None:
-        """Ask the server for items at the cursor (the previous request, if any, is superseded)."""
+        """Ask the server for items at the cursor (the previous request, if any, is superseded).
+
+        The request is written before this returns: called from the keystroke's didChange, it reaches the
+        server while the editor is still finishing the keystroke."""
         if self.state is not None and (self.state.document is not document or self.state.start != start):
             self.close()  # a list for another word must not stay up while the new one is fetched
         self._generation += 1
         generation = self._generation
-        if self._request is not None and not self._request.done():
-            self._request.cancel()
-        self._request = self.service._spawn(self._fetch(document, server, start, trigger, generation), "lsp-completion")
+        self._drop_request()
+        at = document.editor.cursor_location
+        asked = time.perf_counter()
+        try:
+            answer = server.send_completion(document.uri, Position(line=at[0], column=at[1]), trigger_character=trigger)
+        except SymphonyError as exc:
+            self._failed(server, exc)
+            return
+        self._answer = answer
+        self._request = self.service._spawn(
+            self._fetch(document, server, start, generation, answer, at, asked), "lsp-completion"
+        )
+
+    def _drop_request(self) -> None:
+        """Cancel the request in flight, if any."""
+        task, self._request = self._request, None
+        if task is not None and not task.done():
+            task.cancel()
+        answer, self._answer = self._answer, None
+        if answer is not None and inspect.getcoroutinestate(answer) == inspect.CORO_CREATED:
+            answer.close()  # its task was cancelled before it ran: nothing will ever await it
+
+    def _failed(self, server: LanguageServerClient, error: SymphonyError) -> None:
+        log.info("completion failed: %s", error)
+        self._latency[id(server)] = HOLD_MAX  # do not hold repaints for a server in trouble
+        self._release()
 
     async def _fetch(
         self,
         document: TrackedDocument,
         server: LanguageServerClient,
         start: Location,
-        trigger: str | None,
         generation: int,
+        pending: Coroutine[Any, Any, CompletionAnswer],
+        at: Location,
+        asked: float,
     ) -> None:
         from core.lsp.completion import CompletionFilter
 
         editor = document.editor
-        row, column = editor.cursor_location
         try:
-            asked = time.perf_counter()
-            answer = await server.completion(document.uri, Position(line=row, column=column), trigger_character=trigger)
+            answer = await pending
             took = time.perf_counter() - asked
             smoothed = self._latency.get(id(server))
             self._latency[id(server)] = took if smoothed is None else 0.8 * smoothed + 0.2 * took
         except CancelledError:
             return  # a newer keystroke superseded this request
         except SymphonyError as exc:
-            log.info("completion failed: %s", exc)
-            self._latency[id(server)] = HOLD_MAX  # do not hold repaints for a server in trouble
-            self._release()
+            self._failed(server, exc)
             return
+        finally:
+            if self._answer is pending:
+                self._answer = None
         if generation != self._generation or editor is not self.service.active_editor:
             return
         if not answer.items:
@@ -282,9 +313,9 @@ class CompletionController:
             start,
             CompletionFilter(answer.items),
             answer.is_incomplete,
-            filter_start=self._filter_start(document, server, answer.items.edit_start(), (row, column)),
+            filter_start=self._filter_start(document, server, answer.items.edit_start(), at),
             editor=editor,
-            asked_at=(row, column),
+            asked_at=at,
         )
         await self._ensure_popup(editor)
         self.refilter()

@@ -19,12 +19,12 @@ from textual.css.query import NoMatches
 
 from core.errors import SymphonyError
 from core.types.text import Position, Range, TextEdit
+from symphony_tui.debounce import Debounce
 from symphony_tui.lsp.decorations import EditorDecorations, Mark
 from symphony_tui.lsp.edits import apply_to_editor
 
 if TYPE_CHECKING:
     from lsprotocol import types as lsp
-    from textual.timer import Timer
     from textual.widget import Widget
 
     from core.lsp.client import LanguageServerClient
@@ -64,7 +64,8 @@ class TrackedDocument:
     pending: list[TextEdit] = field(default_factory=list)
     flush_scheduled: bool = False
     last_change: asyncio.Task[None] | None = None
-    """The latest didChange in flight; awaiting it means the server's copy is up to date."""
+    """A resend of the whole document in flight (after an incremental sync failed); awaiting it means the server's
+    copy is up to date."""
     replaced: bool = False
     """The editor's whole text was replaced while the document was being (re)opened: it is resent after."""
 
@@ -126,7 +127,8 @@ class LspService:
         """Inlay hints after line ends."""
         self.hover: Widget | None = None
         """The hover popup while it shows (any key closes it)."""
-        self._cursor_timer: Timer | None = None
+        self._cursor_rest = Debounce(CURSOR_REST, self._cursor_rest_over, name="LSP cursor rest")
+        self._cursor_rest_for: TrackedDocument | None = None
         self._cursor_generation = 0
         self._outlines: dict[int, tuple[int, tuple[Symbol, ...]]] = {}
 
@@ -286,8 +288,14 @@ class LspService:
             else:
                 document.replaced = True  # an open under way may have taken the old text
 
+    def input_handled(self, editor: Editor) -> None:
+        document = self.document(editor)
+        if document is not None and document.pending:
+            self.flush(document)
+
     def flush(self, document: TrackedDocument) -> None:
-        """Send the edits made since the last flush as one didChange (one version per flush)."""
+        """Send the edits made since the last flush as one didChange (one version per flush), then tell the
+        change listeners (completion, signature help)."""
         document.flush_scheduled = False
         if not document.pending:
             return
@@ -295,7 +303,17 @@ class LspService:
             return  # the open under way sends them once the server has the text it was opened with
         edits, document.pending = document.pending, []
         document.version += 1
-        document.last_change = self._spawn(self._change(document, document.version, edits), "lsp-change")
+        try:
+            self.manager.send_change(document.uri, document.version, edits)
+        except SymphonyError as exc:
+            log.warning("incremental sync of %s failed (%s); resending the document", document.uri, exc)
+            document.last_change = self._spawn(self._resync(document), "lsp-resync")
+            return
+        for listener in list(self.change_listeners):
+            try:
+                listener(document, edits)
+            except Exception:
+                log.exception("LSP change listener failed")
 
     async def synced(self, document: TrackedDocument) -> None:
         """Send pending edits and wait until the server's copy of the document has them all."""
@@ -303,20 +321,6 @@ class LspService:
         task = document.last_change
         if task is not None and not task.done():
             await asyncio.wait([task])
-
-    async def _change(self, document: TrackedDocument, version: int, edits: list[TextEdit]) -> None:
-        assert self.manager is not None
-        try:
-            await self.manager.change(document.uri, version, edits)
-        except SymphonyError as exc:
-            log.warning("incremental sync of %s failed (%s); resending the document", document.uri, exc)
-            await self._resync(document)
-            return
-        for listener in list(self.change_listeners):
-            try:
-                listener(document, edits)
-            except Exception:
-                log.exception("LSP change listener failed")
 
     async def _resync(self, document: TrackedDocument) -> None:
         manager = await self.ensure_manager()
@@ -549,18 +553,14 @@ class LspService:
         document = self.document(editor)
         if document is None or not document.opened:
             return
-        if self._cursor_timer is not None:
-            self._cursor_timer.stop()
         self._cursor_generation += 1
-        generation = self._cursor_generation
+        self._cursor_rest_for = document
+        self._cursor_rest.restart()
 
-        def rested() -> None:
-            # Returns nothing on purpose: Textual awaits what a timer callback returns, in the editor's message
-            # pump, so returning the task held every key typed meanwhile until the server answered (up to the
-            # request timeout: 10 s frozen on a large file).
-            self._spawn(self._cursor_rested(document, generation), "lsp-cursor")
-
-        self._cursor_timer = editor.set_timer(CURSOR_REST, rested)
+    def _cursor_rest_over(self) -> None:
+        document, self._cursor_rest_for = self._cursor_rest_for, None
+        if document is not None and document.editor.is_attached:
+            self._spawn(self._cursor_rested(document, self._cursor_generation), "lsp-cursor")
 
     async def _cursor_rested(self, document: TrackedDocument, generation: int) -> None:
         from core.errors import CancelledError

@@ -16,3 +16,7 @@ class DocumentSync(Protocol):
 
     def replaced(self, editor: Editor) -> None:
         """The whole document was replaced (reload, revert): resend it."""
+
+    def input_handled(self, editor: Editor) -> None:
+        """A key or paste was handled by the editor: send what it changed now (edits are otherwise sent once the
+        event loop is next free, which batches programmatic edits made one after another)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.content import Style as ContentStyle
@@ -31,6 +32,7 @@ from core.text.backups import BackupStore, BufferBackup
 from core.types import LineEnding
 from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
+from symphony_tui.debounce import Debounce
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_decorations import EditorDecorationsMixin
@@ -160,7 +162,7 @@ class Editor(
         self._painted_gutter = -1
         self._file_watch: FileWatch | None = None
         self._conflict_open = False
-        self._backup_timer: Timer | None = None
+        self._backup_timer = Debounce(BACKUP_DELAY, self.write_backup, name="hot-exit backup")
         self._backup_order = time.time_ns()
         self.document_sync: DocumentSync | None = None
         """Told about every text change (a language server's incremental sync); set by the LSP service."""
@@ -213,8 +215,7 @@ class Editor(
     async def on_unmount(self) -> None:
         self.unlink_split()
         # Closing a tab or quitting only happens once the user saved or chose to discard: no backup is needed.
-        if self._backup_timer is not None:
-            self._backup_timer.stop()
+        self._backup_timer.cancel()
         self._discard_backup()
         if self._file_watch is not None:
             await self._file_watch.stop()
@@ -500,6 +501,14 @@ class Editor(
         elif self.is_attached:
             self._reparse_timer = self.set_timer(REPARSE_DELAY, self._reparse, name="reparse")
 
+    async def on_event(self, event: events.Event) -> None:
+        await super().on_event(event)
+        sync = (self.split_of or self).document_sync  # a split pane's edits reach the server through its owner
+        if sync is not None and isinstance(event, (events.Key, events.Paste)):
+            # The keystroke's didChange (and completion request) go out now, so the language server works while
+            # Textual finishes the keystroke (bubbling, watchers, messages) instead of after it.
+            sync.input_handled(self)
+
     def _text_replaced(self, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
         if self.document_sync is not None:
             self.document_sync.edited(self, start, end, text)
@@ -752,14 +761,14 @@ class Editor(
 
     def _schedule_backup(self) -> None:
         """Back up unsaved text shortly after the last edit (hot exit restores it after a crash or kill)."""
-        if self._backup_timer is not None:
-            self._backup_timer.stop()
         if self.is_attached and not self.is_split_pane:  # the first pane backs the shared text up
-            self._backup_timer = self.set_timer(BACKUP_DELAY, self.write_backup, name="backup")
+            self._backup_timer.restart()
+        else:
+            self._backup_timer.cancel()
 
     def write_backup(self) -> None:
         """Write this buffer's backup now if it is dirty, remove it if clean."""
-        self._backup_timer = None
+        self._backup_timer.cancel()
         if not self._dirty:
             self._discard_backup()
             return
@@ -782,9 +791,7 @@ class Editor(
 
     def discard_backup(self) -> None:
         """Forget this buffer's hot-exit backup (its text was saved or the user chose to discard it)."""
-        if self._backup_timer is not None:
-            self._backup_timer.stop()
-            self._backup_timer = None
+        self._backup_timer.cancel()
         self._discard_backup()
 
     def _discard_backup(self) -> None:
@@ -804,7 +811,7 @@ class Editor(
         if dirty != self._dirty:
             self._dirty = dirty
             self.post_message(self.DirtyChanged(self))
-        if dirty or self._backup_timer is not None:
+        if dirty or self._backup_timer.pending:
             self._schedule_backup()
         else:
             self._discard_backup()

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.css.query import NoMatches
-from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane, TextArea
 
 from core.errors import SymphonyError
+from symphony_tui.debounce import Debounce
 from symphony_tui.workspace_ui.lifetime import drop_when_unmounted
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class WorkspaceMessages:
     """Handlers for the side bar views, the diff view, and cursor-following (outline, blame)."""
 
     workspace_ui: WorkspaceUI
-    _follow_timer: Timer | None = None
+    _follow_timer: Debounce | None = None
     _outline_for: tuple[int, int] | None = None
 
     # ----------------------------------------------------------------- search
@@ -130,10 +130,9 @@ class WorkspaceMessages:
         self._schedule_follow()
 
     def _schedule_follow(self) -> None:
-        app: Any = self
-        if self._follow_timer is not None:
-            self._follow_timer.stop()
-        self._follow_timer = app.set_timer(FOLLOW_DELAY_S, self._follow)
+        if self._follow_timer is None:
+            self._follow_timer = Debounce(FOLLOW_DELAY_S, self._follow, name="following the cursor")
+        self._follow_timer.restart()
 
     @drop_when_unmounted
     def _follow(self) -> None:

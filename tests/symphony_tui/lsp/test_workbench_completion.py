@@ -34,6 +34,17 @@ def _workspace(tmp_path: Path, server: Path = SERVER) -> Path:
     return root
 
 
+def _bench_workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    (root / ".symphony").mkdir(parents=True)
+    command = json.dumps([sys.executable, str(BENCH_SERVER), "500", "--incomplete"])
+    (root / ".symphony" / "settings.toml").write_text(
+        f'[lsp.servers.bench]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
+    )
+    (root / "main.py").write_text("import os\n\n", encoding="utf-8")
+    return root
+
+
 async def _editor_with_server(pilot: Pilot[None], app: SymphonyApp) -> Editor:
     """The open file's editor, once its language server runs."""
     editor = app.active_editor
@@ -102,13 +113,7 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
     """With a fast server the screen never shows the typed text beside the list of the previous keystroke."""
     monkeypatch.setattr(completion_session, "HOLD_IF_FASTER", 10.0)  # any server counts as fast: no flakiness
     monkeypatch.setattr(completion_session, "HOLD_MAX", 10.0)
-    root = tmp_path / "ws"
-    (root / ".symphony").mkdir(parents=True)
-    command = json.dumps([sys.executable, str(BENCH_SERVER), "500", "--incomplete"])
-    (root / ".symphony" / "settings.toml").write_text(
-        f'[lsp.servers.bench]\ncommand = {command}\nlanguages = ["python"]\n', encoding="utf-8"
-    )
-    (root / "main.py").write_text("import os\n\n", encoding="utf-8")
+    root = _bench_workspace(tmp_path)
     app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
     async with app.run_test(size=SIZE) as pilot:
         editor = await _editor_with_server(pilot, app)
@@ -134,6 +139,34 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
         screen._compositor_refresh = original  # type: ignore[method-assign]
         stale = [(text, typed) for text, typed in painted if text != typed]
         assert not stale, f"frames showed text beside the previous keystroke's list: {stale}"
+
+
+async def test_a_keystroke_sends_its_change_and_completion_request_before_the_editor_is_done_with_it(
+    tmp_path: Path,
+) -> None:
+    """The server works while the editor finishes the key (selection watchers, status bar, messages), not after."""
+    root = _bench_workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await _editor_with_server(pilot, app)
+        editor.move_cursor((2, 0))
+        server = app.lsp.running_server(app.lsp.document(editor))  # type: ignore[arg-type]
+        assert server is not None
+        in_flight: list[list[str]] = []
+        original = editor.on_event
+
+        async def on_event(event: events.Event) -> None:
+            await original(event)
+            if isinstance(event, events.Key):
+                in_flight.append([pending.method for pending in server._pending.values()])
+
+        editor.on_event = on_event  # type: ignore[method-assign]
+        await pilot.press("s")
+        await wait_until(pilot, lambda: app.lsp.completion.visible)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: bool(app.lsp.completion.state and app.lsp.completion.typed() == "sy"))
+        assert in_flight == [["textDocument/completion"], ["textDocument/completion"]]
+        assert app.lsp.document(editor).version == 3  # type: ignore[union-attr]  # open, then one didChange a key
 
 
 async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_for_the_new_word(
