@@ -13,13 +13,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.console import RenderableType
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding as TextualBinding
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static, TabbedContent, TabPane, TextArea
 from textual.worker import Worker
 
@@ -414,6 +415,11 @@ class SymphonyApp(WorkspaceMessages, App[None]):
                 self._key_bursts.key_handled(event)
             return
         await super().on_event(event)
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if renderable is not None and not self._batch_count:
+            self._idle_gc.frame_painted()
 
     def _release_early_input(self) -> None:
         """Deliver what was typed during start-up, in order, to whatever has focus now."""
@@ -832,6 +838,8 @@ class SymphonyApp(WorkspaceMessages, App[None]):
     @on(Editor.LanguageChanged)
     @on(Editor.DirtyChanged)
     def _dirty_changed(self, event: Editor.DirtyChanged | Editor.LanguageChanged) -> None:
+        if not isinstance(event.editor.parent, TabPane):
+            return  # its tab was closed (or the app is closing) while the message was on its way
         self._refresh_tab_label(event.editor)
         self._update_status()
 
