@@ -33,6 +33,7 @@ from core.types import LineEnding
 from core.workspace.editorconfig import EditorConfig
 from core.workspace.textfile import read_text_file
 from symphony_tui.debounce import Debounce
+from symphony_tui.key_parsing import BURST_ATTRIBUTE
 from symphony_tui.lsp.editor_mixin import LanguageFeaturesMixin
 from symphony_tui.widgets.editor_cursors import GroupingHistory
 from symphony_tui.widgets.editor_decorations import EditorDecorationsMixin
@@ -504,7 +505,11 @@ class Editor(
     async def on_event(self, event: events.Event) -> None:
         await super().on_event(event)
         sync = (self.split_of or self).document_sync  # a split pane's edits reach the server through its owner
-        if sync is not None and isinstance(event, (events.Key, events.Paste)):
+        if (
+            sync is not None
+            and isinstance(event, (events.Key, events.Paste))
+            and not getattr(event, BURST_ATTRIBUTE, 0)  # more keys of the same terminal read follow: one change
+        ):
             # The keystroke's didChange (and completion request) go out now, so the language server works while
             # Textual finishes the keystroke (bubbling, watchers, messages) instead of after it.
             sync.input_handled(self)

@@ -169,6 +169,24 @@ async def test_a_keystroke_sends_its_change_and_completion_request_before_the_ed
         assert app.lsp.document(editor).version == 3  # type: ignore[union-attr]  # open, then one didChange a key
 
 
+async def test_keys_of_one_terminal_read_reach_the_server_as_one_change(tmp_path: Path) -> None:
+    """Keys sent at once (tmux send-keys, key repeat over SSH) are one didChange and one request, not one each."""
+    root = _bench_workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await _editor_with_server(pilot, app)
+        editor.move_cursor((2, 0))
+        completion = app.lsp.completion
+        await pilot.press("s")
+        await wait_until(pilot, lambda: completion.visible)
+        document = app.lsp.document(editor)
+        assert document is not None
+        version = document.version
+        type_burst(app, [("y", "y"), ("m", "m"), ("b", "b")])
+        await wait_until(pilot, lambda: completion.visible and completion.typed() == "symb")
+        assert document.version == version + 1
+
+
 async def test_a_burst_of_keys_after_a_new_line_replaces_the_open_list_with_one_for_the_new_word(
     tmp_path: Path,
 ) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Static
 from core.lsp.registry import resolve_argv
 from core.lsp.settings import DEFAULT_SERVERS
 from symphony_tui.app import SymphonyApp
+from symphony_tui.key_parsing import BURST_ATTRIBUTE
 from symphony_tui.lsp.panels import ProblemsPanel, ReferencesPanel
 from symphony_tui.lsp.status import ProblemCounts
 from symphony_tui.lsp.workspace_edit import EditPreview
@@ -157,8 +158,10 @@ def type_burst(app: SymphonyApp, keys: list[tuple[str, str]]) -> None:
     """Queue key presses without letting the app run between them, as a terminal delivers keys typed faster
     than the app reads them (tmux send-keys): their edits reach the server as one didChange."""
     assert app._driver is not None
-    for key, char in keys:
-        app._driver.send_message(events.Key(key, char))
+    for index, (key, char) in enumerate(keys):
+        event = events.Key(key, char)
+        setattr(event, BURST_ATTRIBUTE, len(keys) - index - 1)  # as the terminal parser tags keys of one read
+        app._driver.send_message(event)
 
 
 @pytest.mark.parametrize(
