@@ -532,12 +532,14 @@ class LanguageServerClient(FeatureRequests):
         if kind == lsp.TextDocumentSyncKind.None_:
             return
         if kind == lsp.TextDocumentSyncKind.Full:
-            events = [lsp.TextDocumentContentChangeWholeDocument(text=mirror.text)]
-        session.client.text_document_did_change(
-            lsp.DidChangeTextDocumentParams(
-                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=list(events),
-            )
+            changes = [{"text": mirror.text}]
+        else:
+            changes = [_change_json(event) for event in events]
+        protocol = session.client.protocol
+        assert isinstance(protocol, TolerantProtocol)
+        protocol.notify_json(
+            lsp.TEXT_DOCUMENT_DID_CHANGE,
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes},
         )
 
     async def save(self, uri: str) -> None:
@@ -654,7 +656,12 @@ class LanguageServerClient(FeatureRequests):
         then: Callable[[Any], Any] | None = None,
     ) -> Coroutine[Any, Any, Any]:
         msg_id = f"{self.name}:{next(self._ids)}"
-        future = session.client.protocol.send_request(method, params, msg_id=msg_id)
+        protocol = session.client.protocol
+        assert isinstance(protocol, TolerantProtocol)
+        if isinstance(params, dict):  # already JSON (the completion request of every keystroke)
+            future = protocol.send_request_json(method, params, msg_id)
+        else:
+            future = protocol.send_request(method, params, msg_id=msg_id)
         self._pending[msg_id] = _Pending(session, method, future, uri, cancel_on_edit)
         # Settled however it ends, even if the waiting coroutine is dropped before it runs.
         future.add_done_callback(lambda _: self._pending.pop(msg_id, None))
@@ -796,6 +803,18 @@ class LanguageServerClient(FeatureRequests):
         return lsp.TextDocumentPositionParams(
             text_document=lsp.TextDocumentIdentifier(uri=uri), position=self.position_to_server(uri, position)
         )
+
+
+def _position_json(position: lsp.Position) -> dict[str, int]:
+    return {"line": position.line, "character": position.character}
+
+
+def _change_json(event: lsp.TextDocumentContentChangeEvent) -> dict[str, Any]:
+    """A change event as the JSON lsprotocol would unstructure it to (without going through cattrs)."""
+    if isinstance(event, lsp.TextDocumentContentChangePartial):
+        span = event.range
+        return {"range": {"start": _position_json(span.start), "end": _position_json(span.end)}, "text": event.text}
+    return {"text": event.text}
 
 
 async def _settled(future: concurrent.futures.Future[Any], timeout: float) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import json
 import logging
 import re
@@ -106,6 +107,21 @@ class TolerantProtocol(LanguageServerProtocol):
         if method in RAW_RESULT_METHODS and msg_id is not None:
             self._raw_ids.add(msg_id)
         return super().send_request(method, params, callback, msg_id)
+
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """Send a notification whose params are already JSON (didChange on every keystroke: building it from
+        lsprotocol objects and unstructuring them again through cattrs cost more than the rest of the send)."""
+        self._send_data({"jsonrpc": JsonRPCProtocol.VERSION, "method": method, "params": params})
+
+    def send_request_json(self, method: str, params: dict[str, Any], msg_id: Any) -> concurrent.futures.Future[Any]:
+        """:meth:`send_request` for params that are already JSON (see :meth:`notify_json`)."""
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._request_futures[msg_id] = future
+        self._result_types[msg_id] = self.get_result_type(method)
+        if method in RAW_RESULT_METHODS:
+            self._raw_ids.add(msg_id)
+        self._send_data({"jsonrpc": JsonRPCProtocol.VERSION, "id": msg_id, "method": method, "params": params})
+        return future
 
     def forget(self, msg_id: Any) -> None:
         """Drop a request pygls is waiting for (cancelled, timed out, or its server died)."""

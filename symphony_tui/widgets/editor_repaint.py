@@ -71,8 +71,11 @@ class DirtyRowsMixin(TextArea):
             return super().scroll_cursor_visible(center=center, animate=animate)
         self._recompute_cursor_offset()
         x, y = self._cursor_offset
-        view = max(1, self.scrollable_content_region.width - self.gutter_width)
-        scroll_x = self.scroll_offset.x
+        content = self.scrollable_content_region
+        view = max(1, content.width - self.gutter_width)
+        scroll_x, scroll_y = self.scroll_offset
+        if scroll_x <= x and x + 3 <= scroll_x + view and scroll_y <= y < scroll_y + content.height:
+            return Offset()  # in view already (every typed key): Textual's scroll_to_region would find no move
         step = max(3, view // 4)
         if x + 3 > scroll_x + view:
             region = Region(x, y, width=min(step, view), height=1)
