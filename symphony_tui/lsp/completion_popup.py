@@ -289,13 +289,22 @@ class CompletionPopup(CursorPopup):
     ) -> list[Segment]:
         segments = [Segment(f" {icon} ", dim)]
         start = 0
+        run_start = run_end = -1  # a run of adjacent matched characters is one segment (a typed prefix: one)
         for position in positions:
             if position >= len(label):
                 break
+            if position == run_end:
+                run_end += 1
+                continue
+            if run_end > run_start:
+                segments.append(Segment(label[run_start:run_end], match))
+                start = run_end
             if position > start:
                 segments.append(Segment(label[start:position], base))
-            segments.append(Segment(label[position], match))
-            start = position + 1
+            run_start, run_end = position, position + 1
+        if run_end > run_start:
+            segments.append(Segment(label[run_start:run_end], match))
+            start = run_end
         if start < len(label):
             segments.append(Segment(label[start:], base))
         return segments

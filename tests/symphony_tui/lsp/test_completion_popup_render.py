@@ -3,8 +3,13 @@ draws must be exactly what Textual's own path draws, for any list, selection, th
 
 from __future__ import annotations
 
+import itertools
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.filter import NoColor
 from textual.geometry import Region
@@ -101,3 +106,24 @@ async def test_the_documentation_pane_stands_beside_the_list_and_grows_only_away
         docs.place_beside(Region(70, 8, 18, 12), screen, above=True)  # no room on the right; flipped above
         assert docs.styles.offset.x.value == 70 - DOCS_WIDTH
         assert (docs.styles.min_height.value, docs.styles.max_height.value) == (12, 12)  # type: ignore[union-attr]
+
+
+@given(label=st.text(min_size=0, max_size=30), positions=st.lists(st.integers(0, 40), unique=True))
+def test_a_rows_label_is_split_into_matched_and_plain_runs(label: str, positions: list[int]) -> None:
+    base, dim, match = Style(), Style(dim=True), Style(bold=True, underline=True)
+    ordered = tuple(sorted(positions))
+    segments = CompletionPopup._segments(label, ordered, "ƒ", base, dim, match)
+    assert segments[0] == Segment(" ƒ ", dim)
+    body = segments[1:]
+    assert "".join(segment.text for segment in body) == label
+    matched = {index for index, segment in _cells(body) if segment.style == match}
+    assert matched == {position for position in ordered if position < len(label)}
+    assert all(a.style != b.style for a, b in itertools.pairwise(body))  # adjacent matches are one segment
+
+
+def _cells(segments: list[Segment]) -> list[tuple[int, Segment]]:
+    cells: list[tuple[int, Segment]] = []
+    for segment in segments:
+        start = len(cells)
+        cells.extend((start + offset, segment) for offset in range(len(segment.text)))
+    return cells
