@@ -3,8 +3,10 @@ fills in turn, and an auto-import edit, all as one undo step; commit characters 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,17 @@ def _workspace(tmp_path: Path, server: Path = SERVER) -> Path:
     )
     (root / "main.py").write_text("import os\n\n", encoding="utf-8")
     return root
+
+
+@contextlib.asynccontextmanager
+async def _typing_at_bench_server(tmp_path: Path) -> AsyncIterator[tuple[SymphonyApp, Pilot[None], Editor]]:
+    """The workbench on a file served by the benchmark's 500-item server, the cursor on an empty line."""
+    root = _bench_workspace(tmp_path)
+    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await _editor_with_server(pilot, app)
+        editor.move_cursor((2, 0))
+        yield app, pilot, editor
 
 
 def _bench_workspace(tmp_path: Path) -> Path:
@@ -113,11 +126,7 @@ async def test_each_keystroke_paints_the_edit_and_its_new_list_in_the_same_frame
     """With a fast server the screen never shows the typed text beside the list of the previous keystroke."""
     monkeypatch.setattr(completion_session, "HOLD_IF_FASTER", 10.0)  # any server counts as fast: no flakiness
     monkeypatch.setattr(completion_session, "HOLD_MAX", 10.0)
-    root = _bench_workspace(tmp_path)
-    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
-    async with app.run_test(size=SIZE) as pilot:
-        editor = await _editor_with_server(pilot, app)
-        editor.move_cursor((2, 0))
+    async with _typing_at_bench_server(tmp_path) as (app, pilot, editor):
         completion = app.lsp.completion
         await pilot.press("s")
         await wait_until(pilot, lambda: completion.visible)
@@ -145,11 +154,7 @@ async def test_a_keystroke_sends_its_change_and_completion_request_before_the_ed
     tmp_path: Path,
 ) -> None:
     """The server works while the editor finishes the key (selection watchers, status bar, messages), not after."""
-    root = _bench_workspace(tmp_path)
-    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
-    async with app.run_test(size=SIZE) as pilot:
-        editor = await _editor_with_server(pilot, app)
-        editor.move_cursor((2, 0))
+    async with _typing_at_bench_server(tmp_path) as (app, pilot, editor):
         server = app.lsp.running_server(app.lsp.document(editor))  # type: ignore[arg-type]
         assert server is not None
         in_flight: list[list[str]] = []
@@ -171,11 +176,7 @@ async def test_a_keystroke_sends_its_change_and_completion_request_before_the_ed
 
 async def test_keys_of_one_terminal_read_reach_the_server_as_one_change(tmp_path: Path) -> None:
     """Keys sent at once (tmux send-keys, key repeat over SSH) are one didChange and one request, not one each."""
-    root = _bench_workspace(tmp_path)
-    app = SymphonyApp(root, open_paths=[root / "main.py"], watch_config=False)
-    async with app.run_test(size=SIZE) as pilot:
-        editor = await _editor_with_server(pilot, app)
-        editor.move_cursor((2, 0))
+    async with _typing_at_bench_server(tmp_path) as (app, pilot, editor):
         completion = app.lsp.completion
         await pilot.press("s")
         await wait_until(pilot, lambda: completion.visible)
