@@ -604,21 +604,6 @@ class LanguageServerClient(FeatureRequests):
 
     # ------------------------------------------------------------------ requests
 
-    async def request(
-        self,
-        method: str,
-        params: Any,
-        *,
-        uri: str | None = None,
-        cancel_on_edit: bool = False,
-        timeout: float | None = None,
-    ) -> Any:
-        """Send any request; the answer is dropped (StaleResponseError) if document ``uri`` changed meanwhile.
-
-        ``timeout`` overrides ``lsp.request_timeout`` (format-on-save, for one, should not hold a save long).
-        """
-        return await self.send_request(method, params, uri=uri, cancel_on_edit=cancel_on_edit, timeout=timeout)
-
     def send_request(
         self,
         method: str,

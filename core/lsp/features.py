@@ -146,7 +146,6 @@ _PositionParams = lsp.DefinitionParams | lsp.DeclarationParams | lsp.TypeDefinit
 class FeatureRequests:
     """Typed wrappers over ``request``; mixed into LanguageServerClient."""
 
-    @abstractmethod
     async def request(
         self,
         method: str,
@@ -155,7 +154,12 @@ class FeatureRequests:
         uri: str | None = None,
         cancel_on_edit: bool = False,
         timeout: float | None = None,
-    ) -> Any: ...
+    ) -> Any:
+        """Send any request; the answer is dropped (StaleResponseError) if document ``uri`` changed meanwhile.
+
+        ``timeout`` overrides ``lsp.request_timeout`` (format-on-save, for one, should not hold a save long).
+        """
+        return await self.send_request(method, params, uri=uri, cancel_on_edit=cancel_on_edit, timeout=timeout)
 
     @abstractmethod
     def send_request(

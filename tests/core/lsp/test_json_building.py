@@ -43,9 +43,6 @@ class _Recorder(FeatureRequests):
     def __init__(self) -> None:
         self.sent: list[tuple[str, Any]] = []
 
-    async def request(self, method: str, params: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError
-
     def send_request(self, method: str, params: Any, **kwargs: Any) -> Any:
         self.sent.append((method, params))
         return None
